@@ -1,0 +1,147 @@
+"""``bakeoff.toml``: the schema, defaults and validation.
+
+Every error names the field (``measure.precision``), what was expected and what was found.
+Unknown keys are errors too (a typo must not silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from bakeoff.errors import ConfigError
+
+CONFIG_NAME = "bakeoff.toml"
+DEFAULT_RUNTIMES = ["node@lts", "bun@latest", "deno@latest"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from ``90``, ``"90s"``, ``"5m"``, ``"1.5h"``, ``"500ms"``."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration like 90, '90s', '5m' or '1h'")
+    if isinstance(value, int | float):
+        if value <= 0:
+            raise ValueError("expected a positive duration")
+        return float(value)
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m:
+            seconds = float(m.group(1)) * _UNITS[m.group(2)]
+            if seconds > 0:
+                return seconds
+    raise ValueError("expected a duration like 90, '90s', '5m' or '1h'")
+
+
+def parse_fraction(value: Any) -> float:
+    """A fraction from ``0.02`` or ``"2%"``."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            value = float(value.strip()[:-1]) / 100
+        except ValueError:
+            raise ValueError("expected a fraction like 0.02 or a percentage like '2%'") from None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise ValueError("expected a fraction between 0 and 1, like 0.02 or '2%'")
+    return float(value)
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+Fraction = Annotated[float, BeforeValidator(parse_fraction)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GeneralConfig(_Strict):
+    runtimes: list[str] = Field(default_factory=lambda: list(DEFAULT_RUNTIMES), min_length=1)
+    baseline: str | None = None
+    out: str = "bakeoff-results"
+
+
+class MeasureConfig(_Strict):
+    precision: Fraction = 0.02
+    min_runs: int = Field(default=5, ge=2)
+    max_runs: int = Field(default=60, ge=2)
+    warmups: int = Field(default=1, ge=0)
+    budget: Duration | None = None
+    timeout: Duration = 30.0
+    threshold: Fraction = 0.02
+    seed: int | None = None
+
+
+class ScriptConfig(_Strict):
+    name: str = Field(min_length=1)
+    script: str = Field(min_length=1)
+    args: list[str] = Field(default_factory=list)
+    cache: Literal["cold", "warm"] | None = None
+
+
+class StartupConfig(_Strict):
+    enabled: bool = True
+    cases: list[str] | None = None  # None: the built-in defaults
+    scripts: list[ScriptConfig] = Field(default_factory=list)
+
+
+class Config(_Strict):
+    bakeoff: GeneralConfig = Field(default_factory=GeneralConfig)
+    measure: MeasureConfig = Field(default_factory=MeasureConfig)
+    startup: StartupConfig = Field(default_factory=StartupConfig)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate(data: dict[str, Any], source: str = CONFIG_NAME) -> Config:
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            raise ConfigError(
+                f"{source}: unknown key '{where}'",
+                "check the spelling; see the README for every key",
+            ) from None
+        found = f", found {_describe(err['input'])}" if "input" in err else ""
+        if err["type"] == "missing":
+            found = ""
+        raise ConfigError(f"{source}: {where}: {msg}{found}") from None
+    if cfg.measure.max_runs < cfg.measure.min_runs:
+        raise ConfigError(
+            f"{source}: measure.max_runs: expected >= measure.min_runs "
+            f"({cfg.measure.min_runs}), found {cfg.measure.max_runs}"
+        )
+    return cfg
+
+
+def load(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file not found: {path}", "run `bakeoff init` to write one"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return validate(data, str(path))
+
+
+def find(start: Path) -> Path | None:
+    """The nearest bakeoff.toml in ``start`` or its parents."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None

@@ -1,0 +1,179 @@
+"""Scheduling: warm-ups, then contestants interleaved in randomized blocks (every block runs each
+contestant once, in a fresh random order), with adaptive stopping.
+
+A case stops when every contestant's median has a 95% CI half-width within the precision target
+(after at least ``min_runs``), or at ``max_runs``, or when its share of the time budget is spent,
+or on Ctrl-C. The outcome says which. A contestant whose warm-up fails, or that fails
+``max_failures`` measured runs, is dropped from the case and its failures are kept as evidence.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bakeoff.events import Event, OnEvent, ignore
+from bakeoff.measure.process import Command, Executor, ProcessResult
+from bakeoff.stats import median_ci
+
+
+@dataclass(frozen=True)
+class StopRule:
+    precision: float = 0.02
+    min_runs: int = 5
+    max_runs: int = 60
+    warmups: int = 1
+    max_failures: int = 3
+
+    def __post_init__(self) -> None:
+        if not 0 < self.precision < 1:
+            raise ValueError("precision must be between 0 and 1 (e.g. 0.02 for ±2%)")
+        if self.min_runs < 2:
+            raise ValueError("min_runs must be at least 2")
+        if self.max_runs < self.min_runs:
+            raise ValueError("max_runs must be >= min_runs")
+        if self.warmups < 0:
+            raise ValueError("warmups must be >= 0")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One contestant in one case: the command to measure and an optional ``prepare`` step that
+    runs before every sample, outside the timed region (e.g. emptying a runtime's cache)."""
+
+    contestant: str
+    command: Command
+    prepare: Callable[[], None] | None = None
+
+
+@dataclass
+class CellOutcome:
+    contestant: str
+    results: list[ProcessResult] = field(default_factory=list)
+    blocks: list[int] = field(default_factory=list)
+    failures: list[ProcessResult] = field(default_factory=list)
+    dropped: str | None = None  # why the contestant was dropped from this case
+
+    @property
+    def wall_ms(self) -> list[float]:
+        return [r.wall_ms for r in self.results]
+
+
+@dataclass
+class CaseOutcome:
+    case: str
+    cells: dict[str, CellOutcome]
+    stop_reason: str = ""
+    blocks_run: int = 0
+    elapsed_s: float = 0.0
+    order: list[list[str]] = field(default_factory=list)
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stop_reason == "interrupted"
+
+
+def precise_enough(samples: Sequence[float], precision: float) -> bool:
+    return len(samples) >= 2 and median_ci(samples).half_width_rel <= precision
+
+
+class Scheduler:
+    def __init__(
+        self,
+        executor: Executor,
+        rule: StopRule,
+        seed: int | None = None,
+        on_event: OnEvent = ignore,
+        clock: Callable[[], float] = time.monotonic,
+        suite: str = "",
+    ) -> None:
+        self.executor = executor
+        self.rule = rule
+        self.seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
+        self.rng = random.Random(self.seed)
+        self.on_event = on_event
+        self.clock = clock
+        self.suite = suite
+
+    def _run(self, cell: Cell) -> ProcessResult:
+        if cell.prepare is not None:
+            cell.prepare()
+        return self.executor.run(cell.command)
+
+    def run_case(
+        self, case: str, cells: Sequence[Cell], budget_s: float | None = None
+    ) -> CaseOutcome:
+        rule = self.rule
+        start = self.clock()
+        out = CaseOutcome(case, {c.contestant: CellOutcome(c.contestant) for c in cells})
+        total = rule.max_runs * len(cells)
+        self.on_event(Event("case_start", self.suite, case, total=total))
+        try:
+            self._warm_up(case, cells, out)
+            active = [c for c in cells if out.cells[c.contestant].dropped is None]
+            while active:
+                if out.blocks_run >= rule.max_runs:
+                    out.stop_reason = "max_runs"
+                    break
+                if out.blocks_run >= rule.min_runs and all(
+                    precise_enough(out.cells[c.contestant].wall_ms, rule.precision) for c in active
+                ):
+                    out.stop_reason = "precision"
+                    break
+                if budget_s is not None and self.clock() - start >= budget_s:
+                    out.stop_reason = "budget"
+                    break
+                order = list(active)
+                self.rng.shuffle(order)
+                out.order.append([c.contestant for c in order])
+                for cell in order:
+                    self._measure(case, cell, out, total)
+                out.blocks_run += 1
+                active = [c for c in active if out.cells[c.contestant].dropped is None]
+            else:
+                out.stop_reason = out.stop_reason or "all contestants failed"
+        except KeyboardInterrupt:
+            out.stop_reason = "interrupted"
+        out.elapsed_s = self.clock() - start
+        self.on_event(
+            Event("case_end", self.suite, case, detail=out.stop_reason, done=out.blocks_run)
+        )
+        return out
+
+    def _warm_up(self, case: str, cells: Sequence[Cell], out: CaseOutcome) -> None:
+        for i in range(self.rule.warmups):
+            order = list(cells)
+            self.rng.shuffle(order)
+            for cell in order:
+                co = out.cells[cell.contestant]
+                if co.dropped:
+                    continue
+                self.on_event(
+                    Event(
+                        "warmup",
+                        self.suite,
+                        case,
+                        cell.contestant,
+                        done=i + 1,
+                        total=self.rule.warmups,
+                    )
+                )
+                res = self._run(cell)
+                if not res.ok:
+                    co.failures.append(res)
+                    co.dropped = f"warm-up failed: {res.failure()}"
+
+    def _measure(self, case: str, cell: Cell, out: CaseOutcome, total: int) -> None:
+        co = out.cells[cell.contestant]
+        res = self._run(cell)
+        if res.ok:
+            co.results.append(res)
+            co.blocks.append(out.blocks_run)
+        else:
+            co.failures.append(res)
+            if len(co.failures) >= self.rule.max_failures:
+                co.dropped = f"{len(co.failures)} runs failed; last: {res.failure()}"
+        done = sum(len(c.results) + len(c.failures) for c in out.cells.values())
+        self.on_event(Event("run", self.suite, case, cell.contestant, done=done, total=total))

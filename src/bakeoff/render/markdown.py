@@ -1,0 +1,73 @@
+"""Markdown report: fit for a pull-request comment or ``$GITHUB_STEP_SUMMARY``."""
+
+from __future__ import annotations
+
+from bakeoff.render.view import (
+    STOP_TEXT,
+    case_tables,
+    fmt_ci,
+    fmt_num,
+    headlines,
+    ratio_text,
+    verdict_text,
+)
+from bakeoff.results import ResultsDocument
+
+
+def _esc(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(doc: ResultsDocument) -> str:
+    base = doc.settings.get("baseline")
+    env = doc.environment
+    out = ["# bakeoff results", ""]
+    out.append(f"Run {doc.created} · bakeoff {doc.bakeoff_version} · status **{doc.status}**  ")
+    out.append(
+        f"Machine: {env.get('cpu_model', '?')}, {env.get('cores_logical', '?')} cores, "
+        f"{env.get('memory_gb', '?')} GB, {env.get('os_release') or env.get('os', '?')}, "
+        f"kernel {env.get('kernel', '?')}"
+    )
+    out.append("")
+    out.append("| contestant | version | binary sha256 |")
+    out.append("|---|---|---|")
+    for c in doc.contestants:
+        out.append(f"| {c.name} | {c.version} | `{c.sha256[:16]}` |")
+    out.append("")
+    heads = headlines(doc)
+    if heads:
+        out += [f"- **{_esc(h)}**" for h in heads] + [""]
+    for table in case_tables(doc):
+        out.append(f"## {table.suite} · {table.case}")
+        if table.description:
+            out.append(f"_{_esc(table.description)}_")
+        out.append("")
+        out.append(
+            f"| contestant | wall ms (95% CI) | ratio vs {base} (95% CI) | verdict "
+            "| CPU ms | peak RSS MB | n |"
+        )
+        out.append("|---|---:|---:|---|---:|---:|---:|")
+        for row in table.rows:
+            w = row.wall
+            ok = bool(w and w.valid)
+            out.append(
+                f"| {row.contestant} "
+                f"| {f'{fmt_num(w.median)} ({fmt_ci(w.ci)})' if w and ok else '–'} "
+                f"| {ratio_text(row.comparison) if ok else '–'} "
+                f"| {verdict_text(row.comparison) if ok else 'failed'} "
+                f"| {fmt_num(row.cpu.median) if row.cpu and row.cpu.valid else '–'} "
+                f"| {fmt_num(row.rss.median) if row.rss and row.rss.valid else '–'} "
+                f"| {w.n if w else 0} |"
+            )
+        out.append("")
+        stop = STOP_TEXT.get(table.stop_reason, table.stop_reason)
+        if stop:
+            out.append(f"Stopped: {stop}.")
+        for row in table.rows:
+            out += [f"- {row.contestant}: {_esc(n)}" for n in row.notes]
+        out.append("")
+    if doc.warnings:
+        out.append("## Warnings")
+        out += [f"- {_esc(w)}" for w in doc.warnings]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,78 @@
+"""The terminal summary: headlines, one table per case, warnings. Returns Rich renderables;
+the CLI prints them."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from bakeoff.render.view import (
+    STOP_TEXT,
+    case_tables,
+    fmt_ci,
+    fmt_num,
+    headlines,
+    ratio_text,
+    verdict_text,
+)
+from bakeoff.results import ResultsDocument
+
+STYLE = {
+    "better": "bold green",
+    "worse": "bold red",
+    "same": "yellow",
+    "inconclusive": "magenta",
+    "baseline": "dim",
+}
+
+
+def render(doc: ResultsDocument) -> RenderableType:
+    parts: list[RenderableType] = []
+    base = doc.settings.get("baseline")
+    for table in case_tables(doc):
+        t = Table(
+            title=f"{table.suite} · {table.case}"
+            + (f" — {table.description}" if table.description else ""),
+            title_justify="left",
+            expand=False,
+        )
+        for col, just in (
+            ("contestant", "left"),
+            ("wall ms (95% CI)", "right"),
+            (f"ratio vs {base}", "right"),
+            ("verdict", "left"),
+            ("CPU ms", "right"),
+            ("peak RSS MB", "right"),
+            ("n", "right"),
+        ):
+            t.add_column(col, justify=just)  # type: ignore[arg-type]
+        for row in table.rows:
+            w = row.wall
+            v = verdict_text(row.comparison) if w and w.valid else "failed"
+            t.add_row(
+                row.contestant,
+                f"{fmt_num(w.median)} ({fmt_ci(w.ci)})" if w and w.valid else "–",
+                ratio_text(row.comparison) if w and w.valid else "–",
+                Text(v, style=STYLE.get(v, "bold red")),
+                fmt_num(row.cpu.median) if row.cpu and row.cpu.valid else "–",
+                fmt_num(row.rss.median) if row.rss and row.rss.valid else "–",
+                str(w.n) if w else "0",
+            )
+        parts.append(t)
+        stop = STOP_TEXT.get(table.stop_reason, table.stop_reason)
+        lines = [f"stopped: {stop}"] if stop else []
+        for row in table.rows:
+            lines += [f"{row.contestant}: {n}" for n in row.notes]
+        if lines:
+            parts.append(Text("\n".join("  " + s for s in lines), style="dim"))
+    heads = headlines(doc)
+    if heads:
+        parts.append(Text(""))
+        parts.extend(Text(h, style="bold") for h in heads)
+    parts.extend(Text(f"warning: {warning}", style="yellow") for warning in doc.warnings)
+    if doc.status != "complete":
+        parts.append(
+            Text(f"results are {doc.status}: only what was measured is shown", style="bold yellow")
+        )
+    return Group(*parts)

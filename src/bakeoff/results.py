@@ -1,0 +1,157 @@
+"""The results document (schema ``bakeoff/1``): the contract between measuring and everything
+after it. Analysis, cost, decisions and reports can all be re-run from a saved file.
+
+Fields named in DESIGN.md are never renamed; new fields may be added. Writing is atomic (temp
+file + rename) so an interrupted run never leaves a half-written document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bakeoff import __version__
+from bakeoff.errors import ResultsError
+
+SCHEMA = "bakeoff/1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Contestant(_Model):
+    name: str
+    runtime: str
+    version: str
+    binary: str
+    sha256: str
+    spec: str = ""
+    source: str = ""
+    package: str | None = None
+    package_manager: str | None = None
+
+
+class Failure(_Model):
+    """A run that did not succeed, kept with its evidence."""
+
+    reason: str
+    exit_code: int | None = None
+    signal: int | None = None
+    timed_out: bool = False
+    stderr_tail: str = ""
+
+
+class Measurement(_Model):
+    suite: str
+    case: str
+    metric: str
+    contestant: str
+    unit: str
+    samples: list[float] = Field(default_factory=list)
+    median: float | None = None
+    ci: list[float] | None = None
+    n: int = 0
+    valid: bool = True
+    notes: list[str] = Field(default_factory=list)
+    lower_is_better: bool = True
+    blocks: list[int] = Field(default_factory=list)  # block index of each sample
+    stop_reason: str | None = None
+    failures: list[Failure] = Field(default_factory=list)
+    noise: dict[str, Any] = Field(default_factory=dict)
+
+
+class Comparison(_Model):
+    suite: str
+    case: str
+    metric: str
+    baseline: str
+    contestant: str
+    ratio: float | None
+    ci: list[float] | None
+    p_value: float | None
+    p_adjusted: float | None = None
+    verdict: Literal["better", "worse", "same", "inconclusive"]
+    reason: str = ""
+    lower_is_better: bool = True
+
+
+class CompatResult(_Model):
+    area: str
+    check: str
+    contestant: str
+    status: Literal["pass", "fail", "error", "skip", "timeout"]
+    detail: str = ""
+
+
+class ResultsDocument(_Model):
+    schema_: str = Field(default=SCHEMA, alias="schema")
+    bakeoff_version: str = __version__
+    created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    status: Literal["complete", "partial", "interrupted", "failed"] = "complete"
+    command: list[str] = Field(default_factory=list)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    environment: dict[str, Any] = Field(default_factory=dict)
+    contestants: list[Contestant] = Field(default_factory=list)
+    measurements: list[Measurement] = Field(default_factory=list)
+    comparisons: list[Comparison] = Field(default_factory=list)
+    compat: list[CompatResult] = Field(default_factory=list)
+    suites: dict[str, Any] = Field(default_factory=dict)  # per-suite run info (cases, stops)
+    cost: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = None
+    warnings: list[str] = Field(default_factory=list)
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2)
+
+    def measurement(self, suite: str, case: str, metric: str, contestant: str) -> Measurement:
+        for m in self.measurements:
+            if (m.suite, m.case, m.metric, m.contestant) == (suite, case, metric, contestant):
+                return m
+        raise KeyError((suite, case, metric, contestant))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(doc: ResultsDocument, path: Path) -> None:
+    write_atomic(path, doc.to_json() + "\n")
+
+
+def load(path: Path) -> ResultsDocument:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(f"results file not found: {path}") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ResultsError(f"cannot read results file {path}: {exc}") from None
+    schema = raw.get("schema") if isinstance(raw, dict) else None
+    if schema != SCHEMA:
+        raise ResultsError(
+            f"{path} is not a bakeoff results document (schema {schema!r}, expected {SCHEMA!r})"
+        )
+    try:
+        return ResultsDocument.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ResultsError(f"{path}: invalid results document at {where}: {first['msg']}") from None

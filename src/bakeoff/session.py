@@ -1,0 +1,150 @@
+"""One evaluation, end to end: provision the contestants, stamp the environment, run the enabled
+suites, analyse. The results document is created first and filled as work completes, so a
+caller can save it at any point (on Ctrl-C or failure it holds everything measured so far)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from bakeoff import analyze
+from bakeoff.contestants import Contender, name_contenders
+from bakeoff.errors import UsageError
+from bakeoff.events import Event, OnEvent, ignore
+from bakeoff.measure import environment
+from bakeoff.measure.process import LauncherExecutor
+from bakeoff.plan import StopRule
+from bakeoff.results import ResultsDocument
+from bakeoff.runtimes.provision import DownloadProgress, Provisioner
+from bakeoff.stats import DEFAULT_THRESHOLD
+from bakeoff.suites.startup import StartupCase, StartupSuite, prepare_workdir
+
+Status = Literal["complete", "partial", "interrupted", "failed"]
+
+
+@dataclass
+class Options:
+    runtimes: Sequence[str]
+    startup_cases: Sequence[StartupCase]
+    rule: StopRule = field(default_factory=StopRule)
+    baseline: str | None = None
+    budget_s: float | None = None
+    timeout_s: float = 30.0
+    threshold: float = DEFAULT_THRESHOLD
+    seed: int | None = None
+    offline: bool = False
+
+
+class Evaluation:
+    def __init__(
+        self,
+        options: Options,
+        on_event: OnEvent = ignore,
+        provisioner: Provisioner | None = None,
+        command: Sequence[str] = (),
+    ) -> None:
+        self.options = options
+        self.on_event = on_event
+        self.provisioner = provisioner or Provisioner(
+            offline=options.offline, on_progress=self._download_event
+        )
+        self.doc = ResultsDocument(status="partial", command=list(command))
+        self.contenders: list[Contender] = []
+
+    def _download_event(self, p: DownloadProgress) -> None:
+        self.on_event(
+            Event("download", detail=f"{p.package}@{p.version}", done=p.done, total=p.total or 0)
+        )
+
+    def provision(self) -> list[Contender]:
+        runtimes = []
+        for spec in self.options.runtimes:
+            self.on_event(Event("message", detail=f"provisioning {spec}"))
+            runtimes.append(self.provisioner.ensure(spec))
+        self.contenders = name_contenders(runtimes)
+        self.doc.contestants = [c.to_result() for c in self.contenders]
+        names = [c.name for c in self.contenders]
+        base = self.options.baseline or names[0]
+        if base not in names:
+            raise UsageError(
+                f"baseline '{base}' is not a contestant (contestants: {', '.join(names)})"
+            )
+        self.doc.settings["baseline"] = base
+        return self.contenders
+
+    def run(self) -> ResultsDocument:
+        """Run everything. Returns the analysed document; its ``status`` says whether it is
+        complete or was interrupted."""
+        o = self.options
+        doc = self.doc
+        doc.environment = environment.environment()
+        doc.settings.update(
+            {
+                "precision": o.rule.precision,
+                "min_runs": o.rule.min_runs,
+                "max_runs": o.rule.max_runs,
+                "warmups": o.rule.warmups,
+                "budget_s": o.budget_s,
+                "timeout_s": o.timeout_s,
+                "threshold": o.threshold,
+                "runtimes": list(o.runtimes),
+            }
+        )
+        if not self.contenders:
+            self.provision()
+        before = environment.noise_snapshot()
+        doc.environment["noise_before"] = before
+        workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
+        status: Status = "complete"
+        try:
+            with LauncherExecutor() as executor:
+                doc.environment["launcher_floor_kb"] = executor.floor_kb
+                if o.startup_cases:
+                    prepare_workdir(workdir)
+                    suite = StartupSuite(
+                        self.contenders,
+                        o.startup_cases,
+                        o.rule,
+                        executor,
+                        workdir,
+                        self.on_event,
+                        o.timeout_s,
+                        o.seed,
+                    )
+                    started = time.monotonic()
+                    if not suite.run(doc, budget_s=o.budget_s):
+                        status = "interrupted"
+                    doc.suites["startup"]["elapsed_s"] = round(time.monotonic() - started, 3)
+        except KeyboardInterrupt:
+            status = "interrupted"
+        except BaseException:
+            status = "failed"
+            raise
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+            self._finish(before, status)
+        return doc
+
+    def _finish(self, before: dict[str, Any], status: Status) -> None:
+        doc = self.doc
+        after = environment.noise_snapshot()
+        doc.environment["noise_after"] = after
+        steal = environment.steal_fraction(before, after)
+        doc.environment["steal_fraction"] = steal
+        cores = doc.environment.get("cores_logical") or 1
+        for label, snap in (("before", before), ("after", after)):
+            load1 = snap["load_avg"][0]
+            if load1 > 0.5 * cores:
+                doc.warnings.append(
+                    f"machine busy {label} the run: load average {load1} on "
+                    f"{cores} cores — other work competes with the measurements"
+                )
+        if steal is not None and steal > 0.05:
+            doc.warnings.append(f"hypervisor stole {steal:.0%} of CPU time during the run")
+        doc.status = status
+        analyze.analyze(doc, doc.settings.get("baseline"), self.options.threshold)

@@ -1,0 +1,171 @@
+"""Statistics over raw samples: medians with bootstrap confidence intervals, ratios of medians
+with CIs, Mann–Whitney U tests, Holm correction, verdicts and noise checks.
+
+Pure functions of their inputs: the bootstrap uses a fixed seed, so the same samples always
+give the same intervals (anyone re-rendering a results file sees the same numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import stats as sps
+
+CONFIDENCE = 0.95
+N_BOOT = 2000
+SEED = 20261124
+DEFAULT_THRESHOLD = 0.02
+ALPHA = 0.05
+
+Verdict = Literal["better", "worse", "same", "inconclusive"]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    median: float
+    lo: float
+    hi: float
+    n: int
+
+    @property
+    def half_width_rel(self) -> float:
+        """The CI half-width relative to the median (``inf`` when it cannot be computed)."""
+        if self.n < 2 or self.median == 0:
+            return math.inf
+        return (self.hi - self.lo) / 2 / abs(self.median)
+
+
+def _rng() -> np.random.Generator:
+    return np.random.default_rng(SEED)
+
+
+def _boot_medians(x: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
+    medians: np.ndarray = np.median(x[idx], axis=1)
+    return medians
+
+
+def median_ci(
+    samples: Sequence[float], confidence: float = CONFIDENCE, n_boot: int = N_BOOT
+) -> Estimate:
+    """Median and percentile-bootstrap CI of the median."""
+    x = np.asarray(samples, dtype=float)
+    if len(x) == 0:
+        raise ValueError("no samples")
+    med = float(np.median(x))
+    if len(x) < 2:
+        return Estimate(med, med, med, len(x))
+    meds = _boot_medians(x, _rng(), n_boot)
+    a = (1 - confidence) / 2
+    lo, hi = np.quantile(meds, [a, 1 - a])
+    return Estimate(med, float(lo), float(hi), len(x))
+
+
+def ratio_ci(
+    baseline: Sequence[float],
+    other: Sequence[float],
+    confidence: float = CONFIDENCE,
+    n_boot: int = N_BOOT,
+) -> tuple[float, float, float]:
+    """Ratio of medians ``other / baseline`` with a bootstrap CI (independent resampling)."""
+    b = np.asarray(baseline, dtype=float)
+    o = np.asarray(other, dtype=float)
+    mb, mo = float(np.median(b)), float(np.median(o))
+    if mb == 0:
+        return (math.nan, math.nan, math.nan)
+    rng = _rng()
+    bb = _boot_medians(b, rng, n_boot)
+    bo = _boot_medians(o, rng, n_boot)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = bo / bb
+    ratios = ratios[np.isfinite(ratios)]
+    a = (1 - confidence) / 2
+    lo, hi = np.quantile(ratios, [a, 1 - a]) if len(ratios) else (math.nan, math.nan)
+    return (mo / mb, float(lo), float(hi))
+
+
+def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided Mann–Whitney U p-value (1.0 when either side is too small or all ties)."""
+    if len(a) < 2 or len(b) < 2:
+        return 1.0
+    if len(set(a) | set(b)) == 1:
+        return 1.0
+    res = sps.mannwhitneyu(a, b, alternative="two-sided")
+    return float(res.pvalue)
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm–Bonferroni adjusted p-values, in the input order."""
+    m = len(pvalues)
+    order = sorted(range(m), key=lambda i: pvalues[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * pvalues[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def verdict(
+    ratio: float,
+    lo: float,
+    hi: float,
+    p_adjusted: float,
+    lower_is_better: bool,
+    threshold: float = DEFAULT_THRESHOLD,
+    alpha: float = ALPHA,
+) -> tuple[Verdict, str]:
+    """The verdict rule (documented in the README):
+
+    * ``inconclusive`` when the ratio cannot be computed;
+    * ``same`` when the ratio's CI contains 1, when the effect is under ``threshold``, or when
+      the Holm-adjusted Mann–Whitney p-value is not below ``alpha``;
+    * otherwise ``better`` or ``worse`` by the metric's direction.
+    """
+    if not all(math.isfinite(v) for v in (ratio, lo, hi)):
+        return "inconclusive", "ratio could not be computed"
+    if lo <= 1.0 <= hi:
+        return "same", "the 95% CI of the ratio includes 1"
+    if abs(ratio - 1.0) < threshold:
+        return "same", f"effect {abs(ratio - 1) * 100:.1f}% is under the {threshold:.0%} threshold"
+    if p_adjusted >= alpha:
+        return "same", f"not significant (Holm-adjusted p = {p_adjusted:.3g})"
+    lower = ratio < 1.0
+    return ("better" if lower == lower_is_better else "worse"), "significant"
+
+
+def noise_summary(samples: Sequence[float], unit_ms: bool = True) -> dict[str, float | int]:
+    """Coefficient of variation, min/max spread around the median, and (for times in ms) how
+    many samples were under 1 ms — the checks pyperf warns about."""
+    x = np.asarray(samples, dtype=float)
+    if len(x) == 0:
+        return {}
+    med = float(np.median(x))
+    mean = float(np.mean(x))
+    out: dict[str, float | int] = {
+        "cv": float(np.std(x, ddof=1) / mean) if len(x) > 1 and mean else 0.0,
+        "min_rel": float(x.min() / med - 1) if med else 0.0,
+        "max_rel": float(x.max() / med - 1) if med else 0.0,
+    }
+    if unit_ms:
+        out["under_1ms"] = int((x < 1.0).sum())
+    return out
+
+
+def noise_warnings(summary: dict[str, float | int]) -> list[str]:
+    """Human-readable warnings for a noise summary (empty when the samples look stable)."""
+    warn: list[str] = []
+    if summary.get("cv", 0) >= 0.10:
+        warn.append(f"unstable: coefficient of variation {summary['cv']:.0%} (>= 10%)")
+    if summary.get("max_rel", 0) >= 0.5 or summary.get("min_rel", 0) <= -0.5:
+        warn.append(
+            f"outliers: min {summary['min_rel']:+.0%} / max {summary['max_rel']:+.0%} "
+            "from the median"
+        )
+    if summary.get("under_1ms", 0):
+        warn.append(f"{summary['under_1ms']} samples under 1 ms: timer and spawn noise dominate")
+    return warn

@@ -1,0 +1,264 @@
+"""The startup suite: how long a runtime takes to start, run a script and exit.
+
+Cases: the runtime floor (``--version``), an empty script, hello world, an import-heavy module
+graph and a TypeScript file, plus the user's own scripts. Cases sensitive to runtime caches come
+in two labelled states: ``cold`` (caches emptied before every sample, outside the timed region)
+and ``warm`` (caches filled by the warm-up runs). The OS file cache is always warm: bakeoff never
+drops it. Each sample records wall time, CPU time (user+sys) and peak RSS.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from bakeoff.contestants import Contender
+from bakeoff.events import OnEvent, ignore
+from bakeoff.invoke import base_env, cache_env, script_argv, supports_typescript
+from bakeoff.measure.process import Command, Executor, ProcessResult
+from bakeoff.plan import CaseOutcome, Cell, Scheduler, StopRule
+from bakeoff.results import Failure, Measurement, ResultsDocument
+from bakeoff.suites.modgraph import write_graph
+
+SUITE = "startup"
+CacheState = Literal["cold", "warm"]
+
+
+@dataclass(frozen=True)
+class StartupCase:
+    name: str
+    description: str
+    script: str | None  # relative to the work folder, absolute for user scripts; None: --version
+    args: tuple[str, ...] = ()
+    cache: CacheState | None = None
+    typescript: bool = False
+    cwd: str | None = None
+
+
+BUILTIN_CASES: dict[str, StartupCase] = {
+    c.name: c
+    for c in (
+        StartupCase("version", "runtime floor: `--version`, no script", None),
+        StartupCase("empty", "an empty ES module", "empty.mjs"),
+        StartupCase("hello", "console.log('hello world')", "hello.mjs"),
+        StartupCase(
+            "imports:cold",
+            "300-module ESM graph, runtime caches emptied per sample",
+            "graph/main.mjs",
+            cache="cold",
+        ),
+        StartupCase(
+            "imports:warm",
+            "300-module ESM graph, runtime caches filled",
+            "graph/main.mjs",
+            cache="warm",
+        ),
+        StartupCase(
+            "typescript:cold",
+            "TypeScript file run directly, caches emptied per sample",
+            "app.ts",
+            cache="cold",
+            typescript=True,
+        ),
+        StartupCase(
+            "typescript:warm",
+            "TypeScript file run directly, caches filled",
+            "app.ts",
+            cache="warm",
+            typescript=True,
+        ),
+    )
+}
+DEFAULT_CASES = list(BUILTIN_CASES)
+QUICK_CASES = ["hello", "imports:cold", "typescript:warm"]
+
+
+def user_case(
+    name: str,
+    script: str,
+    args: Sequence[str] = (),
+    cwd: str | None = None,
+    cache: CacheState | None = None,
+) -> StartupCase:
+    path = Path(script).resolve()
+    return StartupCase(
+        name,
+        f"your script {script}",
+        str(path),
+        tuple(args),
+        cache=cache,
+        typescript=path.suffix in (".ts", ".mts", ".cts"),
+        cwd=cwd or str(path.parent),
+    )
+
+
+def prepare_workdir(workdir: Path) -> None:
+    """Copy the bundled start-up scripts into ``workdir`` and generate the module graph."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    src = resources.files("bakeoff") / "sample" / "startup"
+    for entry in src.iterdir():
+        if entry.is_file():
+            (workdir / entry.name).write_bytes(entry.read_bytes())
+    write_graph(workdir / "graph")
+
+
+def _reset(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+
+class StartupSuite:
+    def __init__(
+        self,
+        contenders: Sequence[Contender],
+        cases: Sequence[StartupCase],
+        rule: StopRule,
+        executor: Executor,
+        workdir: Path,
+        on_event: OnEvent = ignore,
+        timeout_s: float = 30.0,
+        seed: int | None = None,
+    ) -> None:
+        self.contenders = list(contenders)
+        self.cases = list(cases)
+        self.rule = rule
+        self.executor = executor
+        self.workdir = workdir
+        self.on_event = on_event
+        self.timeout_s = timeout_s
+        self.scheduler = Scheduler(executor, rule, seed=seed, on_event=on_event, suite=SUITE)
+
+    def _cell(self, case: StartupCase, who: Contender) -> Cell:
+        cache_dir = self.workdir / "caches" / who.name / case.name.replace(":", "-")
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        env = base_env(cache_env(who.family, cache_dir, warm=case.cache != "cold"))
+        script = None
+        if case.script is not None:
+            script = str(
+                Path(case.script) if Path(case.script).is_absolute() else self.workdir / case.script
+            )
+        argv = script_argv(who.family, who.binary, script, case.args)
+        cmd = Command(
+            tuple(argv),
+            cwd=case.cwd or str(self.workdir),
+            env=env,
+            timeout_s=self.timeout_s,
+            capture=False,
+        )
+        prepare = (lambda d=cache_dir: _reset(d)) if case.cache == "cold" else None
+        return Cell(who.name, cmd, prepare)
+
+    def run(
+        self, doc: ResultsDocument, budget_s: float | None = None, clock_left: float | None = None
+    ) -> bool:
+        """Measure every case into ``doc``. Returns False when interrupted (Ctrl-C)."""
+        info: dict[str, dict[str, object]] = {}
+        doc.suites.setdefault(SUITE, {})["cases"] = info
+        spent = 0.0
+        for index, case in enumerate(self.cases):
+            runnable: list[Contender] = []
+            for who in self.contenders:
+                if case.typescript and not supports_typescript(who.family, who.runtime.version):
+                    doc.measurements.append(
+                        Measurement(
+                            suite=SUITE,
+                            case=case.name,
+                            metric="wall_ms",
+                            contestant=who.name,
+                            unit="ms",
+                            valid=False,
+                            notes=[
+                                f"{who.family} {who.runtime.version} cannot run .ts files "
+                                "directly (Node needs >= 22.18)"
+                            ],
+                        )
+                    )
+                else:
+                    runnable.append(who)
+            if not runnable:
+                continue
+            share = None
+            if budget_s is not None:
+                share = max(0.0, (budget_s - spent) / (len(self.cases) - index))
+            outcome = self.scheduler.run_case(
+                case.name, [self._cell(case, who) for who in runnable], budget_s=share
+            )
+            info[case.name] = {
+                "description": case.description,
+                "stop_reason": outcome.stop_reason,
+                "blocks": outcome.blocks_run,
+                "elapsed_s": round(outcome.elapsed_s, 3),
+                "cache": case.cache,
+                "seed": self.scheduler.seed,
+            }
+            spent += outcome.elapsed_s
+            doc.measurements.extend(
+                measurements_from(SUITE, case.name, outcome, self.rule.min_runs)
+            )
+            if outcome.interrupted:
+                return False
+        return True
+
+
+def _failure(res: ProcessResult) -> Failure:
+    return Failure(
+        reason=res.failure(),
+        exit_code=res.exit_code,
+        signal=res.signal,
+        timed_out=res.timed_out,
+        stderr_tail=res.stderr_tail[-1000:],
+    )
+
+
+def measurements_from(
+    suite: str, case: str, outcome: CaseOutcome, min_runs: int
+) -> list[Measurement]:
+    """Turn a case's raw process results into wall, CPU and peak-RSS measurements."""
+    out: list[Measurement] = []
+    for name, cell in outcome.cells.items():
+        notes: list[str] = []
+        valid = cell.dropped is None and len(cell.results) >= 2
+        if cell.dropped:
+            notes.append(f"dropped: {cell.dropped}")
+        if cell.failures and not cell.dropped:
+            notes.append(f"{len(cell.failures)} failed runs excluded")
+        if outcome.stop_reason in ("budget", "interrupted") and len(cell.results) < min_runs:
+            notes.append(
+                f"only {len(cell.results)} runs (< min {min_runs}): "
+                f"stopped by {outcome.stop_reason}"
+            )
+        failures = [_failure(r) for r in cell.failures]
+        floor = [r for r in cell.results if r.rss_at_floor]
+        metrics: list[tuple[str, str, list[float], list[str]]] = [
+            ("wall_ms", "ms", [r.wall_ms for r in cell.results], []),
+            ("cpu_ms", "ms", [r.cpu_ms for r in cell.results], []),
+            (
+                "peak_rss_mb",
+                "MB",
+                [r.peak_rss_mb for r in cell.results],
+                [f"{len(floor)} RSS readings at the launcher's floor: the true peak may be lower"]
+                if floor
+                else [],
+            ),
+        ]
+        for metric, unit, samples, extra in metrics:
+            out.append(
+                Measurement(
+                    suite=suite,
+                    case=case,
+                    metric=metric,
+                    contestant=name,
+                    unit=unit,
+                    samples=samples,
+                    valid=valid,
+                    notes=[*notes, *extra],
+                    blocks=list(cell.blocks),
+                    stop_reason=outcome.stop_reason,
+                    failures=failures if metric == "wall_ms" else [],
+                )
+            )
+    return out

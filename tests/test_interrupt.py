@@ -1,0 +1,86 @@
+"""Ctrl-C during a run: exit 130, a readable partial results file, and no child left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+FAKE_NODE = """#!/bin/sh
+if [ "$1" = "--version" ]; then echo v24.11.0; exit 0; fi
+sleep 30 &
+echo "$$ $!" >> "$PIDFILE"
+sleep 0.2
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie still answers kill(0); read its state
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_ctrl_c_saves_partial_results_and_kills_children(tmp_path: Path) -> None:
+    node = tmp_path / "bin" / "node"
+    node.parent.mkdir()
+    node.write_text(FAKE_NODE)
+    node.chmod(0o755)
+    pidfile = tmp_path / "pids"
+    env = {**os.environ, "PIDFILE": str(pidfile)}
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bakeoff",
+            "startup",
+            "-r",
+            str(node),
+            "--case",
+            "hello",
+            "--min-runs",
+            "50",
+            "--max-runs",
+            "50",
+            "--warmups",
+            "0",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if pidfile.exists() and len(pidfile.read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.1)
+    else:
+        proc.kill()
+        raise AssertionError(f"runs never started: {proc.communicate()}")
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr.decode()
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["schema"] == "bakeoff/1"
+    assert doc["status"] == "interrupted"
+    wall = [m for m in doc["measurements"] if m["metric"] == "wall_ms"]
+    assert wall and 2 <= len(wall[0]["samples"]) < 50
+    time.sleep(0.2)
+    pids = [int(p) for line in pidfile.read_text().splitlines() for p in line.split()]
+    assert pids
+    left = [p for p in pids if alive(p)]
+    assert not left, f"processes left running: {left}"

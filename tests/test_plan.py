@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from bakeoff.measure.fake import FakeExecutor, result
+from bakeoff.measure.process import Command, ProcessResult
+from bakeoff.plan import Cell, Scheduler, StopRule
+
+
+def cells(*names: str) -> list[Cell]:
+    return [Cell(n, Command((n,))) for n in names]
+
+
+def test_blocks_interleave_every_contestant_once_in_random_order(
+    fake_factory: Callable[..., FakeExecutor],
+) -> None:
+    ex = fake_factory({"a": 10, "b": 20, "c": 30})
+    sched = Scheduler(ex, StopRule(min_runs=8, max_runs=8, warmups=1), seed=7)
+    out = sched.run_case("x", cells("a", "b", "c"))
+    assert out.stop_reason == "max_runs"
+    assert out.blocks_run == 8
+    for block in out.order:
+        assert sorted(block) == ["a", "b", "c"]
+    assert len({tuple(b) for b in out.order}) > 1, "order must be shuffled between blocks"
+    # 1 warm-up each + 8 measured each
+    assert len(ex.calls) == 3 * 9
+    assert all(len(c.results) == 8 for c in out.cells.values())
+    assert out.cells["a"].blocks == list(range(8))
+
+
+def test_same_seed_same_order(fake_factory: Callable[..., FakeExecutor]) -> None:
+    orders = []
+    for _ in range(2):
+        sched = Scheduler(fake_factory({"a": 1, "b": 2}), StopRule(min_runs=5, max_runs=5), seed=42)
+        orders.append(sched.run_case("x", cells("a", "b")).order)
+    assert orders[0] == orders[1]
+
+
+def test_stops_on_precision_when_samples_are_tight(
+    fake_factory: Callable[..., FakeExecutor],
+) -> None:
+    ex = fake_factory({"a": 10, "b": 20}, sigma=0.002)
+    out = Scheduler(ex, StopRule(precision=0.02, min_runs=5, max_runs=100), seed=1).run_case(
+        "x", cells("a", "b")
+    )
+    assert out.stop_reason == "precision"
+    assert out.blocks_run == 5
+
+
+def test_noisy_samples_run_longer_then_hit_max(fake_factory: Callable[..., FakeExecutor]) -> None:
+    ex = fake_factory({"a": 10, "b": 20}, sigma=0.5)
+    out = Scheduler(ex, StopRule(precision=0.01, min_runs=5, max_runs=12), seed=1).run_case(
+        "x", cells("a", "b")
+    )
+    assert out.stop_reason == "max_runs"
+    assert out.blocks_run == 12
+
+
+def test_budget_stops_the_case() -> None:
+    ticks = itertools.count()
+    ex = FakeExecutor(lambda c, i: result(10 + (i % 7)))
+    sched = Scheduler(
+        ex,
+        StopRule(precision=0.0001, min_runs=2, max_runs=1000),
+        seed=1,
+        clock=lambda: float(next(ticks)),
+    )
+    out = sched.run_case("x", cells("a"), budget_s=20)
+    assert out.stop_reason == "budget"
+    assert out.blocks_run < 1000
+
+
+def test_failing_warmup_drops_contestant_and_keeps_evidence() -> None:
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        if cmd.argv[0] == "bad":
+            return result(5, exit_code=3, stderr="boom: missing module")
+        return result(10)
+
+    out = Scheduler(FakeExecutor(behave), StopRule(min_runs=3, max_runs=3), seed=1).run_case(
+        "x", cells("good", "bad")
+    )
+    bad = out.cells["bad"]
+    assert bad.dropped and "exited with code 3" in bad.dropped
+    assert bad.results == []
+    assert bad.failures[0].stderr_tail == "boom: missing module"
+    assert len(out.cells["good"].results) == 3
+
+
+def test_intermittent_failures_drop_after_max_failures() -> None:
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        if cmd.argv[0] == "flaky" and i > 2:
+            return result(5, timed_out=True)
+        return result(10)
+
+    rule = StopRule(min_runs=10, max_runs=10, max_failures=3)
+    out = Scheduler(FakeExecutor(behave), rule, seed=1).run_case("x", cells("ok", "flaky"))
+    flaky = out.cells["flaky"]
+    assert flaky.dropped and "3 runs failed" in flaky.dropped and "timed out" in flaky.dropped
+    assert len(out.cells["ok"].results) == 10
+
+
+def test_all_failing_contestants_end_the_case() -> None:
+    ex = FakeExecutor(lambda c, i: result(1, exit_code=1))
+    out = Scheduler(ex, StopRule(min_runs=3, max_runs=5), seed=1).run_case("x", cells("a"))
+    assert out.stop_reason == "all contestants failed"
+
+
+def test_keyboard_interrupt_is_an_outcome_not_a_crash() -> None:
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        if i == 6:
+            raise KeyboardInterrupt
+        return result(10)
+
+    out = Scheduler(FakeExecutor(behave), StopRule(min_runs=5, max_runs=50), seed=1).run_case(
+        "x", cells("a", "b")
+    )
+    assert out.interrupted
+    assert sum(len(c.results) for c in out.cells.values()) == 4  # 2 warm-ups + 4 measured
+
+
+def test_prepare_runs_before_every_sample() -> None:
+    prepared = []
+    ex = FakeExecutor(lambda c, i: result(10))
+    cell = Cell("a", Command(("a",)), prepare=lambda: prepared.append(1))
+    Scheduler(ex, StopRule(min_runs=4, max_runs=4, warmups=2), seed=1).run_case("x", [cell])
+    assert len(prepared) == 6
+
+
+@pytest.mark.parametrize(
+    "kw", [{"precision": 0}, {"min_runs": 1}, {"min_runs": 5, "max_runs": 4}, {"warmups": -1}]
+)
+def test_stop_rule_rejects_nonsense(kw: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        StopRule(**kw)  # type: ignore[arg-type]
