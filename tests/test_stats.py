@@ -46,9 +46,9 @@ def test_effect_under_threshold_is_same() -> None:
     assert "threshold" in reason
 
 
-def test_not_significant_after_correction_is_same() -> None:
+def test_not_significant_after_correction_is_inconclusive() -> None:
     v, reason = stats.verdict(0.9, 0.85, 0.95, 0.2, lower_is_better=True)
-    assert v == "same" and "Holm" in reason
+    assert v == "inconclusive" and "Holm" in reason and "more runs" in reason
 
 
 def test_holm_matches_hand_computation() -> None:

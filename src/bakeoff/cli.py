@@ -167,7 +167,7 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
         timeout = config.parse_duration(kw["timeout"]) if kw.get("timeout") else m.timeout
     except ValueError as exc:
         raise UsageError(f"invalid option value: {exc}") from None
-    min_runs = kw.get("min_runs") or (3 if quick else m.min_runs)
+    min_runs = kw.get("min_runs") or (8 if quick else m.min_runs)
     max_runs = kw.get("max_runs") or (15 if quick else m.max_runs)
     if max_runs < min_runs:
         raise UsageError(f"--max-runs ({max_runs}) must be >= --min-runs ({min_runs})")

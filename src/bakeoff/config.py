@@ -67,7 +67,7 @@ class GeneralConfig(_Strict):
 
 class MeasureConfig(_Strict):
     precision: Fraction = 0.02
-    min_runs: int = Field(default=5, ge=2)
+    min_runs: int = Field(default=10, ge=2)
     max_runs: int = Field(default=60, ge=2)
     warmups: int = Field(default=1, ge=0)
     budget: Duration | None = None

@@ -22,7 +22,7 @@ from bakeoff.stats import median_ci
 @dataclass(frozen=True)
 class StopRule:
     precision: float = 0.02
-    min_runs: int = 5
+    min_runs: int = 10
     max_runs: int = 60
     warmups: int = 1
     max_failures: int = 3

@@ -122,8 +122,9 @@ def verdict(
     """The verdict rule (documented in the README):
 
     * ``inconclusive`` when the ratio cannot be computed;
-    * ``same`` when the ratio's CI contains 1, when the effect is under ``threshold``, or when
-      the Holm-adjusted Mann–Whitney p-value is not below ``alpha``;
+    * ``same`` when the ratio's CI contains 1 or the effect is under ``threshold``;
+    * ``inconclusive`` when the CI excludes 1 but the Holm-adjusted Mann–Whitney p-value is not
+      below ``alpha`` (too few runs to tell after correcting for the run's many comparisons);
     * otherwise ``better`` or ``worse`` by the metric's direction.
     """
     if not all(math.isfinite(v) for v in (ratio, lo, hi)):
@@ -133,7 +134,10 @@ def verdict(
     if abs(ratio - 1.0) < threshold:
         return "same", f"effect {abs(ratio - 1) * 100:.1f}% is under the {threshold:.0%} threshold"
     if p_adjusted >= alpha:
-        return "same", f"not significant (Holm-adjusted p = {p_adjusted:.3g})"
+        return "inconclusive", (
+            f"not significant after Holm correction (p = {p_adjusted:.3g}): "
+            "more runs would settle it"
+        )
     lower = ratio < 1.0
     return ("better" if lower == lower_is_better else "worse"), "significant"
 

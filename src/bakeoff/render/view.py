@@ -31,7 +31,7 @@ def speedup(comp: Comparison) -> tuple[float, list[float] | None]:
 
 
 def headline(comp: Comparison, suite_verb: str) -> str:
-    if comp.ratio is None:
+    if comp.ratio is None or comp.verdict == "inconclusive":
         return f"{comp.contestant} vs {comp.baseline}: inconclusive ({comp.reason})"
     s, ci = speedup(comp)
     if comp.verdict == "same":
