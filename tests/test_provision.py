@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from registry_fake import FakeRegistry
 
 from bakeoff.errors import (
     IntegrityError,
@@ -21,6 +20,7 @@ from bakeoff.runtimes.provision import Provisioner, node_lts_major
 from bakeoff.runtimes.semver import Range
 from bakeoff.runtimes.spec import parse_spec
 from bakeoff.runtimes.targets import target
+from registry_fake import FakeRegistry
 
 NODE = target("node").package
 BUN = target("bun").package
@@ -154,7 +154,7 @@ def test_no_matching_version(prov: Provisioner) -> None:
 def test_integrity_mismatch_refuses_and_deletes(tmp_path: Path, registry: FakeRegistry) -> None:
     registry.publish(DENO, "deno", ["2.9.7"], corrupt=True)
     prov = Provisioner(cache_dir=tmp_path / "c", registry=registry.url)
-    with pytest.raises(IntegrityError, match="integrity check failed.*download was deleted"):
+    with pytest.raises(IntegrityError, match=r"integrity check failed.*download was deleted"):
         prov.ensure("deno@2.9.7")
     leftovers = [
         p

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bakeoff.runtimes.provision import Runtime
-
 from bakeoff import analyze
 from bakeoff.contestants import name_contenders
 from bakeoff.measure.fake import FakeExecutor, lognormal, result
@@ -14,6 +12,7 @@ from bakeoff.measure.process import Command, ProcessResult
 from bakeoff.plan import StopRule
 from bakeoff.render import markdown, terminal, view
 from bakeoff.results import ResultsDocument
+from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite, prepare_workdir
 
 
