@@ -137,13 +137,14 @@ class Evaluation:
         steal = environment.steal_fraction(before, after)
         doc.environment["steal_fraction"] = steal
         cores = doc.environment.get("cores_logical") or 1
-        for label, snap in (("before", before), ("after", after)):
-            load1 = snap["load_avg"][0]
-            if load1 > 0.5 * cores:
-                doc.warnings.append(
-                    f"machine busy {label} the run: load average {load1} on "
-                    f"{cores} cores — other work competes with the measurements"
-                )
+        # Only the load before the run says something about other work: afterwards the
+        # load average mostly reflects the run itself.
+        load1 = before["load_avg"][0]
+        if load1 > 0.5 * cores:
+            doc.warnings.append(
+                f"machine busy before the run: load average {load1} on {cores} cores — "
+                "other work competes with the measurements"
+            )
         if steal is not None and steal > 0.05:
             doc.warnings.append(f"hypervisor stole {steal:.0%} of CPU time during the run")
         doc.status = status

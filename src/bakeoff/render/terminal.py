@@ -14,6 +14,7 @@ from bakeoff.render.view import (
     fmt_num,
     headlines,
     ratio_text,
+    run_header,
     verdict_text,
 )
 from bakeoff.results import ResultsDocument
@@ -28,7 +29,7 @@ STYLE = {
 
 
 def render(doc: ResultsDocument) -> RenderableType:
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = [Text(run_header(doc), style="dim")]
     base = doc.settings.get("baseline")
     for table in case_tables(doc):
         t = Table(

@@ -142,3 +142,18 @@ STOP_TEXT = {
     "budget": "time budget spent",
     "interrupted": "interrupted (Ctrl-C)",
 }
+
+
+def run_header(doc: ResultsDocument) -> str:
+    """One line: who ran, where, and with which stopping rule."""
+    who = " · ".join(f"{c.name} {c.version}" for c in doc.contestants)
+    env = doc.environment
+    st = doc.settings
+    rule = ""
+    if st.get("precision"):
+        rule = (
+            f" — target ±{float(st['precision']):.0%}, {st.get('min_runs')}–"
+            f"{st.get('max_runs')} runs, {st.get('warmups')} warm-up"
+        )
+    machine = f"{env.get('cpu_model', '?')}, {env.get('cores_logical', '?')} cores"
+    return f"{who} — {machine}{rule}"
