@@ -77,7 +77,7 @@ class ProgressView:
                 )
             p.update(self.downloads[ev.detail], completed=ev.done, total=ev.total or None)
         elif ev.kind == "message":
-            p.console.log(ev.detail)
+            p.console.print(f"[dim]{ev.detail}[/]")
         elif ev.kind == "case_start":
             self.tasks[key] = p.add_task(
                 f"{ev.suite} · {ev.case}", total=ev.total, note="warming up"
@@ -186,14 +186,15 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
 
 
 def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
-    """Run an evaluation with a progress display, save results (also when interrupted) and
-    print the summary."""
-    with ProgressView() as view:
-        ev = Evaluation(opts, on_event=view, command=sys.argv)
-        try:
+    """Run an evaluation with a progress display, save results (also when interrupted or
+    failed) and print the summary."""
+    view = ProgressView()
+    ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
+    try:
+        with view:
             doc = ev.run()
-        finally:
-            _save(ev.doc, kw)
+    finally:
+        _save(ev.doc, kw)
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
         raise Interrupted(f"interrupted: partial results saved to {kw['out_dir'] / 'results.json'}")

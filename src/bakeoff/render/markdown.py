@@ -8,6 +8,7 @@ from bakeoff.render.view import (
     fmt_ci,
     fmt_num,
     headlines,
+    noise_line,
     ratio_text,
     verdict_text,
 )
@@ -28,6 +29,16 @@ def render(doc: ResultsDocument) -> str:
         f"{env.get('memory_gb', '?')} GB, {env.get('os_release') or env.get('os', '?')}, "
         f"kernel {env.get('kernel', '?')}"
     )
+    if noise_line(doc):
+        out.append(noise_line(doc) + "  ")
+    settings = doc.settings
+    if settings.get("precision"):
+        out.append(
+            f"Stopping rule: ±{float(settings['precision']):.0%} CI half-width, "
+            f"{settings.get('min_runs')}–{settings.get('max_runs')} runs, "
+            f"{settings.get('warmups')} warm-up; threshold "
+            f"{float(settings.get('threshold') or 0.02):.0%}"
+        )
     out.append("")
     out.append("| contestant | version | binary sha256 |")
     out.append("|---|---|---|")

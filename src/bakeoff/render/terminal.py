@@ -13,6 +13,7 @@ from bakeoff.render.view import (
     fmt_ci,
     fmt_num,
     headlines,
+    noise_line,
     ratio_text,
     run_header,
     verdict_text,
@@ -71,6 +72,8 @@ def render(doc: ResultsDocument) -> RenderableType:
     if heads:
         parts.append(Text(""))
         parts.extend(Text(h, style="bold") for h in heads)
+    if noise_line(doc):
+        parts.append(Text(noise_line(doc), style="dim"))
     parts.extend(Text(f"warning: {warning}", style="yellow") for warning in doc.warnings)
     if doc.status != "complete":
         parts.append(

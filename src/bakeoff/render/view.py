@@ -157,3 +157,20 @@ def run_header(doc: ResultsDocument) -> str:
         )
     machine = f"{env.get('cpu_model', '?')}, {env.get('cores_logical', '?')} cores"
     return f"{who} — {machine}{rule}"
+
+
+def noise_line(doc: ResultsDocument) -> str:
+    """Machine noise readings around the run (load, CPU frequency, steal)."""
+    env = doc.environment
+    b = env.get("noise_before") or {}
+    a = env.get("noise_after") or {}
+    if not b:
+        return ""
+    parts = [f"load {b.get('load_avg', ['?'])[0]} before / {a.get('load_avg', ['?'])[0]} after"]
+    if b.get("cpu_freq_mhz"):
+        parts.append(f"CPU {b['cpu_freq_mhz']}→{a.get('cpu_freq_mhz', '?')} MHz")
+    if env.get("steal_fraction") is not None:
+        parts.append(f"steal {float(env['steal_fraction']):.1%}")
+    if env.get("governor"):
+        parts.append(f"governor {env['governor']}")
+    return "noise: " + ", ".join(parts)
