@@ -15,7 +15,8 @@ from bakeoff.measure.fake import FakeExecutor
 from bakeoff.plan import StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
-from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite, prepare_workdir
+from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite
 
 
 @pytest.fixture
@@ -26,12 +27,10 @@ def saved_doc(tmp_path: Path, fake_factory: Callable[..., FakeExecutor]) -> Path
     ]
     contenders = name_contenders(rts)
     work = tmp_path / "work"
-    prepare_workdir(work)
     doc = ResultsDocument(contestants=[c.to_result() for c in contenders])
     ex = fake_factory({"/opt/node": 21.0, "/opt/bun": 4.0})
-    StartupSuite(
-        contenders, [BUILTIN_CASES["hello"]], StopRule(min_runs=10, max_runs=10), ex, work, seed=1
-    ).run(doc)
+    ctx = SuiteContext(contenders, ex, work, StopRule(min_runs=10, max_runs=10), seed=1)
+    StartupSuite([BUILTIN_CASES["hello"]]).run(ctx, doc)
     analyze.analyze(doc, "node")
     path = tmp_path / "results.json"
     results.save(doc, path)

@@ -13,7 +13,8 @@ from bakeoff.plan import StopRule
 from bakeoff.render import markdown, terminal, view
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
-from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite, prepare_workdir
+from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite
 
 
 def rt(name: str, version: str) -> Runtime:
@@ -32,17 +33,9 @@ def run_suite(
     tmp_path: Path, ex: FakeExecutor, cases: list[str], runtimes: list[Runtime] | None = None
 ) -> ResultsDocument:
     contenders = name_contenders(runtimes or [rt("node", "24.11.0"), rt("bun", "1.4.5")])
-    prepare_workdir(tmp_path)
     doc = ResultsDocument(contestants=[c.to_result() for c in contenders])
-    suite = StartupSuite(
-        contenders,
-        [BUILTIN_CASES[c] for c in cases],
-        StopRule(min_runs=5, max_runs=20),
-        ex,
-        tmp_path,
-        seed=3,
-    )
-    assert suite.run(doc)
+    ctx = SuiteContext(contenders, ex, tmp_path, StopRule(min_runs=5, max_runs=20), seed=3)
+    assert StartupSuite([BUILTIN_CASES[c] for c in cases]).run(ctx, doc)
     return analyze.analyze(doc, contenders[0].name)
 
 

@@ -22,7 +22,7 @@ from bakeoff.plan import StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 from bakeoff.stats import DEFAULT_THRESHOLD
-from bakeoff.suites.startup import StartupCase, StartupSuite, prepare_workdir
+from bakeoff.suites.base import Suite, SuiteContext
 
 Status = Literal["complete", "partial", "interrupted", "failed"]
 
@@ -30,7 +30,7 @@ Status = Literal["complete", "partial", "interrupted", "failed"]
 @dataclass
 class Options:
     runtimes: Sequence[str]
-    startup_cases: Sequence[StartupCase]
+    suites: Sequence[Suite]
     rule: StopRule = field(default_factory=StopRule)
     baseline: str | None = None
     budget_s: float | None = None
@@ -38,6 +38,7 @@ class Options:
     threshold: float = DEFAULT_THRESHOLD
     seed: int | None = None
     offline: bool = False
+    quick: bool = False
 
 
 class Evaluation:
@@ -104,22 +105,8 @@ class Evaluation:
         try:
             with LauncherExecutor() as executor:
                 doc.environment["launcher_floor_kb"] = executor.floor_kb
-                if o.startup_cases:
-                    prepare_workdir(workdir)
-                    suite = StartupSuite(
-                        self.contenders,
-                        o.startup_cases,
-                        o.rule,
-                        executor,
-                        workdir,
-                        self.on_event,
-                        o.timeout_s,
-                        o.seed,
-                    )
-                    started = time.monotonic()
-                    if not suite.run(doc, budget_s=o.budget_s):
-                        status = "interrupted"
-                    doc.suites["startup"]["elapsed_s"] = round(time.monotonic() - started, 3)
+                if not self._run_suites(executor, workdir):
+                    status = "interrupted"
         except KeyboardInterrupt:
             status = "interrupted"
         except BaseException:
@@ -129,6 +116,39 @@ class Evaluation:
             shutil.rmtree(workdir, ignore_errors=True)
             self._finish(before, status)
         return doc
+
+    def _run_suites(self, executor: LauncherExecutor, workdir: Path) -> bool:
+        """Run each suite in turn; the time budget is shared out evenly over the suites still
+        to run, so an early suite that finishes under its share leaves more for later ones."""
+        o = self.options
+        began = time.monotonic()
+        for index, suite in enumerate(o.suites):
+            share = None
+            if o.budget_s is not None:
+                left = o.budget_s - (time.monotonic() - began)
+                share = max(0.0, left / (len(o.suites) - index))
+            ctx = SuiteContext(
+                contenders=self.contenders,
+                executor=executor,
+                workdir=workdir / suite.name,
+                rule=o.rule,
+                on_event=self.on_event,
+                timeout_s=o.timeout_s,
+                seed=o.seed,
+                budget_s=share,
+                quick=o.quick,
+            )
+            ctx.workdir.mkdir(parents=True, exist_ok=True)
+            self.on_event(Event("suite_start", suite=suite.name))
+            started = time.monotonic()
+            completed = suite.run(ctx, self.doc)
+            info = self.doc.suites.setdefault(suite.name, {})
+            info["elapsed_s"] = round(time.monotonic() - started, 3)
+            info["budget_s"] = None if share is None else round(share, 3)
+            self.on_event(Event("suite_end", suite=suite.name))
+            if not completed:
+                return False
+        return True
 
     def _finish(self, before: dict[str, Any], status: Status) -> None:
         doc = self.doc

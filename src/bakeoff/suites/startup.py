@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Literal
 
 from bakeoff.contestants import Contender
-from bakeoff.events import OnEvent, ignore
 from bakeoff.invoke import base_env, cache_env, script_argv, supports_typescript
-from bakeoff.measure.process import Command, Executor, ProcessResult
-from bakeoff.plan import CaseOutcome, Cell, Scheduler, StopRule
+from bakeoff.measure.process import Command, ProcessResult
+from bakeoff.plan import CaseOutcome, Cell, Scheduler
 from bakeoff.results import Failure, Measurement, ResultsDocument
+from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.modgraph import write_graph
 
 SUITE = "startup"
@@ -112,56 +112,44 @@ def _reset(folder: Path) -> None:
 
 
 class StartupSuite:
-    def __init__(
-        self,
-        contenders: Sequence[Contender],
-        cases: Sequence[StartupCase],
-        rule: StopRule,
-        executor: Executor,
-        workdir: Path,
-        on_event: OnEvent = ignore,
-        timeout_s: float = 30.0,
-        seed: int | None = None,
-    ) -> None:
-        self.contenders = list(contenders)
-        self.cases = list(cases)
-        self.rule = rule
-        self.executor = executor
-        self.workdir = workdir
-        self.on_event = on_event
-        self.timeout_s = timeout_s
-        self.scheduler = Scheduler(executor, rule, seed=seed, on_event=on_event, suite=SUITE)
+    name = SUITE
 
-    def _cell(self, case: StartupCase, who: Contender) -> Cell:
-        cache_dir = self.workdir / "caches" / who.name / case.name.replace(":", "-")
+    def __init__(self, cases: Sequence[StartupCase]) -> None:
+        self.cases = list(cases)
+
+    def _cell(self, ctx: SuiteContext, case: StartupCase, who: Contender) -> Cell:
+        cache_dir = ctx.workdir / "caches" / who.name / case.name.replace(":", "-")
         cache_dir.mkdir(parents=True, exist_ok=True)
         env = base_env(cache_env(who.family, cache_dir, warm=case.cache != "cold"))
         script = None
         if case.script is not None:
             script = str(
-                Path(case.script) if Path(case.script).is_absolute() else self.workdir / case.script
+                Path(case.script) if Path(case.script).is_absolute() else ctx.workdir / case.script
             )
         argv = script_argv(who.family, who.binary, script, case.args)
         cmd = Command(
             tuple(argv),
-            cwd=case.cwd or str(self.workdir),
+            cwd=case.cwd or str(ctx.workdir),
             env=env,
-            timeout_s=self.timeout_s,
+            timeout_s=ctx.timeout_s,
             capture=False,
         )
         prepare = (lambda d=cache_dir: _reset(d)) if case.cache == "cold" else None
         return Cell(who.name, cmd, prepare)
 
-    def run(
-        self, doc: ResultsDocument, budget_s: float | None = None, clock_left: float | None = None
-    ) -> bool:
+    def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         """Measure every case into ``doc``. Returns False when interrupted (Ctrl-C)."""
+        prepare_workdir(ctx.workdir)
+        scheduler = Scheduler(
+            ctx.executor, ctx.rule, seed=ctx.seed, on_event=ctx.on_event, suite=SUITE
+        )
+        budget_s = ctx.budget_s
         info: dict[str, dict[str, object]] = {}
         doc.suites.setdefault(SUITE, {})["cases"] = info
         spent = 0.0
         for index, case in enumerate(self.cases):
             runnable: list[Contender] = []
-            for who in self.contenders:
+            for who in ctx.contenders:
                 if case.typescript and not supports_typescript(who.family, who.runtime.version):
                     doc.measurements.append(
                         Measurement(
@@ -184,8 +172,8 @@ class StartupSuite:
             share = None
             if budget_s is not None:
                 share = max(0.0, (budget_s - spent) / (len(self.cases) - index))
-            outcome = self.scheduler.run_case(
-                case.name, [self._cell(case, who) for who in runnable], budget_s=share
+            outcome = scheduler.run_case(
+                case.name, [self._cell(ctx, case, who) for who in runnable], budget_s=share
             )
             info[case.name] = {
                 "description": case.description,
@@ -193,12 +181,10 @@ class StartupSuite:
                 "blocks": outcome.blocks_run,
                 "elapsed_s": round(outcome.elapsed_s, 3),
                 "cache": case.cache,
-                "seed": self.scheduler.seed,
+                "seed": scheduler.seed,
             }
             spent += outcome.elapsed_s
-            doc.measurements.extend(
-                measurements_from(SUITE, case.name, outcome, self.rule.min_runs)
-            )
+            doc.measurements.extend(measurements_from(SUITE, case.name, outcome, ctx.rule.min_runs))
             if outcome.interrupted:
                 return False
         return True

@@ -1,0 +1,51 @@
+"""The command line: parse arguments, call the library, render, and map errors to messages and
+exit codes — in one place (``main``). Library modules never print or exit.
+
+Each command lives in its own module, registered on the group by importing it here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from bakeoff.cli import measure, report, runtimes  # noqa: F401  (register commands)
+from bakeoff.cli.app import cli, err
+from bakeoff.errors import BakeoffError, Interrupted
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: the one place that maps exceptions to messages and exit codes."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="bakeoff",
+            standalone_mode=False,
+        )
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except Interrupted as exc:
+        err.print(f"[yellow]{exc}[/]")
+        return exc.exit_code
+    except BakeoffError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}")
+        if exc.hint:
+            err.print(f"  {exc.hint}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+__all__ = ["cli", "entry", "main"]
