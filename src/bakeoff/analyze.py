@@ -10,12 +10,17 @@ import math
 from collections import defaultdict
 
 from bakeoff import stats
+from bakeoff.measure import latency
 from bakeoff.results import Comparison, Measurement, ResultsDocument
 
 
 def summarize(m: Measurement) -> Measurement:
     """Fill ``median``, ``ci``, ``n`` and ``noise`` from ``samples`` (in place; returns it)."""
     m.n = len(m.samples)
+    if m.estimator == "pooled":  # the suite estimated it from merged raw data
+        if m.samples:
+            m.noise = stats.noise_summary(m.samples, unit_ms=m.unit == "ms")
+        return m
     if not m.samples:
         m.median, m.ci = None, None
         m.valid = False
@@ -36,7 +41,8 @@ def compare(
     validly. Holm correction runs across all comparisons of the document."""
     groups: dict[tuple[str, str, str], dict[str, Measurement]] = defaultdict(dict)
     for m in doc.measurements:
-        groups[(m.suite, m.case, m.metric)][m.contestant] = m
+        if m.comparable:
+            groups[(m.suite, m.case, m.metric)][m.contestant] = m
     pending: list[tuple[Comparison, float]] = []
     skipped: list[Comparison] = []
     for (suite, case, metric), by_name in groups.items():
@@ -61,8 +67,11 @@ def compare(
                     )
                 )
                 continue
-            ratio, lo, hi = stats.ratio_ci(base.samples, m.samples)
-            p = stats.mann_whitney_p(base.samples, m.samples)
+            if m.estimator == "pooled" and base.estimator == "pooled":
+                ratio, lo, hi, p = pooled_ratio(doc, base, m)
+            else:
+                ratio, lo, hi = stats.ratio_ci(base.samples, m.samples)
+                p = stats.mann_whitney_p(base.samples, m.samples)
             comp = Comparison(
                 suite=suite,
                 case=case,
@@ -89,6 +98,24 @@ def compare(
             threshold,
         )
     return [c for c, _ in pending] + skipped
+
+
+def pooled_ratio(
+    doc: ResultsDocument, base: Measurement, m: Measurement
+) -> tuple[float, float, float, float]:
+    """Ratio of two pooled latency percentiles with a block-bootstrap CI and p-value, from the
+    per-second histograms the serve suite keeps in ``doc.suites["serve"]["histograms"]``."""
+    hists = doc.suites.get(m.suite, {}).get("histograms", {})
+    q = latency.quantile_of(m.metric)
+
+    def windows(name: str) -> list[latency.Histogram]:
+        reps = hists.get(name, {}).get(m.case, [])
+        return [latency.normalize(w) for rep in reps for w in rep]
+
+    b, o = windows(base.contestant), windows(m.contestant)
+    if q is None or not b or not o:
+        return math.nan, math.nan, math.nan, 1.0
+    return latency.ratio_ci(b, o, q)
 
 
 def analyze(

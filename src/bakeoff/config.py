@@ -89,10 +89,50 @@ class StartupConfig(_Strict):
     scripts: list[ScriptConfig] = Field(default_factory=list)
 
 
+class RequestConfig(_Strict):
+    path: str = Field(min_length=1, pattern=r"^/")
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] = "GET"
+    weight: int = Field(default=1, ge=0)
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: str | None = None
+    json_body: Any = Field(default=None, alias="json")
+    name: str = ""
+    expect_status: int | None = Field(default=None, ge=100, le=599)
+
+
+class ReadinessConfig(_Strict):
+    kind: Literal["http", "tcp"] = "http"
+    path: str = Field(default="/health", pattern=r"^/")
+
+
+class ServeConfig(_Strict):
+    enabled: bool = True
+    entry: str | None = None  # a script run as `<runtime> ENTRY` (deno: `deno run -A ENTRY`)
+    command: str | None = None  # or a template: {run}, {runtime}, {port}
+    cwd: str = "."
+    env: dict[str, str] = Field(default_factory=dict)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    port_env: str = "PORT"
+    readiness: ReadinessConfig = Field(default_factory=ReadinessConfig)
+    requests: list[RequestConfig] = Field(default_factory=list)
+    compare: Literal["body", "shape", "status"] = "body"
+    rates: list[float] | None = None
+    ladder: list[Fraction] = Field(default_factory=lambda: [0.25, 0.5, 0.75], min_length=1)
+    reps: int = Field(default=5, ge=1)
+    ready_samples: int = Field(default=10, ge=2)
+    phase: Duration = 5.0
+    warmup: Duration = 2.0
+    saturation: Duration | None = 3.0  # None/false-y: skip the saturation step
+    connections: int = Field(default=64, ge=1)
+    ready_timeout: Duration = 30.0
+    pin: bool = False
+
+
 class Config(_Strict):
     bakeoff: GeneralConfig = Field(default_factory=GeneralConfig)
     measure: MeasureConfig = Field(default_factory=MeasureConfig)
     startup: StartupConfig = Field(default_factory=StartupConfig)
+    serve: ServeConfig | None = None
 
 
 def _describe(value: Any) -> str:

@@ -8,6 +8,7 @@ file + rename) so an interrupted run never leaves a half-written document.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -65,6 +66,10 @@ class Measurement(_Model):
     stop_reason: str | None = None
     failures: list[Failure] = Field(default_factory=list)
     noise: dict[str, Any] = Field(default_factory=dict)
+    # "median": median and CI come from ``samples``; "pooled": the suite computed them from
+    # merged raw data (latency percentiles) and ``samples`` holds one value per repetition.
+    estimator: Literal["median", "pooled"] = "median"
+    comparable: bool = True  # False: reported, never compared (e.g. achieved request rate)
 
 
 class Comparison(_Model):
@@ -109,13 +114,24 @@ class ResultsDocument(_Model):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True, indent=2)
+        """Strict JSON: NaN and infinities (undefined estimates) are written as null."""
+        return json.dumps(_finite(self.model_dump(mode="json", by_alias=True)), indent=2)
 
     def measurement(self, suite: str, case: str, metric: str, contestant: str) -> Measurement:
         for m in self.measurements:
             if (m.suite, m.case, m.metric, m.contestant) == (suite, case, metric, contestant):
                 return m
         raise KeyError((suite, case, metric, contestant))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -8,14 +8,14 @@ from typing import Any
 import click
 
 from bakeoff import config
-from bakeoff.cli.app import cli
+from bakeoff.cli.app import cli, err
 from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
 from bakeoff.errors import ConfigError, UsageError
 from bakeoff.session import Options
+from bakeoff.suites import catalog
 from bakeoff.suites.startup import (
     BUILTIN_CASES,
     DEFAULT_CASES,
-    QUICK_CASES,
     StartupCase,
     StartupSuite,
     user_case,
@@ -25,15 +25,20 @@ DEMO_RUNTIMES = ("node@lts", "bun@latest", "deno@latest")
 
 
 @cli.command()
-@click.option("--quick", is_flag=True, help="Fewer cases and runs: about a minute.")
+@click.option("--quick", is_flag=True, help="Fewer cases, runs and shorter load phases.")
+@click.option(
+    "--suite",
+    "suite_names",
+    metavar="LIST",
+    help=f"Comma-separated suites to run (default: all of {', '.join(catalog.NAMES)}).",
+)
 @measure_options
-def demo(quick: bool, **kw: Any) -> None:
+def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
     """Evaluate the bundled sample project (provisions node@lts, bun@latest, deno@latest)."""
     s = _settings(config.Config(), kw, quick)
-    cases = QUICK_CASES if quick else DEFAULT_CASES
     opts = Options(
         runtimes=list(kw["runtimes"] or DEMO_RUNTIMES),
-        suites=[StartupSuite([BUILTIN_CASES[c] for c in cases])],
+        suites=catalog.demo_suites(catalog.parse_names(suite_names), quick),
         quick=quick,
         **s,
     )
@@ -97,11 +102,14 @@ def startup(
     help="bakeoff.toml to read (default: the nearest one).",
 )
 @click.option(
-    "--suite", "suites", default="startup", show_default=True, help="Comma-separated suites to run."
+    "--suite",
+    "suites",
+    metavar="LIST",
+    help="Comma-separated suites to run (default: every suite bakeoff.toml configures).",
 )
 @click.option("--quick", is_flag=True, help="Fewer runs.")
 @measure_options
-def run(config_path: Path | None, suites: str, quick: bool, **kw: Any) -> None:
+def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) -> None:
     """Run the suites enabled in bakeoff.toml."""
     path = config_path or config.find(Path.cwd())
     if path is None:
@@ -110,33 +118,16 @@ def run(config_path: Path | None, suites: str, quick: bool, **kw: Any) -> None:
             "write one (see the README), or use `bakeoff startup`",
         )
     cfg = config.load(path)
-    wanted = {x.strip() for x in suites.split(",") if x.strip()}
-    unknown = wanted - {"startup"}
-    if unknown:
-        raise UsageError(f"unknown suite(s): {', '.join(sorted(unknown))} (available: startup)")
+    wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
-    base = path.parent
-    cases: list[StartupCase] = []
-    if "startup" in wanted and cfg.startup.enabled:
-        names = (
-            cfg.startup.cases
-            if cfg.startup.cases is not None
-            else (QUICK_CASES if quick else DEFAULT_CASES)
-        )
-        for n in names:
-            if n not in BUILTIN_CASES:
-                raise ConfigError(
-                    f"{path}: startup.cases: unknown case {n!r} "
-                    f"(expected one of {', '.join(BUILTIN_CASES)})"
-                )
-        cases = [BUILTIN_CASES[n] for n in names]
-        cases += [
-            user_case(sc.name, str(base / sc.script), sc.args, cache=sc.cache)
-            for sc in cfg.startup.scripts
-        ]
+    chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
+    for why in skipped:
+        err.print(f"[dim]skipped {why}[/]")
+    if not chosen:
+        raise ConfigError(f"{path}: no suite to run", "; ".join(skipped) or None)
     opts = Options(
         runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
-        suites=[StartupSuite(cases)] if cases else [],
+        suites=chosen,
         quick=quick,
         **s,
     )

@@ -8,8 +8,14 @@ from bakeoff.render.view import (
     fmt_ci,
     fmt_num,
     headlines,
+    metric_label,
+    metric_tables,
     noise_line,
     ratio_text,
+    row_ratio,
+    row_verdict,
+    serve_headlines,
+    value_text,
     verdict_text,
 )
 from bakeoff.results import ResultsDocument
@@ -45,7 +51,7 @@ def render(doc: ResultsDocument) -> str:
     for c in doc.contestants:
         out.append(f"| {c.name} | {c.version} | `{c.sha256[:16]}` |")
     out.append("")
-    heads = headlines(doc)
+    heads = headlines(doc) + serve_headlines(doc)
     if heads:
         out += [f"- **{_esc(h)}**" for h in heads] + [""]
     for table in case_tables(doc):
@@ -76,6 +82,24 @@ def render(doc: ResultsDocument) -> str:
             out.append(f"Stopped: {stop}.")
         for row in table.rows:
             out += [f"- {row.contestant}: {_esc(n)}" for n in row.notes]
+        out.append("")
+    for mt in metric_tables(doc):
+        out.append(f"## {mt.suite} · {mt.case}")
+        if mt.title:
+            out.append(f"_{_esc(mt.title)}_")
+        out.append("")
+        out.append(
+            f"| metric | contestant | median (95% CI) | ratio vs {base} (95% CI) | verdict | n |"
+        )
+        out.append("|---|---|---:|---:|---|---:|")
+        for r in mt.rows:
+            out.append(
+                f"| {metric_label(r.metric)} ({r.measurement.unit}) | {r.contestant} "
+                f"| {value_text(r.measurement)} | {row_ratio(r)} | {row_verdict(r)} "
+                f"| {r.measurement.n} |"
+            )
+        out.append("")
+        out += [f"- {_esc(n)}" for n in mt.notes]
         out.append("")
     if doc.warnings:
         out.append("## Warnings")

@@ -13,9 +13,15 @@ from bakeoff.render.view import (
     fmt_ci,
     fmt_num,
     headlines,
+    metric_label,
+    metric_tables,
     noise_line,
     ratio_text,
+    row_ratio,
+    row_verdict,
     run_header,
+    serve_headlines,
+    value_text,
     verdict_text,
 )
 from bakeoff.results import ResultsDocument
@@ -26,6 +32,8 @@ STYLE = {
     "same": "yellow",
     "inconclusive": "magenta",
     "baseline": "dim",
+    "": "dim",
+    "invalid": "bold red",
 }
 
 
@@ -68,7 +76,38 @@ def render(doc: ResultsDocument) -> RenderableType:
             lines += [f"{row.contestant}: {n}" for n in row.notes]
         if lines:
             parts.append(Text("\n".join("  " + s for s in lines), style="dim"))
-    heads = headlines(doc)
+    for mt in metric_tables(doc):
+        t = Table(
+            title=f"{mt.suite} · {mt.case}" + (f" — {mt.title}" if mt.title else ""),
+            title_justify="left",
+            expand=False,
+        )
+        for col, just in (
+            ("metric", "left"),
+            ("contestant", "left"),
+            ("median (95% CI)", "right"),
+            (f"ratio vs {base}", "right"),
+            ("verdict", "left"),
+            ("n", "right"),
+        ):
+            t.add_column(col, justify=just)  # type: ignore[arg-type]
+        last = ""
+        for r in mt.rows:
+            v = row_verdict(r)
+            label = metric_label(r.metric) + f" ({r.measurement.unit})"
+            t.add_row(
+                label if r.metric != last else "",
+                r.contestant,
+                value_text(r.measurement),
+                row_ratio(r),
+                Text(v, style=STYLE.get(v, "bold red")),
+                str(r.measurement.n),
+            )
+            last = r.metric
+        parts.append(t)
+        if mt.notes:
+            parts.append(Text("\n".join("  " + s for s in mt.notes), style="dim"))
+    heads = headlines(doc) + serve_headlines(doc)
     if heads:
         parts.append(Text(""))
         parts.extend(Text(h, style="bold") for h in heads)

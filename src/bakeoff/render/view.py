@@ -90,7 +90,7 @@ def case_tables(doc: ResultsDocument) -> list[CaseTable]:
     comps = {(c.suite, c.case, c.metric, c.contestant): c for c in doc.comparisons}
     order = [c.name for c in doc.contestants]
     tables: list[CaseTable] = []
-    keys = dict.fromkeys((m.suite, m.case) for m in doc.measurements)
+    keys = dict.fromkeys((m.suite, m.case) for m in doc.measurements if m.metric == "wall_ms")
     for suite, case in keys:
         info = doc.suites.get(suite, {}).get("cases", {}).get(case, {})
         rows = []
@@ -174,3 +174,146 @@ def noise_line(doc: ResultsDocument) -> str:
     if env.get("governor"):
         parts.append(f"governor {env['governor']}")
     return "noise: " + ", ".join(parts)
+
+
+# -- generic metric tables (every suite whose cases are not timed process runs) ---------------
+METRIC_LABELS = {
+    "ready_ms": "time to ready",
+    "idle_rss_mb": "idle RSS",
+    "latency_p50_ms": "p50 latency",
+    "latency_p90_ms": "p90 latency",
+    "latency_p95_ms": "p95 latency",
+    "latency_p99_ms": "p99 latency",
+    "latency_max_ms": "max latency",
+    "cpu_ms_per_1k_req": "CPU per 1k requests",
+    "rss_steady_mb": "RSS under load (median)",
+    "rss_peak_mb": "RSS under load (peak)",
+    "achieved_rps": "achieved rate",
+    "throughput_rps": "saturation throughput",
+}
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    metric: str
+    contestant: str
+    measurement: Measurement
+    comparison: Comparison | None
+    is_baseline: bool
+
+
+@dataclass(frozen=True)
+class MetricTable:
+    suite: str
+    case: str
+    title: str
+    rows: list[MetricRow]
+    notes: list[str]
+
+
+def _case_title(doc: ResultsDocument, suite: str, case: str) -> str:
+    if suite == "serve" and case.startswith("rate:"):
+        return f"fixed rate {case[5:]} req/s (open loop, latency from the intended send time)"
+    if suite == "serve" and case == "saturation":
+        engine = doc.suites.get("serve", {}).get("engines", {}).get("saturation", "")
+        return f"closed-loop saturation ({engine.split(' (')[0]})" if engine else "saturation"
+    if suite == "serve" and case == "ready":
+        return "spawn to first successful readiness response; RSS once ready"
+    return ""
+
+
+def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
+    """One table per (suite, case) without a ``wall_ms`` metric: rows are metric × contestant."""
+    base = doc.settings.get("baseline")
+    comps = {(c.suite, c.case, c.metric, c.contestant): c for c in doc.comparisons}
+    order = {c.name: i for i, c in enumerate(doc.contestants)}
+    groups: dict[tuple[str, str], list[Measurement]] = {}
+    for m in doc.measurements:
+        groups.setdefault((m.suite, m.case), []).append(m)
+    tables: list[MetricTable] = []
+    for (suite, case), ms in groups.items():
+        if any(m.metric == "wall_ms" for m in ms):
+            continue
+        metrics = list(dict.fromkeys(m.metric for m in ms))
+        rows: list[MetricRow] = []
+        notes: list[str] = []
+        for metric in metrics:
+            for m in sorted(
+                (m for m in ms if m.metric == metric), key=lambda m: order.get(m.contestant, 99)
+            ):
+                rows.append(
+                    MetricRow(
+                        metric,
+                        m.contestant,
+                        m,
+                        comps.get((suite, case, metric, m.contestant)),
+                        m.contestant == base,
+                    )
+                )
+                notes += [f"{m.contestant}: {n}" for n in m.notes]
+        tables.append(
+            MetricTable(
+                suite, case, _case_title(doc, suite, case), rows, list(dict.fromkeys(notes))
+            )
+        )
+    return tables
+
+
+def value_text(m: Measurement) -> str:
+    if not m.valid or m.median is None:
+        return "–"
+    ci = f" ({fmt_ci(m.ci)})" if m.ci else ""
+    return f"{fmt_num(m.median)}{ci}"
+
+
+def row_ratio(row: MetricRow) -> str:
+    if row.is_baseline:
+        return "1"
+    if not row.measurement.comparable:
+        return ""
+    return ratio_text(row.comparison)
+
+
+def row_verdict(row: MetricRow) -> str:
+    if not row.measurement.valid:
+        return "invalid"
+    if row.is_baseline:
+        return "baseline"
+    if not row.measurement.comparable:
+        return ""
+    return verdict_text(row.comparison)
+
+
+def metric_headline(comp: Comparison) -> str:
+    """ "bun: p99 latency 0.85× node's (95% CI 0.80–0.91) — better"."""
+    label = metric_label(comp.metric)
+    if comp.ratio is None:
+        return f"{comp.contestant} vs {comp.baseline}, {label}: inconclusive ({comp.reason})"
+    return (
+        f"{comp.contestant}: {label} {comp.ratio:.2f}× {comp.baseline}'s "
+        f"(95% CI {fmt_ci(comp.ci)}) — {comp.verdict}"
+    )
+
+
+def serve_headlines(doc: ResultsDocument) -> list[str]:
+    """The serve suite's key comparisons: p99 at the highest valid rate, saturation
+    throughput, CPU per request, time to ready."""
+    comps = [c for c in doc.comparisons if c.suite == "serve"]
+    rates = sorted(
+        {c.case for c in comps if c.case.startswith("rate:")}, key=lambda c: float(c[5:])
+    )
+    picks = [("ready", "ready_ms")]
+    if rates:
+        picks += [(rates[-1], "latency_p99_ms"), (rates[-1], "cpu_ms_per_1k_req")]
+    picks.append(("saturation", "throughput_rps"))
+    out = []
+    for case, metric in picks:
+        for c in comps:
+            if c.case == case and c.metric == metric:
+                where = f"serve · {case}"
+                out.append(f"[{where}] {metric_headline(c)}")
+    return out

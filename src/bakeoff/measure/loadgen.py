@@ -1,0 +1,471 @@
+"""HTTP load generators: k6 for open-loop fixed-rate phases (and saturation when wrk is absent),
+wrk for closed-loop saturation when it is installed.
+
+k6 runs its ``constant-arrival-rate`` executor: iteration *i* is scheduled at ``T0 + i/rate``
+whatever the server does, and an iteration that finds no free VU is counted as dropped. Every
+request is tagged with its iteration number; from k6's per-request CSV output (end timestamp in
+ns, duration in ms) bakeoff recovers each request's **intended** send time and measures latency
+from it, so a stalled server cannot hide its stall (no coordinated omission). ``T0`` is the
+earliest observed ``start - i/rate`` (k6 never starts an iteration early).
+
+Both tools run without a shell in their own process group, are bounded in time, and have their
+own CPU time taken from ``wait4`` so a generator-bound run can be recognised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bakeoff.measure import latency
+
+GENERATOR_CPU_LIMIT = 0.8  # fraction of one core
+MIN_ACHIEVED = 0.99
+
+
+@dataclass(frozen=True)
+class Request:
+    """One entry of the request mix."""
+
+    path: str
+    method: str = "GET"
+    weight: int = 1
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: str | None = None
+    name: str = ""
+    expect_status: int | None = None  # None: any 2xx/3xx
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.method} {self.path}"
+
+
+def weighted_order(mix: Sequence[Request]) -> list[int]:
+    """A deterministic interleaving of the mix by weight (smooth weighted round-robin), the
+    same sequence for every contestant."""
+    weights = [max(0, r.weight) for r in mix]
+    total = sum(weights)
+    if total == 0:
+        raise ValueError("the request mix needs at least one entry with weight > 0")
+    current = [0] * len(mix)
+    order: list[int] = []
+    for _ in range(total):
+        for i, w in enumerate(weights):
+            current[i] += w
+        best = max(range(len(mix)), key=lambda i: current[i])
+        current[best] -= total
+        order.append(best)
+    return order
+
+
+def find_k6() -> str | None:
+    """k6 installed into this Python environment (the pinned wheel), else on PATH."""
+    local = Path(sys.prefix) / "bin" / "k6"
+    if local.is_file() and os.access(local, os.X_OK):
+        return str(local)
+    return shutil.which("k6")
+
+
+def find_wrk() -> str | None:
+    return shutil.which("wrk")
+
+
+@dataclass
+class RunStats:
+    wall_s: float
+    cpu_s: float
+    exit_code: int
+    stderr_tail: str
+
+    @property
+    def cpu_fraction(self) -> float:
+        return self.cpu_s / self.wall_s if self.wall_s > 0 else math.nan
+
+
+def run_tool(
+    argv: Sequence[str],
+    cwd: Path,
+    timeout_s: float,
+    env: Mapping[str, str] | None = None,
+    cpus: set[int] | None = None,
+    stdout: Path | None = None,
+) -> RunStats:
+    """Run a load tool to completion in its own process group; CPU from wait4."""
+    err_path = cwd / "tool.stderr"
+
+    def pin() -> None:
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+
+    with err_path.open("wb") as err, (stdout or Path(os.devnull)).open("wb") as out:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            process_group=0,
+            preexec_fn=pin if cpus else None,
+        )
+        status, usage = _wait4(proc, timeout_s)
+        wall = time.monotonic() - started
+    tail = err_path.read_bytes()[-2000:].decode("utf-8", "replace")
+    code = os.waitstatus_to_exitcode(status) if status is not None else -9
+    return RunStats(wall, usage, code, tail)
+
+
+def _wait4(proc: subprocess.Popen[bytes], timeout_s: float) -> tuple[int | None, float]:
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                return status, ru.ru_utime + ru.ru_stime
+            if time.monotonic() > deadline:
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                _, status, ru = os.wait4(proc.pid, 0)
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                return None, ru.ru_utime + ru.ru_stime
+            time.sleep(0.02)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.wait4(proc.pid, 0)
+        raise
+
+
+# -- results ----------------------------------------------------------------------------------
+@dataclass
+class PhaseResult:
+    """One fixed-rate phase against one server."""
+
+    target_rps: float
+    duration_s: float
+    windows: list[latency.Histogram] = field(default_factory=list)  # one per second, by intent
+    requests: int = 0
+    errors: int = 0
+    dropped: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    generator_cpu: float = 0.0  # fraction of one core
+    cpu_s: float = 0.0  # the generator's CPU seconds
+    lateness_p99_ms: float = 0.0  # how far behind schedule requests were sent
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def achieved_rps(self) -> float:
+        return self.requests / self.duration_s if self.duration_s else 0.0
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def check(self) -> None:
+        """Apply the validity rules; the reasons go into ``problems``."""
+        if self.dropped:
+            self.problems.append(f"generator dropped {self.dropped} requests")
+        if self.achieved_rps < MIN_ACHIEVED * self.target_rps:
+            self.problems.append(
+                f"achieved {self.achieved_rps:.0f} req/s < 99% of the target "
+                f"{self.target_rps:.0f} req/s"
+            )
+        if self.generator_cpu > GENERATOR_CPU_LIMIT:
+            self.problems.append(
+                f"load generator used {self.generator_cpu:.0%} of a core (limit 80%)"
+            )
+        if self.errors:
+            self.problems.append(f"{self.errors} requests failed ({_top(self.statuses)})")
+
+
+def _top(statuses: Mapping[str, int]) -> str:
+    bad = {k: v for k, v in statuses.items() if not k.startswith(("2", "3"))}
+    return ", ".join(f"status {k or 'none'}: {v}" for k, v in sorted(bad.items())) or "errors"
+
+
+@dataclass
+class SaturationResult:
+    engine: str
+    throughput_rps: float
+    requests: int
+    errors: int
+    duration_s: float
+    connections: int
+    generator_cpu: float
+    problems: list[str] = field(default_factory=list)
+
+
+# -- k6 ---------------------------------------------------------------------------------------
+_K6_SCRIPT = """\
+// Written by bakeoff for one load phase.
+import http from 'k6/http';
+import exec from 'k6/execution';
+
+const MIX = %(mix)s;
+const ORDER = %(order)s;
+
+export const options = %(options)s;
+
+export default function () {
+  const i = exec.scenario.iterationInTest;
+  const r = MIX[ORDER[i %% ORDER.length]];
+  http.request(r.method, r.url, r.body, { headers: r.headers, tags: { i: String(i) },
+                                           timeout: '%(timeout)s' });
+}
+
+export function handleSummary(data) {
+  return { [__ENV.BAKEOFF_SUMMARY]: JSON.stringify(data) };
+}
+"""
+
+
+class K6:
+    def __init__(self, binary: str, workdir: Path, cpus: set[int] | None = None) -> None:
+        self.binary = binary
+        self.workdir = workdir
+        self.cpus = cpus
+        workdir.mkdir(parents=True, exist_ok=True)
+
+    def _script(self, base_url: str, mix: Sequence[Request], scenario: dict[str, Any]) -> Path:
+        entries = [
+            {
+                "method": r.method,
+                "url": base_url + r.path,
+                "body": r.body,
+                "headers": {"Accept-Encoding": "identity", **dict(r.headers)},
+            }
+            for r in mix
+        ]
+        options = {
+            "discardResponseBodies": True,
+            "systemTags": ["status"],
+            "summaryTrendStats": ["min", "med", "p(95)", "p(99)", "max"],
+            "scenarios": {"phase": scenario},
+        }
+        text = _K6_SCRIPT % {
+            "mix": json.dumps(entries),
+            "order": json.dumps(weighted_order(mix)),
+            "options": json.dumps(options),
+            "timeout": "10s",
+        }
+        path = self.workdir / "phase.js"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def _env(self, summary: Path) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("K6_")}
+        env.update(
+            {
+                "BAKEOFF_SUMMARY": str(summary),
+                "K6_CSV_TIME_FORMAT": "unix_nano",
+                "K6_NO_USAGE_REPORT": "true",
+            }
+        )
+        return env
+
+    def fixed_rate(
+        self, base_url: str, mix: Sequence[Request], rate: float, duration_s: float
+    ) -> PhaseResult:
+        rate_i = max(1, round(rate))
+        scenario = {
+            "executor": "constant-arrival-rate",
+            "rate": rate_i,
+            "timeUnit": "1s",
+            "duration": f"{duration_s:g}s",
+            "preAllocatedVUs": int(min(max(20, rate_i / 20), 500)),
+            "maxVUs": int(min(max(200, rate_i), 2000)),
+            "gracefulStop": "5s",
+        }
+        script = self._script(base_url, mix, scenario)
+        csv = self.workdir / "requests.csv"
+        summary = self.workdir / "summary.json"
+        for p in (csv, summary):
+            p.unlink(missing_ok=True)
+        stats = run_tool(
+            [self.binary, "run", "--quiet", "--no-color", "--out", f"csv={csv}", str(script)],
+            self.workdir,
+            timeout_s=duration_s + 60,
+            env=self._env(summary),
+            cpus=self.cpus,
+        )
+        result = PhaseResult(
+            float(rate_i), duration_s, generator_cpu=stats.cpu_fraction, cpu_s=stats.cpu_s
+        )
+        if stats.exit_code not in (0, 99) or not csv.exists():  # 99: a threshold failed
+            tail = stats.stderr_tail[-300:]
+            result.problems.append(f"k6 failed (exit {stats.exit_code}): {tail}")
+            return result
+        parse_k6_csv(csv, rate_i, result)
+        result.check()
+        return result
+
+    def saturate(
+        self, base_url: str, mix: Sequence[Request], duration_s: float, connections: int = 64
+    ) -> SaturationResult:
+        scenario = {
+            "executor": "constant-vus",
+            "vus": connections,
+            "duration": f"{duration_s:g}s",
+            "gracefulStop": "5s",
+        }
+        script = self._script(base_url, mix, scenario)
+        summary = self.workdir / "summary.json"
+        summary.unlink(missing_ok=True)
+        stats = run_tool(
+            [self.binary, "run", "--quiet", "--no-color", str(script)],
+            self.workdir,
+            timeout_s=duration_s + 60,
+            env=self._env(summary),
+            cpus=self.cpus,
+        )
+        res = SaturationResult("k6", 0.0, 0, 0, duration_s, connections, stats.cpu_fraction)
+        try:
+            data = json.loads(summary.read_text())
+            metrics = data["metrics"]
+            res.requests = int(metrics["http_reqs"]["values"]["count"])
+            failed = metrics.get("http_req_failed", {}).get("values", {})
+            res.errors = int(failed.get("passes", 0))
+        except (OSError, ValueError, KeyError) as exc:
+            res.problems.append(f"k6 failed (exit {stats.exit_code}): {exc}")
+            return res
+        res.throughput_rps = res.requests / duration_s
+        return res
+
+
+def parse_k6_csv(path: Path, rate: int, into: PhaseResult) -> None:
+    """Per-request latency from the intended send time, from k6's CSV output."""
+    ends: list[int] = []
+    durations: list[float] = []
+    iters: list[int] = []
+    statuses: dict[str, int] = {}
+    dropped = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("http_req_duration,"):
+                parts = line.rstrip("\n").split(",")
+                # metric_name,timestamp,metric_value,status,extra_tags,metadata
+                tags = parts[4]
+                if not tags.startswith("i="):
+                    continue
+                ends.append(int(parts[1]))
+                durations.append(float(parts[2]))
+                iters.append(int(tags[2:].split("&")[0]))
+                statuses[parts[3]] = statuses.get(parts[3], 0) + 1
+            elif line.startswith("dropped_iterations,"):
+                dropped += int(float(line.split(",")[2]))
+    into.dropped = dropped
+    into.requests = len(ends)
+    into.statuses = statuses
+    into.errors = sum(v for k, v in statuses.items() if not k.startswith(("2", "3")))
+    if not ends:
+        return
+    step = 1e9 / rate
+    t0 = min(e - d * 1e6 - i * step for e, d, i in zip(ends, durations, iters, strict=True))
+    windows: dict[int, list[float]] = {}
+    late: list[float] = []
+    for e, d, i in zip(ends, durations, iters, strict=True):
+        intended = t0 + i * step
+        windows.setdefault(int(i // rate), []).append((e - intended) / 1e6)
+        late.append((e - d * 1e6 - intended) / 1e6)
+    into.windows = [latency.histogram(windows[k]) for k in sorted(windows)]
+    late.sort()
+    into.lateness_p99_ms = late[min(len(late) - 1, int(0.99 * len(late)))]
+
+
+# -- wrk --------------------------------------------------------------------------------------
+_WRK_LUA = """\
+-- Written by bakeoff: cycles through the request mix; prints a JSON summary when done.
+local reqs = {}
+local order = {%(order)s}
+local n = 0
+init = function(args)
+%(requests)s
+end
+request = function()
+  n = n + 1
+  return reqs[order[(n - 1) %% #order + 1]]
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%%d,"duration_us":%%d,"connect":%%d,"read":%%d,"write":%%d,"status":%%d,"timeout":%%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def _lua_str(s: str) -> str:
+    return json.dumps(s)  # a JSON string literal is a valid Lua string literal for our inputs
+
+
+class Wrk:
+    def __init__(self, binary: str, workdir: Path, cpus: set[int] | None = None) -> None:
+        self.binary = binary
+        self.workdir = workdir
+        self.cpus = cpus
+        workdir.mkdir(parents=True, exist_ok=True)
+
+    def saturate(
+        self,
+        base_url: str,
+        mix: Sequence[Request],
+        duration_s: float,
+        connections: int = 64,
+        threads: int = 2,
+    ) -> SaturationResult:
+        lines = []
+        for i, r in enumerate(mix, start=1):
+            headers = {"Accept-Encoding": "identity", **dict(r.headers)}
+            hdr = ", ".join(f"[{_lua_str(k)}] = {_lua_str(v)}" for k, v in headers.items())
+            body = _lua_str(r.body) if r.body is not None else "nil"
+            lines.append(
+                f"  reqs[{i}] = wrk.format({_lua_str(r.method)}, {_lua_str(r.path)}, "
+                f"{{{hdr}}}, {body})"
+            )
+        order = ", ".join(str(i + 1) for i in weighted_order(mix))
+        script = self.workdir / "mix.lua"
+        script.write_text(_WRK_LUA % {"requests": "\n".join(lines), "order": order})
+        out = self.workdir / "wrk.out"
+        stats = run_tool(
+            [
+                self.binary,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{duration_s:g}s",
+                "-s",
+                str(script),
+                base_url + "/",
+            ],
+            self.workdir,
+            timeout_s=duration_s + 30,
+            cpus=self.cpus,
+            stdout=out,
+        )
+        res = SaturationResult("wrk", 0.0, 0, 0, duration_s, connections, stats.cpu_fraction)
+        summary = None
+        for line in out.read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                with contextlib.suppress(ValueError):
+                    summary = json.loads(line)
+        if summary is None:
+            res.problems.append(f"wrk failed (exit {stats.exit_code}): {stats.stderr_tail[-300:]}")
+            return res
+        res.requests = int(summary["requests"])
+        res.duration_s = summary["duration_us"] / 1e6
+        res.errors = sum(int(summary[k]) for k in ("connect", "read", "write", "status", "timeout"))
+        res.throughput_rps = res.requests / res.duration_s if res.duration_s else 0.0
+        return res

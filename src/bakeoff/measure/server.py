@@ -1,0 +1,237 @@
+"""Long-running server processes: start, wait until ready, sample memory and CPU of the whole
+process tree, stop.
+
+Time-to-ready runs from just before the spawn to the first successful readiness response,
+polled every ``POLL_S`` (2 ms). The server runs in its own process group, so stopping it (or
+Ctrl-C) ends every process it started. Memory and CPU come from /proc via psutil, summed over
+the process tree; they are not floored by bakeoff's own RSS (unlike ``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import psutil
+
+from bakeoff.errors import MeasurementError
+
+POLL_S = 0.002
+STOP_GRACE_S = 3.0
+TAIL = 2000
+
+
+class ServerFailed(Exception):
+    """The contestant's server crashed, hung or never became ready: a result, not a bakeoff
+    error. Carries the reason and the server's stderr tail."""
+
+    def __init__(self, reason: str, stderr_tail: str = "", timed_out: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.stderr_tail = stderr_tail
+        self.timed_out = timed_out
+
+
+@dataclass(frozen=True)
+class Readiness:
+    kind: Literal["http", "tcp"] = "http"
+    path: str = "/health"
+
+    def describe(self) -> str:
+        return f"GET {self.path} → 2xx" if self.kind == "http" else "TCP connect"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def probe(host: str, port: int, check: Readiness, timeout: float = 1.0) -> bool:
+    """One readiness attempt."""
+    if check.kind == "tcp":
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                return True
+        except OSError:
+            return False
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("GET", check.path, headers={"Connection": "close"})
+        status = conn.getresponse().status
+        return 200 <= status < 300
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
+def _tail(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return data[-TAIL:].decode("utf-8", "replace")
+
+
+@dataclass
+class TreeSample:
+    t_s: float
+    rss_mb: float
+
+
+@dataclass
+class ServerProcess:
+    """A server started by bakeoff. Use as a context manager: leaving it stops the server."""
+
+    argv: Sequence[str]
+    cwd: str
+    env: Mapping[str, str]
+    logdir: Path
+    cpus: set[int] | None = None  # pin to these CPUs (``--pin``)
+    proc: subprocess.Popen[bytes] | None = None
+    started_ns: int = 0
+    samples: list[TreeSample] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.logdir.mkdir(parents=True, exist_ok=True)
+        out = (self.logdir / "stdout").open("wb")
+        err = (self.logdir / "stderr").open("wb")
+        cpus = self.cpus
+
+        def pin() -> None:  # runs in the child between fork and exec
+            if cpus:
+                os.sched_setaffinity(0, cpus)
+
+        try:
+            self.started_ns = time.monotonic_ns()
+            self.proc = subprocess.Popen(
+                list(self.argv),
+                cwd=self.cwd,
+                env=dict(self.env),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                process_group=0,
+                preexec_fn=pin if cpus else None,
+            )
+        except OSError as exc:
+            raise ServerFailed(f"could not start {self.argv[0]}: {exc}") from None
+        finally:
+            out.close()
+            err.close()
+
+    @property
+    def pid(self) -> int:
+        if self.proc is None:
+            raise MeasurementError("server not started")
+        return self.proc.pid
+
+    def exited(self) -> int | None:
+        return None if self.proc is None else self.proc.poll()
+
+    def wait_ready(self, host: str, port: int, check: Readiness, timeout_s: float) -> float:
+        """Poll until ready; return milliseconds from spawn to the first success. Raises
+        ``ServerFailed`` (with the stderr tail) if the server exits or times out."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if probe(host, port, check, timeout=max(0.05, min(1.0, deadline - time.monotonic()))):
+                return (time.monotonic_ns() - self.started_ns) / 1e6
+            code = self.exited()
+            if code is not None:
+                raise ServerFailed(
+                    f"server exited with code {code} before it was ready", self.stderr_tail()
+                )
+            if time.monotonic() > deadline:
+                raise ServerFailed(
+                    f"server not ready after {timeout_s:g} s ({check.describe()} on port {port})",
+                    self.stderr_tail(),
+                    timed_out=True,
+                )
+            time.sleep(POLL_S)
+
+    def tree(self) -> list[psutil.Process]:
+        try:
+            root = psutil.Process(self.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return []
+
+    def rss_mb(self) -> float:
+        total = 0
+        for p in self.tree():
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        return total / (1024 * 1024)
+
+    def cpu_s(self) -> float:
+        """User+system CPU seconds of the tree so far (including reaped children)."""
+        total = 0.0
+        for p in self.tree():
+            with contextlib.suppress(psutil.Error):
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+        return total
+
+    def stderr_tail(self) -> str:
+        return _tail(self.logdir / "stderr")
+
+    def stop(self) -> None:
+        proc = self.proc
+        if proc is None or proc.returncode is not None:
+            return
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=STOP_GRACE_S)
+        # whatever is left of the group (the server's children included) is killed
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=STOP_GRACE_S)
+
+    def __enter__(self) -> ServerProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class RssSampler:
+    """Samples a server's tree RSS every ``interval_s`` in a background thread."""
+
+    def __init__(self, server: ServerProcess, interval_s: float = 0.1) -> None:
+        self.server = server
+        self.interval_s = interval_s
+        self.samples: list[TreeSample] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._t0 = 0.0
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append(
+                TreeSample(round(time.monotonic() - self._t0, 3), self.server.rss_mb())
+            )
+            self._stop.wait(self.interval_s)
+
+    def __enter__(self) -> RssSampler:
+        self._t0 = time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

