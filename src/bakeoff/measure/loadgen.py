@@ -281,13 +281,16 @@ class K6:
         self, base_url: str, mix: Sequence[Request], rate: float, duration_s: float
     ) -> PhaseResult:
         rate_i = max(1, round(rate))
+        vus = int(min(max(50, rate_i // 5), 1000))
         scenario = {
             "executor": "constant-arrival-rate",
             "rate": rate_i,
             "timeUnit": "1s",
             "duration": f"{duration_s:g}s",
-            "preAllocatedVUs": int(min(max(20, rate_i / 20), 500)),
-            "maxVUs": int(min(max(200, rate_i), 2000)),
+            # enough VUs, all allocated up front, for 200 ms of stalled requests: allocating
+            # VUs mid-phase would itself delay sends
+            "preAllocatedVUs": vus,
+            "maxVUs": vus,
             "gracefulStop": "5s",
         }
         script = self._script(base_url, mix, scenario)
