@@ -3,6 +3,13 @@ a known stall, the suite end to end on the sample service, and a server that cra
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -139,3 +146,89 @@ def test_a_server_that_crashes_is_a_result_not_an_error(
     assert ready.failures and "exited with code 3" in ready.failures[0].reason
     assert "boom: missing DATABASE_URL" in ready.failures[0].stderr_tail
     _no_children_left()
+
+
+def test_users_k6_script_with_several_requests_per_iteration(
+    k6: str, runtimes: list[Runtime], tmp_path: Path
+) -> None:
+    script = tmp_path / "load.js"
+    script.write_text(
+        "import http from 'k6/http';\n"
+        "export default function () {\n"
+        "  http.get(`${__ENV.BASE_URL}/health`);\n"
+        "  http.get(`${__ENV.BASE_URL}/products/7`);\n"
+        "}\n"
+    )
+    spec = ServeSpec(
+        entry="src/server.mjs",
+        cwd=str(sample_project()),
+        k6_script=str(script),
+        rates=[20.0],
+        reps=1,
+        ready_samples=2,
+        phase_s=1.0,
+        warmup_s=0.5,
+        saturation=False,
+    )
+    doc = ResultsDocument()
+    with LauncherExecutor() as ex:
+        assert ServeSuite(spec).run(_ctx(tmp_path, runtimes[:1], ex), doc)
+    phase = doc.suites["serve"]["phases"]["node"]["rate:20"][0]
+    assert phase["requests"] >= 40 and not phase["problems"], phase
+    assert doc.suites["serve"]["correctness"]["checked"] is False
+    assert doc.measurement("serve", "rate:20", "latency_p50_ms", "node").valid
+
+
+def test_ctrl_c_during_load_stops_server_and_generator(
+    k6: str, runtimes: list[Runtime], tmp_path: Path, session_cache: Path
+) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bakeoff",
+            "serve",
+            "-r",
+            "node@lts",
+            "src/server.mjs",
+            "--cwd",
+            str(sample_project()),
+            "--rate",
+            "20",
+            "--phase",
+            "60s",
+            "--reps",
+            "1",
+            "--out",
+            str(out),
+        ],
+        env={**os.environ, "BAKEOFF_CACHE_DIR": str(session_cache)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    me = psutil.Process(proc.pid)
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        kids = me.children(recursive=True)
+        for k in kids:
+            with contextlib.suppress(psutil.Error):
+                seen[k.pid] = k.name()
+        if any(n == "k6" for n in seen.values()) and len(seen) >= 2:
+            break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        raise AssertionError(f"load never started: {proc.communicate()}")
+    time.sleep(1.0)  # inside the 60 s phase
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr.decode()
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["status"] == "interrupted"
+    assert any(m["metric"] == "ready_ms" and m["samples"] for m in doc["measurements"])
+    time.sleep(0.5)
+    alive = [p for p in seen if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+    assert not alive, {p: seen[p] for p in alive}

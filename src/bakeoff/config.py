@@ -115,6 +115,7 @@ class ServeConfig(_Strict):
     port_env: str = "PORT"
     readiness: ReadinessConfig = Field(default_factory=ReadinessConfig)
     requests: list[RequestConfig] = Field(default_factory=list)
+    k6_script: str | None = None  # your own k6 script (default function) instead of requests
     compare: Literal["body", "shape", "status"] = "body"
     rates: list[float] | None = None
     ladder: list[Fraction] = Field(default_factory=lambda: [0.25, 0.5, 0.75], min_length=1)

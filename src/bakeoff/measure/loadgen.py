@@ -233,14 +233,65 @@ export function handleSummary(data) {
 """
 
 
+_K6_WRAPPER = """\
+// Written by bakeoff: runs the user's k6 script under bakeoff's scenario. Every request of
+// iteration i is tagged i, so latency can be measured from the iteration's intended start.
+import exec from 'k6/execution';
+import * as user from %(user)s;
+
+export const options = %(options)s;
+
+export function setup() {
+  return typeof user.setup === 'function' ? user.setup() : undefined;
+}
+
+export default function (data) {
+  exec.vu.metrics.tags['i'] = String(exec.scenario.iterationInTest);
+  user.default(data);
+}
+
+export function handleSummary(data) {
+  return { [__ENV.BAKEOFF_SUMMARY]: JSON.stringify(data) };
+}
+"""
+
+
 class K6:
-    def __init__(self, binary: str, workdir: Path, cpus: set[int] | None = None) -> None:
+    """k6 driven by bakeoff. With ``user_script`` the user's own k6 script (its default
+    function) replaces the request mix; it reads the server's address from ``__ENV.BASE_URL``."""
+
+    def __init__(
+        self,
+        binary: str,
+        workdir: Path,
+        cpus: set[int] | None = None,
+        user_script: Path | None = None,
+    ) -> None:
         self.binary = binary
         self.workdir = workdir
         self.cpus = cpus
+        self.user_script = user_script
+        self.base_url = ""
         workdir.mkdir(parents=True, exist_ok=True)
 
     def _script(self, base_url: str, mix: Sequence[Request], scenario: dict[str, Any]) -> Path:
+        self.base_url = base_url
+        path = self.workdir / "phase.js"
+        if self.user_script is not None:
+            options = {
+                "discardResponseBodies": True,
+                "systemTags": ["status"],
+                "scenarios": {"phase": scenario},
+            }
+            path.write_text(
+                _K6_WRAPPER
+                % {
+                    "user": json.dumps(self.user_script.resolve().as_uri()),
+                    "options": json.dumps(options),
+                },
+                encoding="utf-8",
+            )
+            return path
         entries = [
             {
                 "method": r.method,
@@ -262,7 +313,6 @@ class K6:
             "options": json.dumps(options),
             "timeout": "10s",
         }
-        path = self.workdir / "phase.js"
         path.write_text(text, encoding="utf-8")
         return path
 
@@ -271,6 +321,7 @@ class K6:
         env.update(
             {
                 "BAKEOFF_SUMMARY": str(summary),
+                "BASE_URL": self.base_url,
                 "K6_CSV_TIME_FORMAT": "unix_nano",
                 "K6_NO_USAGE_REPORT": "true",
             }
@@ -377,13 +428,22 @@ def parse_k6_csv(path: Path, rate: int, into: PhaseResult) -> None:
     if not ends:
         return
     step = 1e9 / rate
-    t0 = min(e - d * 1e6 - i * step for e, d, i in zip(ends, durations, iters, strict=True))
+    starts = [e - d * 1e6 for e, d in zip(ends, durations, strict=True)]
+    t0 = min(st - i * step for st, i in zip(starts, iters, strict=True))
+    # an iteration may send several requests (a user's k6 script): its lateness is how far
+    # its first request left behind schedule, and each request's latency is its own duration
+    # plus that lateness. With one request per iteration this is simply end - intended.
+    first: dict[int, float] = {}
+    for st, i in zip(starts, iters, strict=True):
+        if i not in first or st < first[i]:
+            first[i] = st
     windows: dict[int, list[float]] = {}
     late: list[float] = []
-    for e, d, i in zip(ends, durations, iters, strict=True):
-        intended = t0 + i * step
-        windows.setdefault(int(i // rate), []).append((e - intended) / 1e6)
-        late.append((e - d * 1e6 - intended) / 1e6)
+    for i, st in first.items():
+        late.append(max(0.0, (st - (t0 + i * step)) / 1e6))
+    for d, i in zip(durations, iters, strict=True):
+        lateness = max(0.0, (first[i] - (t0 + i * step)) / 1e6)
+        windows.setdefault(int(i // rate), []).append(d + lateness)
     into.windows = [latency.histogram(windows[k]) for k in sorted(windows)]
     late.sort()
     into.lateness_p99_ms = late[min(len(late) - 1, int(0.99 * len(late)))]

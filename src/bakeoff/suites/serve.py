@@ -79,6 +79,7 @@ class ServeSpec:
     port_env: str = "PORT"
     readiness: Readiness = field(default_factory=Readiness)
     mix: Sequence[Request] = ()
+    k6_script: str | None = None  # the user's own k6 script instead of the mix
     compare: Literal["body", "shape", "status"] = "body"
     rates: Sequence[float] | None = None  # absolute req/s; None: a ladder from the probe
     ladder: Sequence[float] = (0.25, 0.5, 0.75)
@@ -173,7 +174,7 @@ class ServeSuite:
     name = SUITE
 
     def __init__(self, spec: ServeSpec) -> None:
-        if not spec.mix:
+        if not spec.mix and not spec.k6_script:
             raise ValueError("the request mix is empty")
         self.spec = spec
 
@@ -235,8 +236,12 @@ class ServeSuite:
         )
         if spec.pin and server_cpus is None:
             info["pinning"] = {"requested": True, "note": "fewer than 2 CPUs: not pinned"}
-        k6 = K6(k6_path, ctx.workdir / "k6", cpus=gen_cpus)
+        user_script = Path(spec.k6_script) if spec.k6_script else None
+        k6 = K6(k6_path, ctx.workdir / "k6", cpus=gen_cpus, user_script=user_script)
         wrk = Wrk(wrk_path, ctx.workdir / "wrk", cpus=gen_cpus) if wrk_path else None
+        if user_script is not None:
+            wrk = None  # wrk cannot run a k6 script: saturation uses k6 too
+            info["engines"]["saturation"] = "k6 (your k6 script)"
         people = [_Contestant(who) for who in ctx.contenders]
         rng = random.Random(ctx.seed)
         completed = True
@@ -282,6 +287,9 @@ class ServeSuite:
     def _correctness(
         self, ctx: SuiteContext, people: list[_Contestant], info: dict[str, Any]
     ) -> None:
+        if not self.spec.mix:
+            info["correctness"] = {"checked": False, "why": "load comes from your k6 script"}
+            return
         answers: dict[str, list[tuple[int, Any]]] = {}
         for c in people:
             if c.dropped:
@@ -701,6 +709,7 @@ def _describe(spec: ServeSpec) -> dict[str, Any]:
         "cwd": spec.cwd,
         "readiness": spec.readiness.describe(),
         "mix": [{"request": r.label, "weight": r.weight} for r in spec.mix],
+        "k6_script": spec.k6_script,
         "reps": spec.reps,
         "ready_samples": spec.ready_samples,
         "phase_s": spec.phase_s,
@@ -729,7 +738,9 @@ def spec_from_config(cfg: ServeConfig, config_path: Path, quick: bool = False) -
             expect_status=r.expect_status,
         )
         for r in cfg.requests
-    ] or [Request(cfg.readiness.path if cfg.readiness.kind == "http" else "/", name="readiness")]
+    ]
+    if not mix and not cfg.k6_script:
+        mix = [Request(cfg.readiness.path if cfg.readiness.kind == "http" else "/", name="ready")]
     cwd = (config_path.parent / cfg.cwd).resolve()
     return ServeSpec(
         entry=cfg.entry,
@@ -740,6 +751,7 @@ def spec_from_config(cfg: ServeConfig, config_path: Path, quick: bool = False) -
         port_env=cfg.port_env,
         readiness=Readiness(cfg.readiness.kind, cfg.readiness.path),
         mix=mix,
+        k6_script=str((config_path.parent / cfg.k6_script).resolve()) if cfg.k6_script else None,
         compare=cfg.compare,
         rates=cfg.rates,
         ladder=tuple(cfg.ladder),
