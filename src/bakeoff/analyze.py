@@ -69,9 +69,10 @@ def compare(
                 continue
             if m.estimator == "pooled" and base.estimator == "pooled":
                 ratio, lo, hi, p = pooled_ratio(doc, base, m)
+                test = "block-bootstrap"
             else:
                 ratio, lo, hi = stats.ratio_ci(base.samples, m.samples)
-                p = stats.mann_whitney_p(base.samples, m.samples)
+                p, test = stats.difference_p(base.samples, m.samples)
             comp = Comparison(
                 suite=suite,
                 case=case,
@@ -83,6 +84,7 @@ def compare(
                 p_value=p,
                 verdict="inconclusive",
                 lower_is_better=m.lower_is_better,
+                test=test,
             )
             pending.append((comp, p))
     adjusted = stats.holm([p for _, p in pending])

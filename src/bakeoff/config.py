@@ -129,11 +129,55 @@ class ServeConfig(_Strict):
     pin: bool = False
 
 
+class ToolchainConfig(_Strict):
+    name: str = Field(min_length=1)
+    runtime: str = Field(min_length=1)  # a contestant name or family: node, bun, deno
+    manager: Literal["npm", "pnpm", "yarn", "bun", "deno"] | None = None
+    test_runner: Literal["node", "bun", "deno", "jest", "vitest", "mocha"] | None = None
+    bundler: Literal["esbuild", "bun", "deno", "none"] | None = None
+
+
+InstallState = Literal["cold", "cold-lockfile", "warm-cache"]
+
+
+def _all_states() -> list[InstallState]:
+    return ["cold", "cold-lockfile", "warm-cache"]
+
+
+class InstallConfig(_Strict):
+    enabled: bool = True
+    states: list[InstallState] = Field(default_factory=_all_states, min_length=1)
+    reps: int = Field(default=5, ge=2)
+    managers: list[Literal["npm", "pnpm", "yarn", "bun", "deno"]] = Field(default_factory=list)
+
+
+class TestConfig(_Strict):
+    enabled: bool = True
+    reps: int = Field(default=5, ge=2)
+
+
+class BuildConfig(_Strict):
+    enabled: bool = True
+    entry: str = Field(min_length=1)
+    args: list[str] = Field(default_factory=list)  # for the smoke run of the bundle
+    reps: int = Field(default=5, ge=2)
+
+
+class CIConfig(_Strict):
+    enabled: bool = True
+    reps: int = Field(default=3, ge=2)
+
+
 class Config(_Strict):
     bakeoff: GeneralConfig = Field(default_factory=GeneralConfig)
     measure: MeasureConfig = Field(default_factory=MeasureConfig)
     startup: StartupConfig = Field(default_factory=StartupConfig)
     serve: ServeConfig | None = None
+    toolchains: list[ToolchainConfig] = Field(default_factory=list)
+    install: InstallConfig | None = None
+    test: TestConfig | None = None
+    build: BuildConfig | None = None
+    ci: CIConfig | None = None
 
 
 def _describe(value: Any) -> str:

@@ -161,14 +161,14 @@ class Scheduler:
                     )
                 )
                 res = self._run(cell)
-                if not res.ok:
+                if not res.ok_for(cell.command):
                     co.failures.append(res)
                     co.dropped = f"warm-up failed: {res.failure()}"
 
     def _measure(self, case: str, cell: Cell, out: CaseOutcome, total: int) -> None:
         co = out.cells[cell.contestant]
         res = self._run(cell)
-        if res.ok:
+        if res.ok_for(cell.command):
             co.results.append(res)
             co.blocks.append(out.blocks_run)
         else:

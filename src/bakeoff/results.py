@@ -85,6 +85,7 @@ class Comparison(_Model):
     verdict: Literal["better", "worse", "same", "inconclusive"]
     reason: str = ""
     lower_is_better: bool = True
+    test: str = ""  # which significance test gave p_value
 
 
 class CompatResult(_Model):

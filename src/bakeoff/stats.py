@@ -8,6 +8,7 @@ give the same intervals (anyone re-rendering a results file sees the same number
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -96,6 +97,34 @@ def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
         return 1.0
     res = sps.mannwhitneyu(a, b, alternative="two-sided")
     return float(res.pvalue)
+
+
+SMALL_N = 6  # below this many samples per side, a rank test cannot reach significance
+
+
+def welch_log_p(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided Welch t-test on log values (ratios of timings are what matter, and timings
+    are roughly log-normal). Used for small repetition counts (load phases, installs, CI
+    runs), where Mann–Whitney's smallest possible p-value (0.1 for 3 vs 3) can never reach
+    significance however large the effect."""
+    if len(a) < 2 or len(b) < 2 or min(min(a), min(b)) <= 0:
+        return 1.0
+    la, lb = np.log(np.asarray(a, dtype=float)), np.log(np.asarray(b, dtype=float))
+    if np.ptp(la) == 0 and np.ptp(lb) == 0:
+        return 1.0 if la[0] == lb[0] else 0.0
+    with warnings.catch_warnings():  # near-identical samples: scipy warns, the p-value is fine
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = sps.ttest_ind(la, lb, equal_var=False)
+    p = float(res.pvalue)
+    return p if math.isfinite(p) else 1.0
+
+
+def difference_p(a: Sequence[float], b: Sequence[float]) -> tuple[float, str]:
+    """The p-value for "a and b differ" and the test that gave it: Mann–Whitney U when both
+    sides have at least ``SMALL_N`` samples, else Welch's t-test on logs."""
+    if min(len(a), len(b)) >= SMALL_N:
+        return mann_whitney_p(a, b), "mann-whitney"
+    return welch_log_p(a, b), "welch-log"
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:

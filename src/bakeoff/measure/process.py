@@ -39,6 +39,7 @@ class Command:
     env: Mapping[str, str] | None = None
     timeout_s: float = 60.0
     capture: bool = True
+    ok_exit_codes: frozenset[int] = frozenset({0})  # e.g. a test run whose tests failed
 
     def display(self) -> str:
         return " ".join(self.argv)
@@ -64,6 +65,10 @@ class ProcessResult:
     @property
     def ok(self) -> bool:
         return self.error is None and not self.timed_out and self.exit_code == 0
+
+    def ok_for(self, cmd: Command) -> bool:
+        """Whether the run counts as a measurement for ``cmd`` (its accepted exit codes)."""
+        return self.error is None and not self.timed_out and self.exit_code in cmd.ok_exit_codes
 
     @property
     def wall_ms(self) -> float:

@@ -85,10 +85,17 @@ class CaseTable:
     rows: list[Row]
 
 
+def participants(doc: ResultsDocument) -> list[str]:
+    """Contestants, then any other names measurements use (toolchains such as ``pnpm`` or
+    ``bun+node`` in the dev-loop suites), in order of appearance."""
+    names = [c.name for c in doc.contestants]
+    return list(dict.fromkeys([*names, *(m.contestant for m in doc.measurements)]))
+
+
 def case_tables(doc: ResultsDocument) -> list[CaseTable]:
     index = {(m.suite, m.case, m.metric, m.contestant): m for m in doc.measurements}
     comps = {(c.suite, c.case, c.metric, c.contestant): c for c in doc.comparisons}
-    order = [c.name for c in doc.contestants]
+    order = participants(doc)
     tables: list[CaseTable] = []
     keys = dict.fromkeys((m.suite, m.case) for m in doc.measurements if m.metric == "wall_ms")
     for suite, case in keys:
@@ -230,7 +237,7 @@ def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
     """One table per (suite, case) without a ``wall_ms`` metric: rows are metric × contestant."""
     base = doc.settings.get("baseline")
     comps = {(c.suite, c.case, c.metric, c.contestant): c for c in doc.comparisons}
-    order = {c.name: i for i, c in enumerate(doc.contestants)}
+    order = {name: i for i, name in enumerate(participants(doc))}
     groups: dict[tuple[str, str], list[Measurement]] = {}
     for m in doc.measurements:
         groups.setdefault((m.suite, m.case), []).append(m)

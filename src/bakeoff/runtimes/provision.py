@@ -44,7 +44,7 @@ from bakeoff.errors import (
 from bakeoff.runtimes.registry import NotFound, Registry, RegistryUnreachable
 from bakeoff.runtimes.semver import Range, Version, highest
 from bakeoff.runtimes.spec import RuntimeSpec, parse_spec
-from bakeoff.runtimes.targets import target
+from bakeoff.runtimes.targets import JS_TOOLS, TOOLS, target
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,14 @@ def node_lts_major(majors: set[int], today: dt.date | None = None) -> int | None
 
 
 def binary_version(family: str, binary: Path) -> str:
-    """The version the binary reports about itself."""
+    """The version the binary reports about itself (a JavaScript tool: its package.json)."""
+    if family in JS_TOOLS:
+        try:
+            package_dir = next(p for p in binary.parents if (p / "package.json").is_file())
+            meta = json.loads((package_dir / "package.json").read_text())
+            return str(meta["version"])
+        except (OSError, ValueError, KeyError) as exc:
+            raise ProvisionError(f"cannot read the version of {binary}: {exc}") from None
     try:
         proc = subprocess.run(
             [str(binary), "--version"], capture_output=True, text=True, timeout=30, check=False
@@ -189,7 +196,13 @@ class Provisioner:
                 f"{tgt.package}@{version} has no integrity hash in the "
                 "registry: refusing to install it unverified"
             )
-        return ResolvedPackage(s.name, tgt.package, version, dist["tarball"], integrity, tgt.binary)
+        binary = tgt.binary
+        if s.name in JS_TOOLS:  # a JavaScript tool: its entry point is its package's "bin"
+            bins = meta["versions"][version].get("bin") or {}
+            entry = bins.get(s.name) if isinstance(bins, dict) else bins
+            if isinstance(entry, str):
+                binary = entry.removeprefix("./")
+        return ResolvedPackage(s.name, tgt.package, version, dist["tarball"], integrity, binary)
 
     def _choose(self, s: RuntimeSpec, meta: dict[str, Any]) -> str:
         versions = list(meta.get("versions", {}))
@@ -349,6 +362,13 @@ class Provisioner:
         entry = self._entry_dir(r)
         manifest = self._read_entry(entry) or self._install(r)
         return self._runtime_from_entry(s.text, manifest, entry)
+
+    def ensure_tool(self, name: str, version_range: str = "latest") -> Runtime:
+        """A package manager (npm, pnpm, yarn) or esbuild from the registry, verified and
+        cached like a runtime. ``version_range``: ``latest`` or an npm range."""
+        if name not in (*TOOLS, "esbuild"):
+            raise ProvisionError(f"unknown tool {name!r} (expected npm, pnpm, yarn or esbuild)")
+        return self.ensure(RuntimeSpec(f"{name}@{version_range}", name, "registry", version_range))
 
     def _cached_match(self, s: RuntimeSpec) -> Runtime | None:
         """Offline resolution: the highest healthy cached version satisfying the spec."""

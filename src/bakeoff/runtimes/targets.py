@@ -38,6 +38,16 @@ def _machine() -> tuple[str, str]:
     return system, arch
 
 
+# Tools bakeoff provisions from the registry the same way (integrity-checked, cached): package
+# managers and a bundler. JavaScript tools run on the contestant's Node.
+TOOLS: dict[str, str] = {
+    "npm": "bin/npm-cli.js",
+    "pnpm": "bin/pnpm.cjs",
+    "yarn": "bin/yarn.js",
+}
+JS_TOOLS = frozenset(TOOLS)
+
+
 def target(
     family: str, system: str | None = None, arch: str | None = None, avx2: bool | None = None
 ) -> Target:
@@ -54,4 +64,8 @@ def target(
     if family == "deno":
         name = f"@deno/{system}-{arch}" + ("-glibc" if system == "linux" else "")
         return Target(name, "deno")
+    if family in TOOLS:
+        return Target(family, TOOLS[family])
+    if family == "esbuild":
+        return Target(f"@esbuild/{system}-{arch}", "bin/esbuild")
     raise ProvisionError(f"unknown runtime family {family!r}")

@@ -3,13 +3,15 @@ bundled sample project (``bakeoff demo``). The one place that knows every suite.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from importlib import resources
 from pathlib import Path
 
 from bakeoff import config
 from bakeoff.errors import ConfigError, UsageError
 from bakeoff.suites.base import Suite
+from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
+from bakeoff.suites.install import STATES, InstallSuite
 from bakeoff.suites.serve import ServeSuite, sample_spec, spec_from_config
 from bakeoff.suites.startup import (
     BUILTIN_CASES,
@@ -19,8 +21,11 @@ from bakeoff.suites.startup import (
     StartupSuite,
     user_case,
 )
+from bakeoff.toolchains import ToolchainSet, ToolchainSpec
 
-NAMES = ("startup", "serve")
+NAMES = ("startup", "serve", "install", "test", "build", "ci")
+SAMPLE_CLI = "src/cli.mjs"
+SAMPLE_CLI_ARGS = ("--limit", "300")
 
 
 def sample_project() -> Path:
@@ -48,7 +53,46 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
         suites.append(StartupSuite([BUILTIN_CASES[c] for c in cases]))
     if "serve" in wanted:
         suites.append(ServeSuite(sample_spec(sample_project(), quick)))
+    hybrid = ToolchainSpec("bun+node", "node", manager="bun", test_runner="node", bundler="bun")
+    common = ToolchainSet(extra=[hybrid])
+    installs = ToolchainSet(extra=[hybrid, ToolchainSpec("pnpm", "node", manager="pnpm")])
+    suites += _devloop(
+        wanted,
+        sample_project(),
+        installs,
+        common,
+        build_entry=(SAMPLE_CLI, list(SAMPLE_CLI_ARGS)),
+        reps={
+            "install": 3 if quick else 5,
+            "test": 3 if quick else 5,
+            "build": 3 if quick else 5,
+            "ci": 2 if quick else 3,
+        },
+    )
     return suites
+
+
+def _devloop(
+    wanted: Collection[str],
+    project: Path,
+    installs: ToolchainSet,
+    common: ToolchainSet,
+    build_entry: tuple[str, list[str]] | None,
+    reps: dict[str, int],
+    states: Sequence[str] = STATES,
+) -> list[Suite]:
+    out: list[Suite] = []
+    if "install" in wanted:
+        out.append(InstallSuite(project, installs, states=states, reps=reps["install"]))
+    if "test" in wanted:
+        out.append(TestSuite(project, common, reps=reps["test"]))
+    if "build" in wanted and build_entry is not None:
+        out.append(BuildSuite(project, common, build_entry[0], build_entry[1], reps=reps["build"]))
+    if "ci" in wanted:
+        out.append(
+            CISuite(project, common, build_entry[0] if build_entry else None, reps=reps["ci"])
+        )
+    return out
 
 
 def from_config(
@@ -72,6 +116,46 @@ def from_config(
             raise ConfigError(f"{path}: serve: expected `entry` or `command`, found neither")
         else:
             suites.append(ServeSuite(spec_from_config(cfg.serve, path, quick)))
+    project = path.parent
+    specs = [
+        ToolchainSpec(t.name, t.runtime, t.manager, t.test_runner, t.bundler)
+        for t in cfg.toolchains
+    ]
+    common = ToolchainSet(extra=specs)
+    extra_installs = [
+        ToolchainSpec(m, "node", manager=m) for m in (cfg.install.managers if cfg.install else [])
+    ]
+    installs = ToolchainSet(extra=[*specs, *extra_installs])
+    sections = {"install": cfg.install, "test": cfg.test, "build": cfg.build, "ci": cfg.ci}
+    chosen: set[str] = set()
+    for name, section in sections.items():
+        if name not in wanted:
+            continue
+        if section is None:
+            skipped.append(f"{name}: no [{name}] section in bakeoff.toml")
+        elif not section.enabled:
+            skipped.append(f"{name}: disabled in bakeoff.toml")
+        else:
+            chosen.add(name)
+
+    def reps(section: object, default: int) -> int:
+        value = getattr(section, "reps", default)
+        return min(int(value), 3) if quick else int(value)
+
+    suites += _devloop(
+        chosen,
+        project,
+        installs,
+        common,
+        build_entry=(cfg.build.entry, list(cfg.build.args)) if cfg.build else None,
+        reps={
+            "install": reps(cfg.install, 5),
+            "test": reps(cfg.test, 5),
+            "build": reps(cfg.build, 5),
+            "ci": max(2, reps(cfg.ci, 3)),
+        },
+        states=cfg.install.states if cfg.install else STATES,
+    )
     return suites, skipped
 
 

@@ -1,0 +1,540 @@
+"""The test, build and CI suites: a toolchain's test runner, bundler and whole pipeline on the
+project, each in its own fresh copy with its own caches.
+
+* **test** — the project's tests under each toolchain's runner, timed (interleaved, repeated),
+  with per-test outcomes parsed from the runner's report and a **parity** table: which tests ran
+  and passed under each runner, and a per-test diff where they differ. A runner that ran fewer
+  tests than another is not faster: its timing is marked invalid.
+* **build** — bundle the entry with the toolchain's bundler (esbuild, ``bun build``,
+  ``deno bundle``), timed; output size; and a smoke run of the bundle whose output must match
+  the unbundled entry's.
+* **ci** — the pipeline on a clean copy: install (empty cache, lockfile, frozen) → build →
+  test, per toolchain; per-phase and total durations and billable minutes (the job rounded up
+  to a whole minute, as CI providers bill).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+from bakeoff.events import Event
+from bakeoff.measure.process import Command, ProcessResult
+from bakeoff.plan import Cell, Scheduler, StopRule
+from bakeoff.results import Failure, Measurement, ResultsDocument
+from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.install import install_argv
+from bakeoff.suites.startup import measurements_from
+from bakeoff.suites.testreport import TestOutcome, parity, parse_report
+from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
+from bakeoff.toolchains import Toolchain, ToolchainSet, resolve
+
+ReportKind = Literal["junit", "jest"]
+
+
+def runner_argv(tc: Toolchain, report: Path) -> tuple[list[str], ReportKind]:
+    r = tc.test_runner
+    if r == "node":
+        return [
+            tc.binary("node"),
+            "--test",
+            "--test-reporter=junit",
+            f"--test-reporter-destination={report}",
+        ], "junit"
+    if r == "bun":
+        return [
+            tc.binary("bun"),
+            "test",
+            "--reporter=junit",
+            f"--reporter-outfile={report}",
+        ], "junit"
+    if r == "deno":
+        # type-checking is tsc's job, not the test runner's: --no-check keeps it out of the time
+        return [
+            tc.binary("deno"),
+            "test",
+            "--allow-all",
+            "--no-check",
+            "--reporter=dot",
+            f"--junit-path={report}",
+        ], "junit"
+    if r == "jest":
+        return [
+            tc.node(),
+            "node_modules/jest/bin/jest.js",
+            "--ci",
+            "--json",
+            f"--outputFile={report}",
+        ], "jest"
+    if r == "vitest":
+        return [
+            tc.node(),
+            "node_modules/vitest/vitest.mjs",
+            "run",
+            "--reporter=junit",
+            f"--outputFile={report}",
+        ], "junit"
+    if r == "mocha":
+        return [
+            tc.node(),
+            "node_modules/mocha/bin/mocha.js",
+            "--reporter",
+            "xunit",
+            "--reporter-options",
+            f"output={report}",
+        ], "junit"
+    raise ValueError(f"unknown test runner {r}")
+
+
+def build_argv(tc: Toolchain, entry: str, out: Path) -> list[str]:
+    b = tc.bundler
+    if b == "esbuild":
+        return [
+            str(tc.tools["esbuild"].binary),
+            entry,
+            "--bundle",
+            "--platform=node",
+            "--format=esm",
+            "--minify",
+            "--log-level=error",
+            f"--outfile={out}",
+        ]
+    if b == "bun":
+        return [tc.binary("bun"), "build", entry, "--target=node", "--minify", f"--outfile={out}"]
+    if b == "deno":
+        return [tc.binary("deno"), "bundle", "--platform=deno", "--minify", entry, "-o", str(out)]
+    raise ValueError(f"toolchain {tc.name} has no bundler")
+
+
+def run_argv(tc: Toolchain, script: str, args: Sequence[str] = ()) -> list[str]:
+    fam = tc.runtime.family
+    if fam == "deno":
+        return [tc.runtime.binary, "run", "--allow-all", script, *args]
+    return [tc.runtime.binary, script, *args]
+
+
+@dataclass
+class Prepared:
+    tc: Toolchain
+    project: Path
+    cache: Path
+    failure: Failure | None = None
+
+
+def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Prepared:
+    """A copy of ``source`` with dependencies installed by the toolchain's manager (untimed)."""
+    project = copy_project(source, folder / "project")
+    cache = folder / "cache"
+    env = tc.path_env(tool_env(cache))
+    res = ctx.executor.run(
+        Command(
+            tuple(install_argv(tc, False, cache)),
+            cwd=str(project),
+            env=env,
+            timeout_s=max(ctx.timeout_s, 300.0),
+        )
+    )
+    failure = None if res.ok else _failure(res, f"install with {tc.manager} failed")
+    return Prepared(tc, project, cache, failure)
+
+
+def _failure(res: ProcessResult, what: str) -> Failure:
+    return Failure(
+        reason=f"{what}: {res.failure()}",
+        exit_code=res.exit_code,
+        signal=res.signal,
+        timed_out=res.timed_out,
+        stderr_tail=(res.stderr_tail or res.stdout_tail)[-1000:],
+    )
+
+
+def _unlink(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _rmtree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _rule(ctx: SuiteContext, reps: int, warmups: int) -> StopRule:
+    return StopRule(
+        precision=ctx.rule.precision,
+        min_runs=max(2, reps),
+        max_runs=max(2, reps),
+        warmups=warmups,
+        max_failures=2,
+    )
+
+
+def _invalid(suite: str, case: str, name: str, note: str, failure: Failure | None) -> Measurement:
+    return Measurement(
+        suite=suite,
+        case=case,
+        metric="wall_ms",
+        contestant=name,
+        unit="ms",
+        valid=False,
+        notes=[note],
+        failures=[failure] if failure else [],
+    )
+
+
+# -- test -------------------------------------------------------------------------------------
+class TestSuite:
+    name = "test"
+    __test__ = False  # not a pytest class
+
+    def __init__(
+        self, project: Path, toolchains: ToolchainSet | Sequence[Toolchain], reps: int = 5
+    ) -> None:
+        self.project = project
+        self.source = toolchains
+        self.toolchains: list[Toolchain] = []
+        self.reps = reps
+
+    def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
+        return resolve(self.source, ctx.contenders)
+
+    def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        self.toolchains = self._toolchains(ctx)
+        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
+        info["runners"] = {tc.name: tc.test_runner for tc in self.toolchains}
+        cells: list[Cell] = []
+        reports: dict[str, tuple[Path, ReportKind]] = {}
+        for tc in self.toolchains:
+            ctx.on_event(Event("message", detail=f"test: installing for {tc.name}"))
+            prep = prepare(ctx, tc, self.project, ctx.workdir / tc.name)
+            if prep.failure:
+                doc.measurements.append(
+                    _invalid(self.name, "tests", tc.name, prep.failure.reason, prep.failure)
+                )
+                continue
+            report = ctx.workdir / tc.name / "report.out"
+            argv, kind = runner_argv(tc, report)
+            reports[tc.name] = (report, kind)
+            env = tc.path_env(tool_env(prep.cache))
+            cmd = Command(
+                tuple(argv),
+                cwd=str(prep.project),
+                env=env,
+                timeout_s=max(ctx.timeout_s, 300.0),
+                ok_exit_codes=frozenset({0, 1}),  # failing tests are a result, not a crash
+            )
+            cells.append(Cell(tc.name, cmd, partial(_unlink, report)))
+        if not cells:
+            return True
+        rule = _rule(ctx, self.reps, 1)
+        scheduler = Scheduler(
+            ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
+        )
+        outcome = scheduler.run_case("tests", cells, budget_s=ctx.time_left())
+        ms = measurements_from(self.name, "tests", outcome, rule.min_runs)
+        results: dict[str, list[TestOutcome]] = {}
+        for name, (report, kind) in reports.items():
+            co = outcome.cells.get(name)
+            if co is None or not co.results:
+                continue
+            try:
+                results[name] = parse_report(report, kind)
+            except (OSError, ValueError) as exc:
+                info.setdefault("report_errors", {})[name] = str(exc)
+                results[name] = []
+        par = parity(results) if results else {}
+        info["parity"] = par
+        info["cases"] = {
+            "tests": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run}
+        }
+        most = max((len(v) for v in results.values()), default=0)
+        for m in ms:
+            got = results.get(m.contestant)
+            if got is None:
+                continue
+            ran = sum(1 for t in got if t.status != "skipped")
+            failed = sum(1 for t in got if t.status == "failed")
+            if len(got) < most:
+                m.valid = False
+                m.notes.append(
+                    f"ran {len(got)} of {most} tests: not comparable (a runner that runs fewer "
+                    "tests is not faster)"
+                )
+            elif failed:
+                m.notes.append(f"{failed} of {ran} tests failed under this runner")
+        doc.measurements.extend(ms)
+        return not outcome.interrupted
+
+
+# -- build ------------------------------------------------------------------------------------
+class BuildSuite:
+    name = "build"
+
+    def __init__(
+        self,
+        project: Path,
+        toolchains: ToolchainSet | Sequence[Toolchain],
+        entry: str,
+        smoke_args: Sequence[str] = (),
+        reps: int = 5,
+    ) -> None:
+        self.project = project
+        self.source = toolchains
+        self.toolchains: list[Toolchain] = []
+        self.entry = entry
+        self.smoke_args = list(smoke_args)
+        self.reps = reps
+
+    def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
+        return [tc for tc in resolve(self.source, ctx.contenders) if tc.bundler != "none"]
+
+    def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        self.toolchains = self._toolchains(ctx)
+        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
+        info["entry"] = self.entry
+        info["bundlers"] = {tc.name: tc.describe()["bundler"] for tc in self.toolchains}
+        cells: list[Cell] = []
+        outputs: dict[str, tuple[Prepared, Path]] = {}
+        for tc in self.toolchains:
+            ctx.on_event(Event("message", detail=f"build: installing for {tc.name}"))
+            prep = prepare(ctx, tc, self.project, ctx.workdir / tc.name)
+            if prep.failure:
+                doc.measurements.append(
+                    _invalid(self.name, "bundle", tc.name, prep.failure.reason, prep.failure)
+                )
+                continue
+            out = prep.project / "bakeoff-dist" / "bundle.mjs"
+            cmd = Command(
+                tuple(build_argv(tc, self.entry, out)),
+                cwd=str(prep.project),
+                env=tc.path_env(tool_env(prep.cache)),
+                timeout_s=max(ctx.timeout_s, 300.0),
+            )
+            outputs[tc.name] = (prep, out)
+            cells.append(Cell(tc.name, cmd, partial(_rmtree, out.parent)))
+        if not cells:
+            return True
+        rule = _rule(ctx, self.reps, 1)
+        scheduler = Scheduler(
+            ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
+        )
+        outcome = scheduler.run_case("bundle", cells, budget_s=ctx.time_left())
+        ms = measurements_from(self.name, "bundle", outcome, rule.min_runs)
+        smoke: dict[str, Any] = {}
+        reference = self._reference(ctx)
+        for name, (prep, out) in outputs.items():
+            if not out.is_file():
+                continue
+            size_kb = out.stat().st_size / 1024
+            doc.measurements.append(
+                Measurement(
+                    suite=self.name,
+                    case="bundle",
+                    metric="output_kb",
+                    contestant=name,
+                    unit="KB",
+                    samples=[round(size_kb, 2)],
+                    comparable=False,
+                )
+            )
+            res = ctx.executor.run(
+                Command(
+                    tuple(run_argv(prep.tc, str(out), self.smoke_args)),
+                    cwd=str(prep.project),
+                    env=prep.tc.path_env(tool_env(prep.cache)),
+                    timeout_s=ctx.timeout_s,
+                    capture=True,
+                )
+            )
+            same = res.ok and reference is not None and res.stdout_tail.strip() == reference
+            smoke[name] = {
+                "ok": bool(same),
+                "exit_code": res.exit_code,
+                "detail": "output matches the unbundled entry"
+                if same
+                else (res.failure() or "output differs from the unbundled entry")
+                + (f": {res.stderr_tail[-300:]}" if res.stderr_tail else ""),
+            }
+            if not same:
+                for m in ms:
+                    if m.contestant == name:
+                        m.valid = False
+                        m.notes.append(f"the bundle does not work: {smoke[name]['detail'][:160]}")
+        info["smoke"] = smoke
+        info["cases"] = {
+            "bundle": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run}
+        }
+        doc.measurements.extend(ms)
+        return not outcome.interrupted
+
+    def _reference(self, ctx: SuiteContext) -> str | None:
+        """The unbundled entry's output under the first Node toolchain (or the first one)."""
+        if not self.toolchains:
+            return None
+        tc = next((t for t in self.toolchains if t.runtime.family == "node"), self.toolchains[0])
+        folder = ctx.workdir / "reference"
+        prep = prepare(ctx, tc, self.project, folder)
+        if prep.failure:
+            return None
+        res = ctx.executor.run(
+            Command(
+                tuple(run_argv(tc, self.entry, self.smoke_args)),
+                cwd=str(prep.project),
+                env=tc.path_env(tool_env(prep.cache)),
+                timeout_s=ctx.timeout_s,
+                capture=True,
+            )
+        )
+        return res.stdout_tail.strip() if res.ok else None
+
+
+# -- ci ---------------------------------------------------------------------------------------
+class CISuite:
+    name = "ci"
+
+    def __init__(
+        self,
+        project: Path,
+        toolchains: ToolchainSet | Sequence[Toolchain],
+        entry: str | None,
+        reps: int = 3,
+    ) -> None:
+        self.project = project
+        self.source = toolchains
+        self.toolchains: list[Toolchain] = []
+        self.entry = entry
+        self.reps = reps
+
+    def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
+        return resolve(self.source, ctx.contenders)
+
+    def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        self.toolchains = self._toolchains(ctx)
+        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
+        info["pipeline"] = ["install (empty cache, lockfile, frozen)", "build", "test"]
+        # each toolchain commits its own lockfile: generate it once, untimed
+        locks: dict[str, Path] = {}
+        for tc in self.toolchains:
+            prep = prepare(ctx, tc, self.project, ctx.workdir / tc.name / "lock")
+            lock = prep.project / LOCKFILES[tc.manager]
+            if prep.failure is None and lock.is_file():
+                locks[tc.name] = lock
+            else:
+                doc.measurements.append(
+                    _invalid(
+                        self.name, "total", tc.name, "could not produce a lockfile", prep.failure
+                    )
+                )
+        phases: dict[str, dict[str, list[float]]] = {}
+        failures: dict[str, list[Failure]] = {}
+        rng = random.Random(ctx.seed)
+        live = [tc for tc in self.toolchains if tc.name in locks]
+        total = self.reps * len(live)
+        ctx.on_event(Event("case_start", suite=self.name, case="pipeline", total=total))
+        done = 0
+        try:
+            for rep in range(self.reps):
+                order = list(live)
+                rng.shuffle(order)
+                for tc in order:
+                    got = self._pipeline(ctx, tc, locks[tc.name], rep)
+                    if isinstance(got, Failure):
+                        failures.setdefault(tc.name, []).append(got)
+                    else:
+                        for phase, ms_value in got.items():
+                            phases.setdefault(tc.name, {}).setdefault(phase, []).append(ms_value)
+                    done += 1
+                    ctx.on_event(
+                        Event(
+                            "run", suite=self.name, case="pipeline", contestant=tc.name, done=done
+                        )
+                    )
+        except KeyboardInterrupt:
+            self._record(doc, phases, failures)
+            return False
+        ctx.on_event(Event("case_end", suite=self.name, case="pipeline", detail="done"))
+        self._record(doc, phases, failures)
+        return True
+
+    def _pipeline(
+        self, ctx: SuiteContext, tc: Toolchain, lock: Path, rep: int
+    ) -> dict[str, float] | Failure:
+        folder = ctx.workdir / tc.name / f"run-{rep}"
+        project = copy_project(self.project, folder / "project")
+        shutil.copy2(lock, project / lock.name)
+        cache = folder / "cache"
+        env = tc.path_env(tool_env(cache))
+        steps: list[tuple[str, list[str], frozenset[int]]] = [
+            ("install", install_argv(tc, True, cache), frozenset({0}))
+        ]
+        if self.entry and tc.bundler != "none":
+            steps.append(
+                (
+                    "build",
+                    build_argv(tc, self.entry, project / "bakeoff-dist" / "b.mjs"),
+                    frozenset({0}),
+                )
+            )
+        steps.append(("test", runner_argv(tc, folder / "report.out")[0], frozenset({0})))
+        times: dict[str, float] = {}
+        for phase, argv, ok in steps:
+            res = ctx.executor.run(
+                Command(
+                    tuple(argv),
+                    cwd=str(project),
+                    env=env,
+                    timeout_s=max(ctx.timeout_s, 600.0),
+                    ok_exit_codes=ok,
+                )
+            )
+            if not res.ok_for(Command(tuple(argv), ok_exit_codes=ok)):
+                shutil.rmtree(folder, ignore_errors=True)
+                return _failure(res, f"{phase} step failed")
+            times[phase] = res.wall_ms
+        times["total"] = sum(times.values())
+        shutil.rmtree(folder, ignore_errors=True)
+        return times
+
+    def _record(
+        self,
+        doc: ResultsDocument,
+        phases: dict[str, dict[str, list[float]]],
+        failures: dict[str, list[Failure]],
+    ) -> None:
+        for tc in self.toolchains:
+            got = phases.get(tc.name, {})
+            fails = failures.get(tc.name, [])
+            for phase in ("install", "build", "test", "total"):
+                samples = got.get(phase, [])
+                if not samples and phase != "total":
+                    continue
+                doc.measurements.append(
+                    Measurement(
+                        suite=self.name,
+                        case=phase,
+                        metric="wall_ms",
+                        contestant=tc.name,
+                        unit="ms",
+                        samples=[round(x, 3) for x in samples],
+                        valid=len(samples) >= 2,
+                        notes=[f"{len(fails)} pipeline runs failed"] if fails else [],
+                        failures=fails if phase == "total" else [],
+                    )
+                )
+            totals = got.get("total", [])
+            if totals:
+                doc.measurements.append(
+                    Measurement(
+                        suite=self.name,
+                        case="total",
+                        metric="billable_min",
+                        contestant=tc.name,
+                        unit="min",
+                        samples=[float(math.ceil(t / 60000)) for t in totals],
+                        valid=len(totals) >= 2,
+                        notes=["each job rounded up to a whole minute"],
+                    )
+                )

@@ -1,0 +1,267 @@
+"""The install suite: how long each toolchain's package manager takes to install the project,
+in three labelled states, and whether the tree it leaves works.
+
+States (each measured in a fresh copy of the project, with the manager's own cache folder):
+
+* ``cold`` — empty cache, no ``node_modules``, no lockfile (the manager resolves everything);
+* ``cold-lockfile`` — empty cache, the lockfile this manager wrote in the cold state, frozen
+  install (``npm ci``, ``bun install --frozen-lockfile``, ...): what CI sees;
+* ``warm-cache`` — the cache filled by a warm-up install, lockfile present, no ``node_modules``.
+
+Runs are interleaved across toolchains. After each state the outcome is checked: which
+version each top-level dependency resolved to (differences are reported) and which packages'
+install scripts a manager skipped (Bun runs lifecycle scripts only for trusted packages; pnpm
+10 only for allowed ones), because a faster install that leaves a broken tree is no win.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bakeoff.measure.process import Command
+from bakeoff.plan import Cell, Scheduler, StopRule
+from bakeoff.results import Measurement, ResultsDocument
+from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.startup import measurements_from
+from bakeoff.suites.workspace import (
+    LOCKFILES,
+    copy_project,
+    installed_versions,
+    reset,
+    tool_env,
+    tree_size,
+    with_scripts,
+)
+from bakeoff.toolchains import Toolchain, ToolchainSet, resolve
+
+SUITE = "install"
+STATES = ("cold", "cold-lockfile", "warm-cache")
+STATE_TEXT = {
+    "cold": "empty cache, no node_modules, no lockfile",
+    "cold-lockfile": "empty cache, lockfile, frozen install (what CI sees)",
+    "warm-cache": "cache filled, lockfile, no node_modules",
+}
+
+
+def install_argv(tc: Toolchain, frozen: bool, cache: Path) -> list[str]:
+    m = tc.manager
+    if m == "npm":
+        npm = str(tc.tools["npm"].binary)
+        verb = ["ci"] if frozen else ["install"]
+        return [tc.node(), npm, *verb, "--no-audit", "--no-fund", "--loglevel=error"]
+    if m == "pnpm":
+        pnpm = str(tc.tools["pnpm"].binary)
+        flag = "--frozen-lockfile" if frozen else "--no-frozen-lockfile"
+        return [tc.node(), pnpm, "install", flag, "--store-dir", str(cache / "pnpm-store")]
+    if m == "yarn":
+        yarn = str(tc.tools["yarn"].binary)
+        extra = ["--frozen-lockfile"] if frozen else []
+        return [
+            tc.node(),
+            yarn,
+            "install",
+            *extra,
+            "--cache-folder",
+            str(cache / "yarn"),
+            "--non-interactive",
+            "--no-progress",
+        ]
+    if m == "bun":
+        return [tc.binary("bun"), "install", *(["--frozen-lockfile"] if frozen else [])]
+    if m == "deno":
+        return [tc.binary("deno"), "install", *(["--frozen"] if frozen else [])]
+    raise ValueError(f"unknown package manager {m}")
+
+
+@dataclass
+class _Slot:
+    tc: Toolchain
+    folder: Path
+    project: Path
+    cache: Path
+    lockfile: Path | None = None
+
+
+class InstallSuite:
+    name = SUITE
+
+    def __init__(
+        self,
+        project: Path,
+        toolchains: ToolchainSet | Sequence[Toolchain],
+        states: Sequence[str] = STATES,
+        reps: int = 3,
+    ) -> None:
+        self.project = project
+        self.source = toolchains
+        self.toolchains: list[Toolchain] = []
+        self.states = [s for s in STATES if s in states]
+        self.reps = reps
+
+    def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
+        return resolve(self.source, ctx.contenders)
+
+    def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        self.toolchains = self._toolchains(ctx)
+        info: dict[str, Any] = doc.suites.setdefault(SUITE, {})
+        info["toolchains"] = {tc.name: tc.describe() for tc in self.toolchains}
+        info["states"] = {s: STATE_TEXT[s] for s in self.states}
+        info.setdefault("cases", {})
+        slots = {
+            tc.name: _Slot(
+                tc,
+                ctx.workdir / tc.name,
+                ctx.workdir / tc.name / "project",
+                ctx.workdir / tc.name / "cache",
+            )
+            for tc in self.toolchains
+        }
+        meta = json.loads((self.project / "package.json").read_text())
+        deps = [*(meta.get("dependencies") or {}), *(meta.get("devDependencies") or {})]
+        for state in self.states:
+            cells = []
+            for slot in slots.values():
+                if state != "cold" and slot.lockfile is None:
+                    doc.measurements.append(
+                        Measurement(
+                            suite=SUITE,
+                            case=state,
+                            metric="wall_ms",
+                            contestant=slot.tc.name,
+                            unit="ms",
+                            valid=False,
+                            notes=["no lockfile from the cold install: state skipped"],
+                        )
+                    )
+                    continue
+                cells.append(self._cell(ctx, slot, state))
+            if not cells:
+                continue
+            rule = StopRule(
+                precision=ctx.rule.precision,
+                min_runs=max(2, self.reps),
+                max_runs=max(2, self.reps),
+                warmups=1 if state == "warm-cache" else 0,
+                max_failures=2,
+            )
+            scheduler = Scheduler(
+                ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=SUITE
+            )
+            outcome = scheduler.run_case(state, cells, budget_s=ctx.time_left())
+            info["cases"][state] = {
+                "description": STATE_TEXT[state],
+                "stop_reason": outcome.stop_reason,
+                "blocks": outcome.blocks_run,
+            }
+            doc.measurements.extend(measurements_from(SUITE, state, outcome, rule.min_runs))
+            self._outcome(doc, info, slots, state, deps, outcome.cells)
+            if outcome.interrupted:
+                return False
+        return True
+
+    def _cell(self, ctx: SuiteContext, slot: _Slot, state: str) -> Cell:
+        tc = slot.tc
+        frozen = state != "cold"
+        env = tc.path_env(tool_env(slot.cache))
+
+        def prepare() -> None:
+            copy_project(self.project, slot.project)
+            if state != "warm-cache":
+                reset(slot.cache)
+                env.update(tool_env(slot.cache))
+            if frozen and slot.lockfile is not None:
+                shutil.copy2(slot.lockfile, slot.project / slot.lockfile.name)
+
+        argv = install_argv(tc, frozen, slot.cache)
+        cmd = Command(
+            tuple(argv), cwd=str(slot.project), env=env, timeout_s=max(ctx.timeout_s, 300.0)
+        )
+        return Cell(tc.name, cmd, prepare)
+
+    def _outcome(
+        self,
+        doc: ResultsDocument,
+        info: dict[str, Any],
+        slots: dict[str, _Slot],
+        state: str,
+        deps: list[str],
+        cells: dict[str, Any],
+    ) -> None:
+        outcome: dict[str, Any] = info.setdefault("outcome", {})
+        versions: dict[str, dict[str, str | None]] = {}
+        for name, slot in slots.items():
+            co = cells.get(name)
+            if co is None or not co.results:
+                continue
+            lock = slot.project / LOCKFILES[slot.tc.manager]
+            if state == "cold" and lock.is_file():
+                keep = slot.folder / lock.name
+                shutil.copy2(lock, keep)
+                slot.lockfile = keep
+            size_mb, files = tree_size(slot.project / "node_modules")
+            versions[name] = installed_versions(slot.project, deps)
+            last = co.results[-1]
+            skipped = _skipped_scripts(slot.tc.manager, last.stdout_tail + last.stderr_tail)
+            outcome.setdefault(name, {})[state] = {
+                "node_modules_mb": round(size_mb, 2),
+                "node_modules_files": files,
+                "lockfile": lock.name if lock.is_file() else None,
+                "versions": versions[name],
+                "packages_with_install_scripts": with_scripts(slot.project),
+                "skipped_scripts": skipped,
+            }
+            for metric, unit, value in (
+                ("node_modules_mb", "MB", size_mb),
+                ("node_modules_files", "files", float(files)),
+            ):
+                doc.measurements.append(
+                    Measurement(
+                        suite=SUITE,
+                        case=state,
+                        metric=metric,
+                        contestant=name,
+                        unit=unit,
+                        samples=[round(value, 3)],
+                        comparable=False,
+                        notes=[],
+                    )
+                )
+        diffs = version_differences(versions)
+        if diffs:
+            info.setdefault("version_differences", {})[state] = diffs
+
+
+_PNPM_IGNORED = re.compile(r"Ignored build scripts?:\s*([^\n.]+)")
+
+
+def _skipped_scripts(manager: str, output: str) -> list[str]:
+    """Packages whose install scripts the manager reports it did not run."""
+    if manager == "pnpm":
+        m = _PNPM_IGNORED.search(output)
+        if m:
+            return [p.strip() for p in m.group(1).split(",") if p.strip()]
+    if manager == "bun":
+        # bun prints "Blocked N postinstall(s). Run `bun pm untrusted` for details."
+        m2 = re.search(r"Blocked (\d+) postinstall", output)
+        if m2:
+            return [f"{m2.group(1)} blocked postinstall script(s) (see `bun pm untrusted`)"]
+    return []
+
+
+def version_differences(
+    versions: dict[str, dict[str, str | None]],
+) -> dict[str, dict[str, str | None]]:
+    """Top-level dependencies that resolved differently across toolchains."""
+    names = sorted({d for v in versions.values() for d in v})
+    out: dict[str, dict[str, str | None]] = {}
+    for dep in names:
+        got = {tc: v.get(dep) for tc, v in versions.items()}
+        if len(set(got.values())) > 1:
+            out[dep] = got
+    return out

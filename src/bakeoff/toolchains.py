@@ -1,0 +1,208 @@
+"""Toolchains: a contestant for the dev-loop suites is a runtime plus a package manager, a test
+runner and a bundler. Defaults follow each runtime (``node``: npm + node --test/the project's
+runner + esbuild; ``bun``: bun for everything; ``deno``: deno install/test/bundle). Hybrids —
+e.g. Bun installs and runs tests while Node runs production — and pnpm/yarn installs are
+declared in ``bakeoff.toml``.
+
+This module only describes toolchains and the commands each step runs; suites execute them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bakeoff.contestants import Contender
+from bakeoff.errors import ConfigError
+from bakeoff.runtimes.provision import Provisioner, Runtime
+
+MANAGERS = ("npm", "pnpm", "yarn", "bun", "deno")
+RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha")
+BUNDLERS = ("esbuild", "bun", "deno", "none")
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    name: str
+    runtime: Contender  # runs the project (and JavaScript tools such as npm, jest)
+    manager: str
+    test_runner: str
+    bundler: str
+    tools: Mapping[str, Runtime] = field(default_factory=dict)  # manager/bundler binaries
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "runtime": f"{self.runtime.family} {self.runtime.runtime.version}",
+            "package_manager": _tool_text(self.manager, self.tools),
+            "test_runner": self.test_runner,
+            "bundler": _tool_text(self.bundler, self.tools),
+        }
+
+    def node(self) -> str:
+        """The Node binary that runs JavaScript tools (npm, pnpm, yarn, jest, ...)."""
+        if self.runtime.family == "node":
+            return self.runtime.binary
+        node = self.tools.get("node")
+        if node is None:
+            raise ConfigError(f"toolchain {self.name}: {self.manager} needs a Node runtime")
+        return str(node.binary)
+
+    def binary(self, family: str) -> str:
+        if self.runtime.family == family:
+            return self.runtime.binary
+        rt = self.tools.get(family)
+        if rt is None:
+            raise ConfigError(f"toolchain {self.name}: no {family} binary provisioned")
+        return str(rt.binary)
+
+    def path_env(self, base: Mapping[str, str]) -> dict[str, str]:
+        """PATH with this toolchain's runtime first, so lifecycle scripts calling ``node``
+        (or ``bun``) get the contestant's binary, not whatever is installed."""
+        dirs = [str(Path(self.runtime.binary).parent)]
+        dirs += [
+            str(Path(rt.binary).parent) for k, rt in self.tools.items() if k in ("node", "bun")
+        ]
+        env = dict(base)
+        env["PATH"] = os.pathsep.join([*dict.fromkeys(dirs), base.get("PATH", os.defpath)])
+        return env
+
+
+def _tool_text(name: str, tools: Mapping[str, Runtime]) -> str:
+    rt = tools.get(name)
+    return f"{name} {rt.version}" if rt else name
+
+
+def default_test_runner(family: str, project_runner: str | None) -> str:
+    if family == "bun":
+        return "bun"
+    if family == "deno":
+        return "deno"
+    if project_runner in ("jest", "vitest", "mocha"):
+        return project_runner
+    return "node"
+
+
+@dataclass(frozen=True)
+class ToolchainSpec:
+    """A toolchain as declared in ``bakeoff.toml`` (or a default one)."""
+
+    name: str
+    runtime: str  # a contestant name or family: "node", "bun", "deno"
+    manager: str | None = None
+    test_runner: str | None = None
+    bundler: str | None = None
+
+
+def defaults(contenders: Sequence[Contender], project_runner: str | None) -> list[ToolchainSpec]:
+    out = []
+    for c in contenders:
+        fam = c.family
+        manager = {"node": "npm", "bun": "bun", "deno": "deno"}[fam]
+        bundler = {"node": "esbuild", "bun": "bun", "deno": "deno"}[fam]
+        out.append(
+            ToolchainSpec(
+                c.name, c.name, manager, default_test_runner(fam, project_runner), bundler
+            )
+        )
+    return out
+
+
+def build(
+    specs: Sequence[ToolchainSpec],
+    contenders: Sequence[Contender],
+    provisioner: Provisioner,
+    project_runner: str | None = None,
+) -> list[Toolchain]:
+    """Resolve specs against the contestants and provision the tools they need."""
+    by_name = {c.name: c for c in contenders}
+    by_family: dict[str, Contender] = {}
+    for c in contenders:
+        by_family.setdefault(c.family, c)
+    out: list[Toolchain] = []
+    for s in specs:
+        who = by_name.get(s.runtime) or by_family.get(s.runtime)
+        if who is None:
+            raise ConfigError(
+                f"toolchain {s.name}: runtime {s.runtime!r} is not a contestant "
+                f"(contestants: {', '.join(by_name)})"
+            )
+        fam = who.family
+        manager = s.manager or {"node": "npm", "bun": "bun", "deno": "deno"}[fam]
+        runner = s.test_runner or default_test_runner(fam, project_runner)
+        bundler = s.bundler or {"node": "esbuild", "bun": "bun", "deno": "deno"}[fam]
+        for field_name, value, allowed in (
+            ("manager", manager, MANAGERS),
+            ("test_runner", runner, RUNNERS),
+            ("bundler", bundler, BUNDLERS),
+        ):
+            if value not in allowed:
+                raise ConfigError(
+                    f"toolchains.{s.name}.{field_name}: expected one of "
+                    f"{', '.join(allowed)}, found {value!r}"
+                )
+        tools: dict[str, Runtime] = {}
+        if manager in ("npm", "pnpm", "yarn"):
+            tools[manager] = provisioner.ensure_tool(manager, _TOOL_RANGES[manager])
+        if bundler == "esbuild":
+            tools["esbuild"] = provisioner.ensure_tool("esbuild")
+        needs_node = manager in ("npm", "pnpm", "yarn") or runner in (
+            "node",
+            "jest",
+            "vitest",
+            "mocha",
+        )
+        for family, needed in (
+            ("node", needs_node),
+            ("bun", "bun" in (manager, runner, bundler)),
+            ("deno", "deno" in (manager, runner, bundler)),
+        ):
+            if needed and fam != family:
+                other = by_family.get(family)
+                tools[family] = (
+                    other.runtime
+                    if other
+                    else provisioner.ensure("node@lts" if family == "node" else f"{family}@latest")
+                )
+        out.append(Toolchain(s.name, who, manager, runner, bundler, tools))
+    return out
+
+
+# pnpm 11+ replaces its JavaScript entry with a native binary in a postinstall step; pnpm 10
+# is the line that runs from the registry tarball on Node.
+_TOOL_RANGES = {"npm": "latest", "pnpm": "10", "yarn": "1"}
+
+
+class ToolchainSet:
+    """Toolchains resolved lazily, once, when the first dev-loop suite runs (the contestants
+    are only known after provisioning); shared by the install, test, build and CI suites."""
+
+    def __init__(
+        self,
+        specs: Sequence[ToolchainSpec] | None = None,
+        project_runner: str | None = None,
+        provisioner: Provisioner | None = None,
+        extra: Sequence[ToolchainSpec] = (),
+    ) -> None:
+        self.specs = list(specs) if specs else None
+        self.extra = list(extra)
+        self.project_runner = project_runner
+        self.provisioner = provisioner
+        self._resolved: list[Toolchain] | None = None
+
+    def resolve(self, contenders: Sequence[Contender]) -> list[Toolchain]:
+        if self._resolved is None:
+            specs = self.specs or defaults(contenders, self.project_runner)
+            names = {s.name for s in specs}
+            specs = [*specs, *(s for s in self.extra if s.name not in names)]
+            self._resolved = build(
+                specs, contenders, self.provisioner or Provisioner(), self.project_runner
+            )
+        return self._resolved
+
+
+def resolve(
+    source: ToolchainSet | Sequence[Toolchain], contenders: Sequence[Contender]
+) -> list[Toolchain]:
+    return source.resolve(contenders) if isinstance(source, ToolchainSet) else list(source)
