@@ -342,3 +342,17 @@ def serve_headlines(doc: ResultsDocument) -> list[str]:
                 where = f"serve · {case}"
                 out.append(f"[{where}] {metric_headline(c)}")
     return out
+
+
+def budget_cuts(doc: ResultsDocument) -> list[str]:
+    """What the time budget cut short: suites not run, cases stopped early."""
+    out: list[str] = []
+    for name, info in doc.suites.items():
+        if not isinstance(info, dict):
+            continue
+        if info.get("cut"):
+            out.append(f"{name}: {info['cut']}")
+        for case, c in (info.get("cases") or {}).items():
+            if isinstance(c, dict) and c.get("stop_reason") == "budget":
+                out.append(f"{name} · {case}: stopped early by the time budget")
+    return out
