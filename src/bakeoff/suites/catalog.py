@@ -63,7 +63,7 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
         common,
         build_entry=(SAMPLE_CLI, list(SAMPLE_CLI_ARGS)),
         reps={
-            "install": 3 if quick else 5,
+            "install": 2 if quick else 5,
             "test": 3 if quick else 5,
             "build": 3 if quick else 5,
             "ci": 2 if quick else 3,
