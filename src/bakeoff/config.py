@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from bakeoff.errors import ConfigError
+from bakeoff.value.usage import ValueConfig
 
 CONFIG_NAME = "bakeoff.toml"
 DEFAULT_RUNTIMES = ["node@lts", "bun@latest", "deno@latest"]
@@ -93,6 +94,7 @@ class Config(_Strict):
     bakeoff: GeneralConfig = Field(default_factory=GeneralConfig)
     measure: MeasureConfig = Field(default_factory=MeasureConfig)
     startup: StartupConfig = Field(default_factory=StartupConfig)
+    value: ValueConfig = Field(default_factory=ValueConfig)
 
 
 def _describe(value: Any) -> str:

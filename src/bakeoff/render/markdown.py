@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bakeoff.render import value_md
 from bakeoff.render.view import (
     STOP_TEXT,
     case_tables,
@@ -77,6 +78,7 @@ def render(doc: ResultsDocument) -> str:
         for row in table.rows:
             out += [f"- {row.contestant}: {_esc(n)}" for n in row.notes]
         out.append("")
+    out += value_md.sections(doc)
     if doc.warnings:
         out.append("## Warnings")
         out += [f"- {_esc(w)}" for w in doc.warnings]

@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from bakeoff.render import value_term
 from bakeoff.render.view import (
     STOP_TEXT,
     case_tables,
@@ -72,6 +73,7 @@ def render(doc: ResultsDocument) -> RenderableType:
     if heads:
         parts.append(Text(""))
         parts.extend(Text(h, style="bold") for h in heads)
+    parts += value_term.renderables(doc)
     if noise_line(doc):
         parts.append(Text(noise_line(doc), style="dim"))
     parts.extend(Text(f"warning: {warning}", style="yellow") for warning in doc.warnings)
