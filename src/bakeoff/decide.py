@@ -68,6 +68,8 @@ RULES: dict[str, str] = {
     "the threshold); switching costs effort for nothing",
     "blocked": "trial — better, but compat checks or project tests fail in this surface: fix or "
     "work around them in a trial before deciding",
+    "cost-unknown": "hold — service runtime better but its cost could not be priced (a serve "
+    "measurement or a price is missing): inconclusive until it is",
     "pays-back": "adopt — service runtime better, no blockers, and the migration pays back "
     "within migration.payback_limit_months",
     "slow-payback": "trial — service runtime better but payback is longer than the limit (up to "
@@ -249,6 +251,15 @@ def _candidate(
         return {**res, "decision": "hold", "rule": "no-difference"}
     if surface == "service_runtime":
         pb = money.get("payback_months")
+        if (money.get("monthly_saving") or {}).get("monthly") is None:
+            return {
+                **res,
+                "decision": "hold",
+                "rule": "cost-unknown",
+                "inconclusive": True,
+                "settle": "run the serve suite (CPU per request, RSS) so the cloud cost can be "
+                "priced, or add the missing prices under [value.prices]",
+            }
         if pb is None or pb > 3 * limit:
             return {**res, "decision": "hold", "rule": "not-worth-it"}
         if pb > limit:

@@ -59,7 +59,7 @@ def sections(doc: ResultsDocument) -> list[str]:
                 f"| {line['contestant']} | {_esc(line['name'])} | {qty} "
                 f"| {vv.line_amount(line)} | {_esc(refs)} | {_esc(line.get('note', ''))} |"
             )
-        out += ["", "Prices used:", ""]
+        out += ["", "Prices used:", ""] if vv.prices(doc) else []
         for p in vv.prices(doc):
             out.append(
                 f"- `{p['key']}`: {vv.price_text(p)} — {_esc(p['source'])}, {p['date']}"

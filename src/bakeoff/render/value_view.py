@@ -44,7 +44,7 @@ def usd_range(r: dict[str, Any] | None) -> str:
 
 
 def hours_range(r: dict[str, float] | None) -> str:
-    if not r:
+    if not r or not any(r.values()):
         return "–"
     m, lo, hi = r.get("monthly", 0.0), r.get("low", 0.0), r.get("high", 0.0)
     if abs(hi - lo) < 0.05:
@@ -99,6 +99,8 @@ def cost_rows(doc: ResultsDocument) -> list[CostRow]:
             usd_range(c["cash"])
             if c.get("complete")
             else f"≥ {usd(c.get('cash_known'))} (incomplete)"
+            if priced and Decimal(c.get("cash_known") or 0) > 0
+            else "unknown (see cost lines)"
             if priced
             else "not estimated"
         )
@@ -112,7 +114,11 @@ def cost_rows(doc: ResultsDocument) -> list[CostRow]:
                 saving="baseline" if who == base else usd_range(sav["cash"] if sav else None),
                 hours_saved="–" if who == base or not sav else hours_range(sav["hours"]),
                 migration="–" if not mig else f"{usd(mig['cost'])} ({mig['hours']:g} h)",
-                payback="–" if not mig else payback_text(mig.get("payback_months")),
+                payback="–"
+                if not mig
+                else payback_text(mig.get("payback_months"))
+                if sav and sav["cash"].get("monthly") is not None
+                else "unknown",
             )
         )
     return rows

@@ -211,7 +211,9 @@ def _lambda(usage: Usage, book: PriceBook, s: ServiceInputs) -> list[LineAt]:
                 f"× {mem_note}; free {free_gbs:,.0f} GB-s",
             )
         )
-    if s.startup_ms is None:
+    if d.cold_start_rate == 0:
+        pass
+    elif s.startup_ms is None:
         out.append(_missing("cold_starts", "Lambda INIT", "no start-up measurement", "GB-s"))
     else:
         cold = req * d.cold_start_rate
@@ -442,7 +444,9 @@ def _cloud_run(usage: Usage, book: PriceBook, s: ServiceInputs) -> list[LineAt]:
                 note=f"{mem_note}. {memory_statement(usage, s.rss_mb, mem)}",
             )
         )
-    if s.startup_ms is None:
+    if d.cold_start_rate == 0:
+        pass
+    elif s.startup_ms is None:
         out.append(_missing("cold_starts", "Cloud Run cold starts", "no start-up measurement", "s"))
     else:
         cold_s = req * d.cold_start_rate * s.startup_ms / 1000
@@ -518,7 +522,9 @@ def _azure_functions(usage: Usage, book: PriceBook, s: ServiceInputs) -> list[Li
                 note=f"{dur:.2f} ms per execution × measured memory {bucket} MB bucket",
             )
         )
-    if s.startup_ms is None or bucket is None:
+    if d.cold_start_rate == 0:
+        pass
+    elif s.startup_ms is None or bucket is None:
         out.append(
             _missing(
                 "cold_starts", "Functions cold starts", "no start-up or RSS measurement", "GB-s"
