@@ -180,6 +180,10 @@ COMMENTS: dict[str, dict[str, str]] = {
 }
 
 
+# Keys whose default is "not set": the block shows an example value instead.
+EXAMPLES: dict[str, Any] = {"hourly_rate": 120.0, "areas": ["worker_threads", "http"]}
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -209,8 +213,9 @@ def commented_block(name: Preset = "medium") -> str:
         model: BaseModel = getattr(usage, section)
         for key, text in COMMENTS[section].items():
             value = getattr(model, key)
-            line = f"{key} = {_toml_value(value)}" if value is not None else f"{key} = ..."
-            out.append(f"# {line:<34} # {text}")
+            shown = value if value is not None else EXAMPLES[key]
+            line = f"{key} = {_toml_value(shown)}"
+            out.append(f"# {line:<34}  # {'e.g. ' if value is None else ''}{text}")
     out += [
         "",
         "# Your own prices win over the shipped list prices, e.g.:",
