@@ -66,8 +66,8 @@ RULES: dict[str, str] = {
     "inconclusive": "hold — the measurement cannot tell yet; more runs would settle it",
     "no-difference": "hold — no measurable benefit (CI includes no change or effect under "
     "the threshold); switching costs effort for nothing",
-    "blocked": "trial — better, but compat checks or project tests fail in this surface: fix or "
-    "work around them in a trial before deciding",
+    "blocked": "trial — better (and, for the service runtime, pays back) but compat checks or "
+    "project tests fail in this surface: fix or work around them in a trial before deciding",
     "cost-unknown": "hold — service runtime better but its cost could not be priced (a serve "
     "measurement or a price is missing): inconclusive until it is",
     "pays-back": "adopt — service runtime better, no blockers, and the migration pays back "
@@ -98,7 +98,12 @@ def _surface_of(area: str) -> str:
     return "service_runtime"
 
 
-def blockers(doc: ResultsDocument, who: str, base: str, surface: str) -> list[str]:
+def blockers(
+    doc: ResultsDocument, who: str, base: str, surface: str, areas: list[str] | None = None
+) -> list[str]:
+    """Failing compat checks (that pass for the baseline) in this surface's areas — only the
+    areas the project uses when ``areas`` is given — and, for the service runtime and test
+    runner, project tests that fail under ``who``."""
     bad_base = {
         (c.area, c.check) for c in doc.compat if c.contestant == base and c.status in FAILING
     }
@@ -109,6 +114,7 @@ def blockers(doc: ResultsDocument, who: str, base: str, surface: str) -> list[st
         and c.status in FAILING
         and (c.area, c.check) not in bad_base
         and _surface_of(c.area) == surface
+        and (areas is None or c.area in areas)
     ]
     if surface in ("test_runner", "service_runtime") and doc.cost:
         mig = (doc.cost.get("migration") or {}).get(who) or {}
@@ -194,8 +200,9 @@ def _candidate(
     rate: str | None,
     service: dict[str, str],
     limit: float,
+    areas: list[str] | None = None,
 ) -> dict[str, Any]:
-    blocks = blockers(doc, who, base, surface)
+    blocks = blockers(doc, who, base, surface, areas)
     money = _money(doc, who, surface)
     res: dict[str, Any] = {
         "contestant": who,
@@ -298,7 +305,9 @@ def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
     service: dict[str, str] = {}
     for surface, label in SURFACES.items():
         cands = [
-            _candidate(doc, w, base, surface, rate, service, limit) for w in names if w != base
+            _candidate(doc, w, base, surface, rate, service, limit, usage.migration.areas)
+            for w in names
+            if w != base
         ]
         if surface == "service_runtime":
             service = {family(c["contestant"]): c["decision"] for c in cands}
