@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import value_fixture
-
 from bakeoff import decide
 from bakeoff.results import Comparison
 from bakeoff.value.usage import ValueConfig, resolve

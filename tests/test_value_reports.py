@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import value_fixture
 
+import value_fixture
 from bakeoff import decide, results
 from bakeoff.cli import main
 from bakeoff.render import html, markdown, value_md
