@@ -149,3 +149,11 @@ def test_report_cli_html_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     filled = results.load(js)
     assert filled.cost and filled.cost["platform"] == "cloud_run"
     assert filled.decision and len(filled.decision["surfaces"]) == 5
+
+
+def test_axis_ticks_cover_the_data() -> None:
+    from bakeoff.render.svg import nice_ticks
+
+    for lo, hi in ((0, 104), (0, 100), (0.3, 3.0), (5, 5), (0, 0.0042)):
+        ticks = nice_ticks(lo, hi)
+        assert ticks[0] <= lo and ticks[-1] >= hi and len(ticks) <= 12

@@ -290,6 +290,8 @@ def _reason(surface: str, c: dict[str, Any], base: str) -> str:
         eff += f"; {hours:,.1f} h/month less waiting"
     if c["decision"] == "hybrid":
         return f"use {who} as {label}, keep {base} in production — {eff}"
+    if rule == "not-measured":
+        return f"{who} as {label}: not measured — {c['settle']}"
     if c["inconclusive"]:
         return f"{who} as {label}: inconclusive — {c['settle']}"
     return f"{who} as {label}: {RULES[rule].split(' — ', 1)[1]}" + (f" — {eff}" if eff else "")

@@ -39,7 +39,7 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     start = math.floor(lo / step) * step
     ticks: list[float] = []
     v = start
-    while v <= hi + step * 0.5 and len(ticks) < 20:
+    while (not ticks or ticks[-1] < hi - 1e-12) and len(ticks) < 40:
         ticks.append(round(v, 10))
         v += step
     return ticks

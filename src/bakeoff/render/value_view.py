@@ -110,7 +110,9 @@ def cost_rows(doc: ResultsDocument) -> list[CostRow]:
                 cash=cash,
                 complete=bool(c.get("complete")),
                 wait=hours_range(c.get("hours")),
-                time_value=usd((c.get("time_value") or {}).get("monthly")),
+                time_value=usd((c.get("time_value") or {}).get("monthly"))
+                if hours_range(c.get("hours")) != "–"
+                else "–",
                 saving="baseline" if who == base else usd_range(sav["cash"] if sav else None),
                 hours_saved="–" if who == base or not sav else hours_range(sav["hours"]),
                 migration="–" if not mig else f"{usd(mig['cost'])} ({mig['hours']:g} h)",
