@@ -132,9 +132,9 @@ class InstallSuite:
                         Measurement(
                             suite=SUITE,
                             case=state,
-                            metric="wall_ms",
+                            metric="wall_s",
                             contestant=slot.tc.name,
-                            unit="ms",
+                            unit="s",
                             valid=False,
                             notes=["no lockfile from the cold install: state skipped"],
                         )
@@ -159,7 +159,9 @@ class InstallSuite:
                 "stop_reason": outcome.stop_reason,
                 "blocks": outcome.blocks_run,
             }
-            doc.measurements.extend(measurements_from(SUITE, state, outcome, rule.min_runs))
+            doc.measurements.extend(
+                measurements_from(SUITE, state, outcome, rule.min_runs, seconds=True)
+            )
             self._outcome(doc, info, slots, state, deps, outcome.cells)
             if outcome.interrupted:
                 return False
