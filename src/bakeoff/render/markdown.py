@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bakeoff.render import compat as render_compat
 from bakeoff.render.view import (
     STOP_TEXT,
     case_tables,
@@ -77,6 +78,9 @@ def render(doc: ResultsDocument) -> str:
         for row in table.rows:
             out += [f"- {row.contestant}: {_esc(n)}" for n in row.notes]
         out.append("")
+    compat_md = render_compat.render_markdown(doc)
+    if compat_md:
+        out += [compat_md, ""]
     if doc.warnings:
         out.append("## Warnings")
         out += [f"- {_esc(w)}" for w in doc.warnings]

@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from bakeoff.render import compat as render_compat
 from bakeoff.render.view import (
     STOP_TEXT,
     case_tables,
@@ -68,6 +69,9 @@ def render(doc: ResultsDocument) -> RenderableType:
             lines += [f"{row.contestant}: {n}" for n in row.notes]
         if lines:
             parts.append(Text("\n".join("  " + s for s in lines), style="dim"))
+    compat_part = render_compat.render_terminal(doc)
+    if compat_part is not None:
+        parts.append(compat_part)
     heads = headlines(doc)
     if heads:
         parts.append(Text(""))

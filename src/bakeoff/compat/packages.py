@@ -1,0 +1,113 @@
+"""Smoke tests of packages teams rely on. The packages are installed once per run from the npm
+registry (with the Node contestant's binary running npm's own CLI, into a folder with its own npm
+cache), then each smoke script in ``probes/packages/`` runs under every contestant, reporting
+through the same harness and parser as the probe areas (area ``pkg:<name>``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from bakeoff.compat.probes import PROBES_DIR
+from bakeoff.invoke import base_env
+from bakeoff.measure.process import Command, Executor, ProcessResult
+
+PACKAGES_DIR = PROBES_DIR / "packages"
+
+# smoke script -> dependencies it needs (exact versions are whatever the registry resolves
+# today; the installed versions are recorded in the results).
+SMOKE: dict[str, tuple[str, ...]] = {
+    "express": ("express",),
+    "fastify": ("fastify",),
+    "pino": ("pino",),
+    "winston": ("winston",),
+    "otel": (
+        "@opentelemetry/api",
+        "@opentelemetry/sdk-trace-node",
+        "@opentelemetry/sdk-trace-base",
+        "@opentelemetry/instrumentation",
+        "@opentelemetry/instrumentation-http",
+    ),
+    "ws": ("ws",),
+    "zod": ("zod",),
+    "napi": ("@node-rs/argon2",),
+}
+
+
+@dataclass
+class InstallResult:
+    folder: Path
+    ok: bool
+    wall_s: float
+    detail: str
+    versions: dict[str, str]
+
+
+def install(
+    folder: Path,
+    node_binary: str,
+    npm_cli: Path,
+    executor: Executor,
+    names: list[str],
+    timeout_s: float = 300.0,
+) -> InstallResult:
+    """``npm install`` the smoke tests' dependencies into ``folder`` (own cache, own npmrc)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    deps = sorted({d for n in names for d in SMOKE[n]})
+    pkg = {
+        "name": "bakeoff-compat-packages",
+        "private": True,
+        "type": "module",
+        "dependencies": dict.fromkeys(deps, "latest"),
+    }
+    (folder / "package.json").write_text(json.dumps(pkg, indent=2) + "\n")
+    (folder / ".npmrc").write_text("fund=false\naudit=false\nupdate-notifier=false\n")
+    env = base_env(
+        {
+            "npm_config_cache": str(folder / ".npm-cache"),
+            "npm_config_userconfig": str(folder / ".npmrc"),
+            "npm_config_globalconfig": str(folder / ".npmrc-global"),
+            "npm_config_prefix": str(folder / ".npm-prefix"),
+            "PATH": f"{Path(node_binary).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+    )
+    for var in ("npm_config_registry", "NPM_CONFIG_REGISTRY", "BAKEOFF_REGISTRY"):
+        if os.environ.get(var):
+            env["npm_config_registry"] = os.environ[var]
+    proc = executor.run(
+        Command(
+            (node_binary, str(npm_cli), "install", "--no-audit", "--no-fund", "--loglevel=error"),
+            cwd=str(folder),
+            env=env,
+            timeout_s=timeout_s,
+        )
+    )
+    versions: dict[str, str] = {}
+    for d in deps:
+        meta = folder / "node_modules" / d / "package.json"
+        if meta.is_file():
+            versions[d] = str(json.loads(meta.read_text()).get("version", "?"))
+    detail = "" if proc.ok else f"npm install {proc.failure()}: {_last_line(proc)}"
+    return InstallResult(folder, proc.ok, proc.wall_ms / 1000, detail, versions)
+
+
+def _last_line(proc: ProcessResult) -> str:
+    lines = [ln for ln in proc.stderr_tail.splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def stage_scripts(folder: Path, names: list[str]) -> dict[str, Path]:
+    """Copy the harness and smoke scripts into the install folder, so bare imports resolve
+    from its node_modules."""
+    shutil.copy2(PROBES_DIR / "harness.mjs", folder / "harness.mjs")
+    smoke = folder / "smoke"
+    smoke.mkdir(exist_ok=True)
+    out: dict[str, Path] = {}
+    for n in names:
+        dest = smoke / f"{n}.mjs"
+        shutil.copy2(PACKAGES_DIR / f"{n}.mjs", dest)
+        out[n] = dest
+    return out
