@@ -74,12 +74,18 @@ def install(
             "PATH": f"{Path(node_binary).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
     )
+    ca = system_ca_bundle()
+    if ca is not None:
+        # Trust the machine's CA store too (corporate/TLS-inspecting proxies): Node ships its own
+        # CA list, so without this npm fails with SELF_SIGNED_CERT_IN_CHAIN where Python works.
+        env["NODE_EXTRA_CA_CERTS"] = str(ca)
     for var in ("npm_config_registry", "NPM_CONFIG_REGISTRY", "BAKEOFF_REGISTRY"):
         if os.environ.get(var):
             env["npm_config_registry"] = os.environ[var]
     proc = executor.run(
         Command(
-            (node_binary, str(npm_cli), "install", "--no-audit", "--no-fund", "--loglevel=error"),
+            (node_binary, str(npm_cli), "install", "--no-audit", "--no-fund", "--loglevel=error",
+             "--fetch-retries=1"),
             cwd=str(folder),
             env=env,
             timeout_s=timeout_s,
@@ -92,6 +98,22 @@ def install(
             versions[d] = str(json.loads(meta.read_text()).get("version", "?"))
     detail = "" if proc.ok else f"npm install {proc.failure()}: {_last_line(proc)}"
     return InstallResult(folder, proc.ok, proc.wall_ms / 1000, detail, versions)
+
+
+CA_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+)
+
+
+def system_ca_bundle() -> Path | None:
+    """The system CA bundle (``SSL_CERT_FILE`` first), if any."""
+    given = os.environ.get("SSL_CERT_FILE")
+    for candidate in ([given] if given else []) + list(CA_BUNDLES):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    return None
 
 
 def _last_line(proc: ProcessResult) -> str:

@@ -4,7 +4,8 @@
 * deno: ``deno compile --allow-all -o app entry`` (needs the ``denort`` runtime, which Deno
   downloads from dl.deno.land; when that fails the result says so with Deno's own error)
 * node: single executable application: the entry bundled to one CommonJS file with esbuild
-  (from npm), then ``node --build-sea`` (Node >= 25.5) or, on older Node, ``--experimental-sea-config``
+  (from npm), then ``node --build-sea`` (Node >= 25.5) or, on older Node,
+  ``--experimental-sea-config``
   + ``postject`` from npm.
 
 Each build is timed; the binary's size, its start-up time (median of a few runs) and whether its
@@ -59,11 +60,20 @@ def dir_size_mb(path: Path) -> float:
 def _why(proc: ProcessResult) -> str:
     text = proc.stderr_tail
     if "dl.deno.land" in text and "denort" in text:
-        url = next((w for w in text.split() if w.startswith("https://dl.deno.land/") or w.startswith("(https://dl.deno.land/")), "")
+        url = next(
+            (
+                w
+                for w in text.split()
+                if w.startswith("https://dl.deno.land/") or w.startswith("(https://dl.deno.land/")
+            ),
+            "",
+        )
         cause = next((ln.strip() for ln in text.splitlines() if "error sending request" in ln), "")
         tail = cause.split(": ")[-1] if cause else "download failed"
-        return (f"deno compile needs the denort runtime from {url.strip('():') or 'dl.deno.land'}, "
-                f"which is not reachable here ({tail}); denort is not published on the npm registry")
+        return (
+            f"deno compile needs the denort runtime from {url.strip('():') or 'dl.deno.land'}, "
+            f"which is not reachable here ({tail}); denort is not published on the npm registry"
+        )
     lines = [ln.strip() for ln in proc.stderr_tail.splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln[:1].isdigit() and not ln.startswith("at ")]
     useful = [ln for ln in lines if "error" in ln.lower() or "fail" in ln.lower()]
@@ -209,5 +219,6 @@ def build_one(
     result.node_modules_mb = round(dir_size_mb(nm), 1) if nm.is_dir() else 0.0
     result.image_estimate_mb = round(result.runtime_mb + result.app_mb + result.node_modules_mb, 1)
     if result.start_ms:
-        result.detail = f"start-up median {statistics.median(result.start_ms):.1f} ms over {len(result.start_ms)} runs"
+        med = statistics.median(result.start_ms)
+        result.detail = f"start-up median {med:.1f} ms over {len(result.start_ms)} runs"
     return result

@@ -150,7 +150,7 @@ def parse_output(
                     area=area,
                     check=name,
                     contestant=contestant,
-                    status=missing_status,  # type: ignore[arg-type]
+                    status=missing_status,
                     detail=f"area did not finish ({run.detail})",
                 )
             )
@@ -160,7 +160,7 @@ def parse_output(
                 area=area,
                 check="(area)",
                 contestant=contestant,
-                status=missing_status,  # type: ignore[arg-type]
+                status=missing_status,
                 detail=run.detail,
             )
         )

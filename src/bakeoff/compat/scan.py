@@ -317,6 +317,10 @@ def _add(findings: dict[str, Finding], rule: RiskRule, kind: str, loc: str) -> N
     f.locations.append(loc)
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _read_json(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -344,7 +348,7 @@ def _scan_dependencies(root: Path, report: ScanReport, findings: dict[str, Findi
                     f"{label} instruments via async_hooks/diagnostics_channel/require hooks",
                 )
                 _add(findings, rule, "telemetry", f"package.json: {name}")
-    scripts = pkg.get("scripts") if isinstance(pkg.get("scripts"), dict) else {}
+    scripts = _dict(pkg.get("scripts"))
     for hook in ("preinstall", "install", "postinstall"):
         if hook in scripts:
             _add(
@@ -404,7 +408,7 @@ def _scan_dependencies(root: Path, report: ScanReport, findings: dict[str, Findi
                 "native",
                 f"node_modules/{name}",
             )
-        scripts = meta.get("scripts") if isinstance(meta.get("scripts"), dict) else {}
+        scripts = _dict(meta.get("scripts"))
         for hook in ("preinstall", "install", "postinstall"):
             if hook in scripts:
                 _add(
@@ -414,7 +418,8 @@ def _scan_dependencies(root: Path, report: ScanReport, findings: dict[str, Findi
                         "",
                         "medium",
                         ("child_process",),
-                        "dependency lifecycle script: Deno skips it unless allowed; Bun runs only trusted ones",
+                        "dependency lifecycle script: Deno skips it unless allowed; "
+                        "Bun runs only trusted ones",
                     ),
                     "install-script",
                     f"node_modules/{name}: {hook}",

@@ -35,6 +35,10 @@ def _cell(cell: dict[str, int] | None) -> str:
     return text + (f" ({', '.join(bad)})" if bad else "")
 
 
+def _total(t: dict[str, Any]) -> str:
+    return f"{t['pass']}/{t['total'] - t['skip']} ({t['pass_rate']:.1%})"
+
+
 def _fmt(v: Any, unit: str = "") -> str:
     if v is None:
         return "–"
@@ -121,9 +125,7 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
         t.add_row(
             "total",
             *[
-                f"{totals[n]['pass']}/{totals[n]['total'] - totals[n]['skip']} ({totals[n]['pass_rate']:.1%})"
-                if n in totals and totals[n].get("pass_rate") is not None
-                else "–"
+                _total(totals[n]) if n in totals and totals[n].get("pass_rate") is not None else "–"
                 for n in names
             ],
             style="bold",
@@ -141,7 +143,12 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
             parts.append(Text(f"  … {len(fails) - MAX_FAILURES} more in results.json", style="dim"))
     scan = sec.get("scan")
     if scan and not scan.get("risks"):
-        parts.append(Text(f"  scan of {scan['root']}: no risky APIs, native addons or test-framework mocks found", style="dim"))
+        parts.append(
+            Text(
+                f"  scan of {scan['root']}: no risky APIs, native addons or test mocks found",
+                style="dim",
+            )
+        )
     if scan and scan.get("risks"):
         t = Table(
             title=f"compat · risks in {scan['root']} ({scan['files_scanned']} files)",
@@ -163,7 +170,8 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
     pk = sec.get("packages") or {}
     if pk:
         msg = pk.get("skipped") or (
-            f"packages installed with {pk.get('installed_with')} + npm {pk.get('npm')} in {pk.get('install_s')} s: "
+            f"packages installed with {pk.get('installed_with')} + npm {pk.get('npm')} "
+            f"in {pk.get('install_s')} s: "
             + ", ".join(f"{k}@{v}" for k, v in (pk.get("versions") or {}).items())
         )
         parts.append(
@@ -219,7 +227,7 @@ def render_markdown(doc: ResultsDocument) -> str:
     out.append(
         "| **total** | "
         + " | ".join(
-            f"**{totals[n]['pass']}/{totals[n]['total'] - totals[n]['skip']} ({totals[n]['pass_rate']:.1%})**"
+            f"**{_total(totals[n])}**"
             if n in totals and totals[n].get("pass_rate") is not None
             else "–"
             for n in names
@@ -236,7 +244,8 @@ def render_markdown(doc: ResultsDocument) -> str:
             "|---|---|---|---|---|",
         ]
         out += [
-            f"| {_esc(f['area'])} | {_esc(f['check'])} | {f['contestant']} | {f['status']} | {_esc(f['detail'])} |"
+            f"| {_esc(f['area'])} | {_esc(f['check'])} | {f['contestant']} | {f['status']} "
+            f"| {_esc(f['detail'])} |"
             for f in fails
         ]
         out.append("")
@@ -249,7 +258,8 @@ def render_markdown(doc: ResultsDocument) -> str:
             "|---|---|---|---|---|",
         ]
         out += [
-            f"| {r['severity']} | {_esc(r['id'])} | {', '.join(r['areas'])} | {_esc(r['why'])} | {_esc(', '.join(r['locations'][:3]))} |"
+            f"| {r['severity']} | {_esc(r['id'])} | {', '.join(r['areas'])} | {_esc(r['why'])} "
+            f"| {_esc(', '.join(r['locations'][:3]))} |"
             for r in scan.get("risks", [])
         ]
         out.append("")
