@@ -17,23 +17,25 @@ from bakeoff.measure.process import Command, Executor, ProcessResult
 
 PACKAGES_DIR = PROBES_DIR / "packages"
 
-# smoke script -> dependencies it needs (exact versions are whatever the registry resolves
-# today; the installed versions are recorded in the results).
-SMOKE: dict[str, tuple[str, ...]] = {
-    "express": ("express",),
-    "fastify": ("fastify",),
-    "pino": ("pino",),
-    "winston": ("winston",),
-    "otel": (
-        "@opentelemetry/api",
-        "@opentelemetry/sdk-trace-node",
-        "@opentelemetry/sdk-trace-base",
-        "@opentelemetry/instrumentation",
-        "@opentelemetry/instrumentation-http",
-    ),
-    "ws": ("ws",),
-    "zod": ("zod",),
-    "napi": ("@node-rs/argon2",),
+# smoke script -> dependencies it needs, with version ranges. Ranges are the newest releases
+# (the installed versions are recorded in the results), except OpenTelemetry: its latest tags do
+# not install together (instrumentation 0.30x peers @opentelemetry/api >=1.10, sdk-trace-base 2.12
+# peers api <1.10), so the smoke test uses the newest mutually compatible set.
+SMOKE: dict[str, dict[str, str]] = {
+    "express": {"express": "*"},
+    "fastify": {"fastify": "*"},
+    "pino": {"pino": "*"},
+    "winston": {"winston": "*"},
+    "otel": {
+        "@opentelemetry/api": "~1.9.0",
+        "@opentelemetry/sdk-trace-node": "^2.0.0",
+        "@opentelemetry/sdk-trace-base": "^2.0.0",
+        "@opentelemetry/instrumentation": "<0.300.0",
+        "@opentelemetry/instrumentation-http": "<0.300.0",
+    },
+    "ws": {"ws": "*"},
+    "zod": {"zod": "*"},
+    "napi": {"@node-rs/argon2": "*"},
 }
 
 
@@ -56,12 +58,13 @@ def install(
 ) -> InstallResult:
     """``npm install`` the smoke tests' dependencies into ``folder`` (own cache, own npmrc)."""
     folder.mkdir(parents=True, exist_ok=True)
-    deps = sorted({d for n in names for d in SMOKE[n]})
+    ranges = {d: r for n in names for d, r in SMOKE[n].items()}
+    deps = sorted(ranges)
     pkg = {
         "name": "bakeoff-compat-packages",
         "private": True,
         "type": "module",
-        "dependencies": dict.fromkeys(deps, "latest"),
+        "dependencies": {d: ranges[d] for d in deps},
     }
     (folder / "package.json").write_text(json.dumps(pkg, indent=2) + "\n")
     (folder / ".npmrc").write_text("fund=false\naudit=false\nupdate-notifier=false\n")
@@ -84,8 +87,15 @@ def install(
             env["npm_config_registry"] = os.environ[var]
     proc = executor.run(
         Command(
-            (node_binary, str(npm_cli), "install", "--no-audit", "--no-fund", "--loglevel=error",
-             "--fetch-retries=1"),
+            (
+                node_binary,
+                str(npm_cli),
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--fetch-retries=1",
+            ),
             cwd=str(folder),
             env=env,
             timeout_s=timeout_s,
@@ -117,8 +127,11 @@ def system_ca_bundle() -> Path | None:
 
 
 def _last_line(proc: ProcessResult) -> str:
-    lines = [ln for ln in proc.stderr_tail.splitlines() if ln.strip()]
-    return lines[-1][:200] if lines else ""
+    """The most telling npm error line (its code and first message), else the last line."""
+    lines = [ln.strip() for ln in proc.stderr_tail.splitlines() if ln.strip()]
+    useful = [ln for ln in lines if ln.startswith("npm error") and "complete log" not in ln]
+    picked = " ".join(useful[:3]) if useful else (lines[-1] if lines else "")
+    return picked[:300]
 
 
 def stage_scripts(folder: Path, names: list[str]) -> dict[str, Path]:
