@@ -65,10 +65,13 @@ def test_packaging_sample_cli(runtimes: list[Runtime], tmp_path: Path) -> None:
         cli_args=demo.cli_args,
         packaging_runs=2,
     )
-    doc = _run(suite, [r for r in runtimes if r.name in ("bun", "deno")], tmp_path)
+    doc = _run(suite, runtimes, tmp_path)
     builds = {b["family"]: b for b in doc.suites["compat"]["packaging"]["builds"]}
-    assert builds["bun"]["ok"] and builds["bun"]["same_output"] is True
-    assert builds["bun"]["binary_mb"] > 1
+    for family in ("node", "bun"):
+        assert builds[family]["ok"], builds[family]["detail"]
+        assert builds[family]["same_output"] is True
+        assert builds[family]["binary_mb"] > 1
+    assert {m.contestant for m in doc.measurements if m.metric == "start_ms"} >= {"node", "bun"}
     # deno compile either works (denort reachable) or says exactly why not.
     assert builds["deno"]["ok"] or builds["deno"]["detail"].startswith("unavailable:")
 

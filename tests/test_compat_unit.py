@@ -147,18 +147,8 @@ def test_failures_and_real_gaps() -> None:
 def risky_project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     shutil.copytree(FIXTURE, root)
-    addon = root / "node_modules" / "fast-native"
+    addon = root / "node_modules" / "fast-native"  # package.json + binding.gyp are in git
     (addon / "prebuilds" / "linux-x64").mkdir(parents=True)
-    (addon / "package.json").write_text(
-        json.dumps(
-            {
-                "name": "fast-native",
-                "dependencies": {"node-gyp-build": "^4"},
-                "scripts": {"install": "node-gyp-build"},
-            }
-        )
-    )
-    (addon / "binding.gyp").write_text("{}")
     (addon / "prebuilds" / "linux-x64" / "fast-native.node").write_bytes(b"\x7fELF")
     return root
 
@@ -291,3 +281,26 @@ def test_factories() -> None:
     assert full.cli_entry is not None and full.cli_entry.is_file()
     proj = CompatSuite.for_project(FIXTURE, quick=True)
     assert proj.project == FIXTURE and proj.cli_entry is None
+
+
+def test_failures_in_areas_the_project_uses_come_first(tmp_path: Path) -> None:
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        area = Path(cmd.argv[-1]).stem
+        status = "fail" if cmd.argv[0].endswith("bun") else "pass"
+        out = line(area=area, check="c1", status=status, detail="boom") + "\n"
+        out += line(area=area, event="end")
+        return ProcessResult(**{**result(1).__dict__, "stdout": out})
+
+    fake = FakeExecutor(behave)
+    suite = CompatSuite(areas=["vm", "path"], packages=[], project=FIXTURE, executor=fake)
+    ctx = SuiteContext(
+        contenders=[_contender(tmp_path, "node"), _contender(tmp_path, "bun")],
+        executor=fake,
+        workdir=tmp_path / "w",
+    )
+    doc = ResultsDocument()
+    suite.run(ctx, doc)
+    sec = doc.suites["compat"]
+    assert [f["area"] for f in sec["failures"]] == ["path", "vm"]
+    assert [f["area"] for f in sec["relevant_failures"]] == ["vm"]
+    assert "Failures in areas this project uses" in markdown.render(doc)

@@ -131,6 +131,17 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
             style="bold",
         )
         parts.append(t)
+    relevant = sec.get("relevant_failures") or []
+    if relevant:
+        t = Table(
+            title=f"compat · failures in areas this project uses ({len(relevant)})",
+            title_justify="left",
+        )
+        for col in ("area", "check", "contestant", "detail"):
+            t.add_column(col, overflow="fold")
+        for f in relevant[:MAX_FAILURES]:
+            t.add_row(f["area"], f["check"], f["contestant"], f["detail"])
+        parts.append(t)
     fails = sec.get("failures", [])
     if fails:
         t = Table(title=f"compat · failing checks ({len(fails)})", title_justify="left")
@@ -235,6 +246,14 @@ def render_markdown(doc: ResultsDocument) -> str:
         + " |"
     )
     out.append("")
+    relevant = sec.get("relevant_failures") or []
+    if relevant:
+        out += [f"### Failures in areas this project uses ({len(relevant)})", ""]
+        out += [
+            f"- {f['contestant']} · {f['area']} · {_esc(f['check'])}: {_esc(f['detail'])}"
+            for f in relevant
+        ]
+        out.append("")
     fails = sec.get("failures", [])
     if fails:
         out += [

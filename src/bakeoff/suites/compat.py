@@ -301,7 +301,12 @@ class CompatSuite:
     ) -> None:
         section["matrix"] = matrix_mod.matrix(doc.compat)
         section["totals"] = matrix_mod.totals(doc.compat)
-        section["failures"] = matrix_mod.failures(doc.compat)
+        failures = matrix_mod.failures(doc.compat)
+        section["failures"] = failures
+        scan_info = section.get("scan")
+        if isinstance(scan_info, dict):
+            used = set(scan_info.get("areas", []))
+            section["relevant_failures"] = [f for f in failures if f["area"] in used]
         if "test" in doc.suites:
             section["project_tests"] = doc.suites["test"]
 
