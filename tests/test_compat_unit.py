@@ -304,3 +304,19 @@ def test_failures_in_areas_the_project_uses_come_first(tmp_path: Path) -> None:
     assert [f["area"] for f in sec["failures"]] == ["path", "vm"]
     assert [f["area"] for f in sec["relevant_failures"]] == ["vm"]
     assert "Failures in areas this project uses" in markdown.render(doc)
+
+
+def test_compat_config_section_and_factory(tmp_path: Path) -> None:
+    from bakeoff import config
+    from bakeoff.errors import ConfigError
+
+    cfg = config.validate(
+        {"compat": {"areas": ["vm"], "packages": False, "cli_entry": "src/cli.mjs"}}
+    )
+    suite = CompatSuite.from_config(cfg.compat, tmp_path)
+    assert suite.areas == ["vm"] and suite.packages == []
+    assert suite.cli_entry == tmp_path / "src/cli.mjs"
+    with pytest.raises(ConfigError, match=r"compat\.areas: unknown probe area"):
+        config.validate({"compat": {"areas": ["nope"]}})
+    with pytest.raises(ConfigError, match=r"unknown key 'compat\.bogus'"):
+        config.validate({"compat": {"bogus": 1}})

@@ -53,7 +53,14 @@ def compat(
     bakeoff compat -r node@lts -r bun@latest -r deno@latest
     bakeoff compat -r node@24 -r bun@1.4 ./my-service --cli-entry bin/cli.js
     """
-    cfg = _load_config(config_path) if config_path or path is None else config.Config()
+    if config_path is not None:
+        cfg = _load_config(config_path)
+    elif path is None:
+        cfg = _load_config(None)
+    elif (path / config.CONFIG_NAME).is_file():
+        cfg = config.load(path / config.CONFIG_NAME)
+    else:
+        cfg = config.Config()
     s = _settings(cfg, kw, quick)
     if path is None:
         suite = CompatSuite.for_demo(quick)
@@ -63,7 +70,9 @@ def compat(
         entry = (path / cli_entry) if cli_entry else None
         if entry is not None and not entry.is_file():
             raise UsageError(f"--cli-entry not found: {entry}")
-        suite = CompatSuite.for_project(path, quick, cli_entry=entry)
+        suite = CompatSuite.from_config(cfg.compat, path, quick)
+        if entry is not None:
+            suite.cli_entry = entry
     if areas:
         unknown = sorted(set(areas) - set(all_areas()))
         if unknown:

@@ -29,6 +29,7 @@ from bakeoff.compat.probes import (
 )
 from bakeoff.compat.scan import scan
 from bakeoff.compat.tools import fetch_tool
+from bakeoff.config import CompatConfig
 from bakeoff.contestants import Contender
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event
@@ -85,6 +86,21 @@ class CompatSuite:
             cli_args=list(cli_args or []),
             packaging_runs=3 if quick else 5,
         )
+
+    @classmethod
+    def from_config(cls, cfg: CompatConfig, project: Path, quick: bool = False) -> CompatSuite:
+        """From a ``[compat]`` config section; paths are relative to the project folder."""
+        suite = cls.for_project(
+            project,
+            quick,
+            cli_entry=(project / cfg.cli_entry) if cfg.cli_entry else None,
+            cli_args=cfg.cli_args,
+        )
+        if cfg.areas is not None:
+            suite.areas = list(cfg.areas)
+        if not cfg.packages:
+            suite.packages = []
+        return suite
 
     # -- running ----------------------------------------------------------------------------
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
