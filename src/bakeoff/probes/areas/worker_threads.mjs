@@ -51,7 +51,8 @@ check("resourceLimits visible inside worker", async () => {
 check("resourceLimits enforced: worker exits with ERR_WORKER_OUT_OF_MEMORY", async () => {
   const w = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
   w.postMessage({ cmd: "oom" });
-  const got = await new Promise((res) => { w.on("error", res); w.on("message", res); w.on("exit", () => res(null)); });
+  const got = await new Promise((res) => { w.on("error", res); w.on("message", res); w.on("exit", () => res(null)); setTimeout(() => res({ silent: true }), 6000); });
+  if (got && got.silent) { w.terminate(); ok(false, "worker went silent: no 'error', 'exit' or 'message' within 6 s of exceeding a 16 MB heap limit"); }
   await w.terminate();
   if (got && got.survivedMb) ok(false, `limit not enforced: worker heap grew to ${got.survivedMb} MB under a 16 MB limit`);
   eq(got && got.code, "ERR_WORKER_OUT_OF_MEMORY", "error code");
