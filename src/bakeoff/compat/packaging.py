@@ -34,7 +34,9 @@ class PackageBuild:
     detail: str = ""
     build_s: float | None = None
     binary_mb: float | None = None
-    start_ms: list[float] = field(default_factory=list)  # samples
+    start_ms: list[float] = field(default_factory=list)  # wall-time samples of the binary
+    start_cpu_ms: list[float] = field(default_factory=list)
+    start_rss_mb: list[float] = field(default_factory=list)
     same_output: bool | None = None
     runtime_mb: float | None = None
     app_mb: float | None = None
@@ -210,6 +212,8 @@ def build_one(
             result.same_output = ref_out is not None and proc.stdout == ref_out
         else:
             result.start_ms.append(round(proc.wall_ms, 2))
+            result.start_cpu_ms.append(round(proc.cpu_ms, 2))
+            result.start_rss_mb.append(round(proc.peak_rss_mb, 2))
     result.ok = True
     result.runtime_mb = round(Path(c.binary).stat().st_size / 1e6, 1)
     result.app_mb = round(

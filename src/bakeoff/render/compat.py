@@ -269,7 +269,9 @@ def render_markdown(doc: ResultsDocument) -> str:
         ]
         out.append("")
     scan = sec.get("scan")
-    if scan:
+    if scan and not scan.get("risks"):
+        out += [f"Scan of {scan['root']}: no risky APIs, native addons or test mocks found.", ""]
+    if scan and scan.get("risks"):
         out += [
             f"### Risks for this project ({scan['root']})",
             "",
