@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from bakeoff.errors import ConfigError
 from bakeoff.value.usage import ValueConfig
@@ -170,6 +170,29 @@ class CIConfig(_Strict):
     reps: int = Field(default=3, ge=2)
 
 
+class CompatConfig(_Strict):
+    """``[compat]``: the compatibility suite (probe areas, package smoke tests, packaging)."""
+
+    enabled: bool = True
+    areas: list[str] | None = None  # None: every probe area
+    packages: bool = True  # install and smoke-test the common packages (needs npm registry)
+    cli_entry: str | None = None  # script to package as a single-file executable
+    cli_args: list[str] = Field(default_factory=list)
+
+    @field_validator("areas")
+    @classmethod
+    def _known_areas(cls, value: list[str] | None) -> list[str] | None:
+        from bakeoff.compat.probes import all_areas
+
+        if value is not None:
+            unknown = sorted(set(value) - set(all_areas()))
+            if unknown:
+                raise ValueError(
+                    f"unknown probe area(s) {unknown}; known: {', '.join(all_areas())}"
+                )
+        return value
+
+
 class Config(_Strict):
     bakeoff: GeneralConfig = Field(default_factory=GeneralConfig)
     measure: MeasureConfig = Field(default_factory=MeasureConfig)
@@ -181,6 +204,7 @@ class Config(_Strict):
     build: BuildConfig | None = None
     ci: CIConfig | None = None
     value: ValueConfig = Field(default_factory=ValueConfig)
+    compat: CompatConfig = Field(default_factory=CompatConfig)
 
 
 def _describe(value: Any) -> str:

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 import click
 from rich.markup import escape
 
-from bakeoff.cli import init, measure, report, runtimes, serve  # noqa: F401  (register commands)
+from bakeoff.cli import (  # noqa: F401  (register commands)
+    compat,
+    init,
+    measure,
+    report,
+    runtimes,
+    serve,
+)
 from bakeoff.cli.app import cli, err
 from bakeoff.errors import BakeoffError, Interrupted
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bakeoff.render import compat as render_compat
 from bakeoff.render import value_md
 from bakeoff.render.view import (
     STOP_TEXT,
@@ -109,6 +110,9 @@ def render(doc: ResultsDocument) -> str:
         out += [f"- {_esc(c)}" for c in cuts]
         out.append("")
     out += value_md.sections(doc)
+    compat_md = render_compat.render_markdown(doc)
+    if compat_md:
+        out += [compat_md, ""]
     if doc.warnings:
         out.append("## Warnings")
         out += [f"- {_esc(w)}" for w in doc.warnings]

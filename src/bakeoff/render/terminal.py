@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from bakeoff.render import compat as render_compat
 from bakeoff.render import value_term
 from bakeoff.render.view import (
     STOP_TEXT,
@@ -109,6 +110,9 @@ def render(doc: ResultsDocument) -> RenderableType:
         parts.append(t)
         if mt.notes:
             parts.append(Text("\n".join("  " + s for s in mt.notes), style="dim"))
+    compat_part = render_compat.render_terminal(doc)
+    if compat_part is not None:
+        parts.append(compat_part)
     heads = headlines(doc) + serve_headlines(doc)
     if heads:
         parts.append(Text(""))

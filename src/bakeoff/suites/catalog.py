@@ -10,6 +10,7 @@ from pathlib import Path
 from bakeoff import config
 from bakeoff.errors import ConfigError, UsageError
 from bakeoff.suites.base import Suite
+from bakeoff.suites.compat import CompatSuite
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
 from bakeoff.suites.install import STATES, InstallSuite
 from bakeoff.suites.serve import ServeSuite, sample_spec, spec_from_config
@@ -23,8 +24,8 @@ from bakeoff.suites.startup import (
 )
 from bakeoff.toolchains import ToolchainSet, ToolchainSpec
 
-NAMES = ("startup", "serve", "install", "test", "build", "ci")
-SAMPLE_CLI = "src/cli.mjs"
+NAMES = ("startup", "serve", "install", "test", "build", "ci", "compat")
+SAMPLE_CLI = "src/report-cli.mjs"
 SAMPLE_CLI_ARGS = ("--limit", "300")
 
 
@@ -69,6 +70,8 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
             "ci": 2 if quick else 3,
         },
     )
+    if "compat" in wanted:
+        suites.append(CompatSuite.for_demo(quick))
     return suites
 
 
@@ -157,6 +160,11 @@ def from_config(
         },
         states=cfg.install.states if cfg.install else STATES,
     )
+    if "compat" in wanted:
+        if cfg.compat.enabled:
+            suites.append(CompatSuite.from_config(cfg.compat, project, quick))
+        else:
+            skipped.append("compat: disabled in bakeoff.toml")
     return suites, skipped
 
 

@@ -1,0 +1,148 @@
+"""Smoke tests of packages teams rely on. The packages are installed once per run from the npm
+registry (with the Node contestant's binary running npm's own CLI, into a folder with its own npm
+cache), then each smoke script in ``probes/packages/`` runs under every contestant, reporting
+through the same harness and parser as the probe areas (area ``pkg:<name>``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from bakeoff.compat.probes import PROBES_DIR
+from bakeoff.invoke import base_env
+from bakeoff.measure.process import Command, Executor, ProcessResult
+
+PACKAGES_DIR = PROBES_DIR / "packages"
+
+# smoke script -> dependencies it needs, with version ranges. Ranges are the newest releases
+# (the installed versions are recorded in the results), except OpenTelemetry: its latest tags do
+# not install together (instrumentation 0.30x peers @opentelemetry/api >=1.10, sdk-trace-base 2.12
+# peers api <1.10), so the smoke test uses the newest mutually compatible set.
+SMOKE: dict[str, dict[str, str]] = {
+    "express": {"express": "*"},
+    "fastify": {"fastify": "*"},
+    "pino": {"pino": "*"},
+    "winston": {"winston": "*"},
+    "otel": {
+        "@opentelemetry/api": "~1.9.0",
+        "@opentelemetry/sdk-trace-node": "^2.0.0",
+        "@opentelemetry/sdk-trace-base": "^2.0.0",
+        "@opentelemetry/instrumentation": "<0.300.0",
+        "@opentelemetry/instrumentation-http": "<0.300.0",
+    },
+    "ws": {"ws": "*"},
+    "zod": {"zod": "*"},
+    "napi": {"@node-rs/argon2": "*"},
+}
+
+
+@dataclass
+class InstallResult:
+    folder: Path
+    ok: bool
+    wall_s: float
+    detail: str
+    versions: dict[str, str]
+
+
+def install(
+    folder: Path,
+    node_binary: str,
+    npm_cli: Path,
+    executor: Executor,
+    names: list[str],
+    timeout_s: float = 300.0,
+) -> InstallResult:
+    """``npm install`` the smoke tests' dependencies into ``folder`` (own cache, own npmrc)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ranges = {d: r for n in names for d, r in SMOKE[n].items()}
+    deps = sorted(ranges)
+    pkg = {
+        "name": "bakeoff-compat-packages",
+        "private": True,
+        "type": "module",
+        "dependencies": {d: ranges[d] for d in deps},
+    }
+    (folder / "package.json").write_text(json.dumps(pkg, indent=2) + "\n")
+    (folder / ".npmrc").write_text("fund=false\naudit=false\nupdate-notifier=false\n")
+    env = base_env(
+        {
+            "npm_config_cache": str(folder / ".npm-cache"),
+            "npm_config_userconfig": str(folder / ".npmrc"),
+            "npm_config_globalconfig": str(folder / ".npmrc-global"),
+            "npm_config_prefix": str(folder / ".npm-prefix"),
+            "PATH": f"{Path(node_binary).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+    )
+    ca = system_ca_bundle()
+    if ca is not None:
+        # Trust the machine's CA store too (corporate/TLS-inspecting proxies): Node ships its own
+        # CA list, so without this npm fails with SELF_SIGNED_CERT_IN_CHAIN where Python works.
+        env["NODE_EXTRA_CA_CERTS"] = str(ca)
+    for var in ("npm_config_registry", "NPM_CONFIG_REGISTRY", "BAKEOFF_REGISTRY"):
+        if os.environ.get(var):
+            env["npm_config_registry"] = os.environ[var]
+    proc = executor.run(
+        Command(
+            (
+                node_binary,
+                str(npm_cli),
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--fetch-retries=1",
+            ),
+            cwd=str(folder),
+            env=env,
+            timeout_s=timeout_s,
+        )
+    )
+    versions: dict[str, str] = {}
+    for d in deps:
+        meta = folder / "node_modules" / d / "package.json"
+        if meta.is_file():
+            versions[d] = str(json.loads(meta.read_text()).get("version", "?"))
+    detail = "" if proc.ok else f"npm install {proc.failure()}: {_last_line(proc)}"
+    return InstallResult(folder, proc.ok, proc.wall_ms / 1000, detail, versions)
+
+
+CA_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+)
+
+
+def system_ca_bundle() -> Path | None:
+    """The system CA bundle (``SSL_CERT_FILE`` first), if any."""
+    given = os.environ.get("SSL_CERT_FILE")
+    for candidate in ([given] if given else []) + list(CA_BUNDLES):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def _last_line(proc: ProcessResult) -> str:
+    """The most telling npm error line (its code and first message), else the last line."""
+    lines = [ln.strip() for ln in proc.stderr_tail.splitlines() if ln.strip()]
+    useful = [ln for ln in lines if ln.startswith("npm error") and "complete log" not in ln]
+    picked = " ".join(useful[:3]) if useful else (lines[-1] if lines else "")
+    return picked[:300]
+
+
+def stage_scripts(folder: Path, names: list[str]) -> dict[str, Path]:
+    """Copy the harness and smoke scripts into the install folder, so bare imports resolve
+    from its node_modules."""
+    shutil.copy2(PROBES_DIR / "harness.mjs", folder / "harness.mjs")
+    smoke = folder / "smoke"
+    smoke.mkdir(exist_ok=True)
+    out: dict[str, Path] = {}
+    for n in names:
+        dest = smoke / f"{n}.mjs"
+        shutil.copy2(PACKAGES_DIR / f"{n}.mjs", dest)
+        out[n] = dest
+    return out

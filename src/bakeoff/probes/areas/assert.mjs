@@ -1,0 +1,23 @@
+import assert, { AssertionError } from "node:assert";
+import strict from "node:assert/strict";
+import { describe, check, run, eq, ok, throws } from "../harness.mjs";
+
+describe("assert");
+check("deepStrictEqual passes on equal structures", () => assert.deepStrictEqual({ a: [1, new Map([[1, 2]])] }, { a: [1, new Map([[1, 2]])] }));
+check("deepStrictEqual fails with AssertionError code", () => throws(() => assert.deepStrictEqual({ a: 1 }, { a: "1" }), (e) => e instanceof AssertionError && e.code === "ERR_ASSERTION"));
+check("AssertionError has actual/expected/operator", () => { const e = throws(() => assert.strictEqual(1, 2)); ok(e.actual === 1 && e.expected === 2 && e.operator === "strictEqual", "fields"); });
+check("message diff mentions values", () => { const e = throws(() => strict.equal(1, 2)); ok(/1 !== 2/.test(e.message), e.message.slice(0, 60)); });
+check("throws with RegExp and object", () => { assert.throws(() => { throw new TypeError("bad"); }, /bad/); assert.throws(() => { throw new TypeError("bad"); }, { name: "TypeError" }); });
+check("rejects", async () => assert.rejects(Promise.reject(new Error("r")), /r/));
+check("doesNotReject", async () => assert.doesNotReject(Promise.resolve(1)));
+check("match/doesNotMatch", () => { assert.match("abc", /b/); assert.doesNotMatch("abc", /z/); });
+check("ok(0) fails", () => throws(() => assert.ok(0)));
+check("loose deepEqual coerces", () => assert.deepEqual({ a: 1 }, { a: "1" }));
+check("notDeepStrictEqual", () => assert.notDeepStrictEqual([1], ["1"]));
+check("fail()", () => throws(() => assert.fail("boom"), (e) => e.message === "boom"));
+check("ifError", () => throws(() => assert.ifError(new Error("x"))));
+check("strict.equal is strictEqual", () => throws(() => strict.equal(1, "1")));
+check("partialDeepStrictEqual", () => { ok(typeof assert.partialDeepStrictEqual === "function", "missing"); assert.partialDeepStrictEqual({ a: 1, b: 2 }, { a: 1 }); });
+check("deepStrictEqual distinguishes -0 and 0", () => throws(() => assert.deepStrictEqual(-0, 0)));
+check("generatedMessage flag", () => eq(throws(() => assert.strictEqual(1, 2)).generatedMessage, true));
+await run();

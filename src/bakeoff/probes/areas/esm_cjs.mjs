@@ -1,0 +1,32 @@
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describe, check, run, eq, ok, deepEq } from "../harness.mjs";
+import data from "../fixtures/mod/data.json" with { type: "json" };
+import cjsDefault, { kind as cjsNamed } from "../fixtures/mod/cjs-lib.cjs";
+
+describe("esm_cjs");
+const fx = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "mod");
+const imp = (rel) => import(pathToFileURL(path.join(fx, rel)).href);
+const require = createRequire(import.meta.url);
+check("JSON import with type attribute", () => eq(data.n, 3));
+check("dynamic JSON import with attribute", async () => eq((await imp("data.json").then(undefined, () => import(pathToFileURL(path.join(fx, "data.json")).href, { with: { type: "json" } }))).default.name, "probe-data"));
+check("import of .cjs: default is module.exports", () => eq(cjsDefault.kind, "cjs"));
+check("import of .cjs: named export detected", () => eq(cjsNamed, "cjs"));
+check("import.meta.dirname/filename", () => deepEq([import.meta.dirname, path.basename(import.meta.filename)], [path.dirname(fileURLToPath(import.meta.url)), "esm_cjs.mjs"]));
+check("import.meta.url is file:", () => ok(import.meta.url.startsWith("file:///"), import.meta.url));
+check(".js with \"type\": \"module\" is ESM", async () => eq((await imp("typemodule/lib.js")).kind, "esm"));
+check("import.meta.dirname inside type:module .js", async () => eq((await imp("typemodule/lib.js")).dirname, path.join(fx, "typemodule")));
+check(".js with \"type\": \"commonjs\" is CJS", async () => eq((await imp("typecommonjs/lib.js")).default.kind, "cjs"));
+check(".js without \"type\" using module.exports loads as CJS", async () => eq((await imp("typeless/lib.js")).default.kind, "cjs"));
+check("require of .js without type", () => eq(require("../fixtures/mod/typeless/lib.js").kind, "cjs"));
+check("__dirname undefined in ESM", () => eq(typeof __dirname, "undefined"));
+check("require undefined in ESM", () => eq(typeof globalThis.require, "undefined"));
+check("top-level await in ESM", async () => eq((await imp("esm-lib.mjs")).kind, "esm"));
+check("import namespace of ESM has default", async () => eq((await imp("esm-lib.mjs")).default, "default-export"));
+check("ESM import of CJS gives module.exports as default + 'module.exports' key", async () => {
+  const ns = await imp("cjs-lib.cjs");
+  eq(ns.default, ns["module.exports"] ?? ns.default, "default vs module.exports");
+});
+check("process.argv[1] is the script path", () => eq(path.basename(process.argv[1]), "esm_cjs.mjs"));
+await run();

@@ -1,0 +1,358 @@
+"""The compatibility suite: the probe areas, the package smoke tests and single-file packaging
+under every contestant, plus (for a real project) the static scan. Results go to ``doc.compat``
+(one ``CompatResult`` per check and contestant), ``doc.suites["compat"]`` (matrix, failures,
+scan risks, packaging, installs) and ``Measurement``s of suite ``package`` for packaging timings.
+
+Factories for the session: ``CompatSuite.for_demo(quick)`` and ``CompatSuite.for_project(path,
+quick)``. The project's own test results per runtime come from the test suite (issue 4): this
+suite copies ``doc.suites["test"]`` into its section when present.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bakeoff.compat import matrix as matrix_mod
+from bakeoff.compat import packages as pkg_mod
+from bakeoff.compat import packaging as packaging_mod
+from bakeoff.compat.probes import (
+    AREAS_DIR,
+    QUICK_AREAS,
+    AreaRun,
+    all_areas,
+    declared_checks,
+    parse_output,
+    probe_argv,
+)
+from bakeoff.compat.scan import scan
+from bakeoff.compat.tools import fetch_tool
+from bakeoff.config import CompatConfig
+from bakeoff.contestants import Contender
+from bakeoff.errors import BakeoffError
+from bakeoff.events import Event
+from bakeoff.invoke import base_env
+from bakeoff.measure.process import Command, Executor, LauncherExecutor
+from bakeoff.results import CompatResult, Measurement, ResultsDocument
+from bakeoff.suites.base import SuiteContext
+
+SAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "sample" / "project"
+SAMPLE_CLI = ("src/cli.mjs", ["--count", "2000", "--top", "3"])
+AREA_TIMEOUT_S = 60.0
+
+
+@dataclass
+class CompatSuite:
+    areas: list[str] = field(default_factory=all_areas)
+    packages: list[str] = field(default_factory=lambda: list(pkg_mod.SMOKE))
+    project: Path | None = None  # scanned when set
+    cli_entry: Path | None = None  # packaged when set
+    cli_args: list[str] = field(default_factory=list)
+    packaging_runs: int = 10
+    area_timeout_s: float = AREA_TIMEOUT_S
+    executor: Executor | None = None  # default: a LauncherExecutor that keeps stdout
+    tools_cache: Path | None = None
+    offline: bool = False
+    name: str = "compat"
+
+    @classmethod
+    def for_demo(cls, quick: bool = False) -> CompatSuite:
+        """The bundled sample project: probes (a cross-section when quick), packages (skipped
+        when quick), scan of the sample, packaging of its CLI."""
+        return cls(
+            areas=list(QUICK_AREAS) if quick else all_areas(),
+            packages=[] if quick else list(pkg_mod.SMOKE),
+            project=SAMPLE_PROJECT,
+            cli_entry=SAMPLE_PROJECT / SAMPLE_CLI[0],
+            cli_args=list(SAMPLE_CLI[1]),
+            packaging_runs=5 if quick else 10,
+        )
+
+    @classmethod
+    def for_project(
+        cls,
+        path: Path,
+        quick: bool = False,
+        cli_entry: Path | None = None,
+        cli_args: list[str] | None = None,
+    ) -> CompatSuite:
+        return cls(
+            areas=list(QUICK_AREAS) if quick else all_areas(),
+            packages=[] if quick else list(pkg_mod.SMOKE),
+            project=path,
+            cli_entry=cli_entry,
+            cli_args=list(cli_args or []),
+            packaging_runs=5 if quick else 10,
+        )
+
+    @classmethod
+    def from_config(cls, cfg: CompatConfig, project: Path, quick: bool = False) -> CompatSuite:
+        """From a ``[compat]`` config section; paths are relative to the project folder."""
+        suite = cls.for_project(
+            project,
+            quick,
+            cli_entry=(project / cfg.cli_entry) if cfg.cli_entry else None,
+            cli_args=cfg.cli_args,
+        )
+        if cfg.areas is not None:
+            suite.areas = list(cfg.areas)
+        if not cfg.packages:
+            suite.packages = []
+        return suite
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        unknown = [a for a in self.areas if not (AREAS_DIR / f"{a}.mjs").is_file()]
+        if unknown:
+            raise BakeoffError(
+                f"unknown probe area(s): {', '.join(unknown)}", f"known: {', '.join(all_areas())}"
+            )
+        own = self.executor is None
+        executor = self.executor or LauncherExecutor(keep_stdout=True)
+        section: dict[str, object] = doc.suites.setdefault(self.name, {})
+        section["runners"] = {
+            c.name: " ".join(probe_argv(c.family, c.family, Path("<area>.mjs")))
+            for c in ctx.contenders
+        }
+        try:
+            if self.project is not None:
+                ctx.on_event(Event("message", self.name, detail=f"scanning {self.project}"))
+                section["scan"] = scan(self.project).to_dict()
+            areas_done = self._run_areas(ctx, doc, executor, section)
+            if not areas_done:
+                return False
+            if self.packages:
+                self._run_packages(ctx, doc, executor, section)
+            if self.cli_entry is not None:
+                self._run_packaging(ctx, doc, executor, section)
+        except KeyboardInterrupt:
+            self._summarise(doc, section, ctx)
+            return False
+        finally:
+            if own:
+                executor.close()
+        self._summarise(doc, section, ctx)
+        return True
+
+    def _run_script(
+        self,
+        ctx: SuiteContext,
+        executor: Executor,
+        c: Contender,
+        area: str,
+        script: Path,
+        cwd: Path,
+        expected: list[str],
+    ) -> AreaRun:
+        env = base_env(
+            {
+                "DENO_DIR": str(ctx.workdir / f"deno-dir-{c.family}"),
+                "BUN_RUNTIME_TRANSPILER_CACHE_PATH": "0",
+            }
+        )
+        proc = executor.run(
+            Command(
+                tuple(probe_argv(c.family, c.binary, script)),
+                cwd=str(cwd),
+                env=env,
+                timeout_s=self.area_timeout_s,
+            )
+        )
+        return parse_output(area, c.name, proc.stdout, proc, expected)
+
+    def _run_areas(
+        self,
+        ctx: SuiteContext,
+        doc: ResultsDocument,
+        executor: Executor,
+        section: dict[str, object],
+    ) -> bool:
+        total = len(self.areas) * len(ctx.contenders)
+        ctx.on_event(Event("case_start", self.name, "probes", total=total))
+        runs: list[dict[str, object]] = []
+        done = 0
+        for area in self.areas:
+            expected = declared_checks(AREAS_DIR / f"{area}.mjs")
+            for c in ctx.contenders:
+                run = self._run_script(
+                    ctx, executor, c, area, AREAS_DIR / f"{area}.mjs", AREAS_DIR.parent, expected
+                )
+                doc.compat.extend(run.results)
+                runs.append(_run_info(run))
+                done += 1
+                ctx.on_event(Event("run", self.name, "probes", c.name, done, total, detail=area))
+        section["area_runs"] = runs
+        ctx.on_event(Event("case_end", self.name, "probes", detail=f"{len(self.areas)} areas"))
+        return True
+
+    def _run_packages(
+        self,
+        ctx: SuiteContext,
+        doc: ResultsDocument,
+        executor: Executor,
+        section: dict[str, object],
+    ) -> None:
+        node = next((c for c in ctx.contenders if c.family == "node"), None)
+        info: dict[str, object] = {"packages": self.packages}
+        section["packages"] = info
+        if node is None:
+            info["skipped"] = "no node contestant: packages are installed with node + npm"
+            return
+        ctx.on_event(Event("message", self.name, detail="installing packages with npm (own cache)"))
+        try:
+            npm = fetch_tool("npm", "latest", self.tools_cache, self.offline)
+        except BakeoffError as exc:
+            info["skipped"] = f"npm unavailable: {exc.message}"
+            return
+        folder = ctx.workdir / "packages"
+        res = pkg_mod.install(folder, node.binary, npm.npm_cli, executor, self.packages)
+        info.update(
+            {
+                "npm": npm.version,
+                "installed_with": node.name,
+                "install_s": round(res.wall_s, 2),
+                "versions": res.versions,
+                "install_ok": res.ok,
+                "install_detail": res.detail,
+            }
+        )
+        if not res.ok:
+            for c in ctx.contenders:
+                for n in self.packages:
+                    doc.compat.append(
+                        CompatResult(
+                            area=f"pkg:{n}",
+                            check="install",
+                            contestant=c.name,
+                            status="error",
+                            detail=res.detail,
+                        )
+                    )
+            return
+        scripts = pkg_mod.stage_scripts(folder, self.packages)
+        total = len(scripts) * len(ctx.contenders)
+        ctx.on_event(Event("case_start", self.name, "packages", total=total))
+        done = 0
+        runs: list[dict[str, object]] = []
+        for n, script in scripts.items():
+            expected = declared_checks(script)
+            for c in ctx.contenders:
+                run = self._run_script(ctx, executor, c, f"pkg:{n}", script, folder, expected)
+                doc.compat.extend(run.results)
+                runs.append(_run_info(run))
+                done += 1
+                ctx.on_event(Event("run", self.name, "packages", c.name, done, total, detail=n))
+        info["runs"] = runs
+        ctx.on_event(Event("case_end", self.name, "packages", detail=f"{len(scripts)} packages"))
+
+    def _run_packaging(
+        self,
+        ctx: SuiteContext,
+        doc: ResultsDocument,
+        executor: Executor,
+        section: dict[str, object],
+    ) -> None:
+        assert self.cli_entry is not None
+        entry = self.cli_entry.resolve()
+        app_dir = self.project or entry.parent
+        esbuild = postject = None
+        needs_node = any(c.family == "node" for c in ctx.contenders)
+        notes: list[str] = []
+        if needs_node:
+            try:
+                esbuild = fetch_tool(
+                    "@esbuild/linux-x64", "latest", self.tools_cache, self.offline
+                ).esbuild
+            except BakeoffError as exc:
+                notes.append(f"esbuild: {exc.message}")
+            if not all(
+                packaging_mod.node_sea_supports_build_flag(c.runtime.version)
+                for c in ctx.contenders
+                if c.family == "node"
+            ):
+                try:
+                    postject = (
+                        fetch_tool("postject", "latest", self.tools_cache, self.offline).root
+                        / "dist"
+                        / "cli.js"
+                    )
+                except BakeoffError as exc:
+                    notes.append(f"postject: {exc.message}")
+        ctx.on_event(Event("case_start", "package", "single-file", total=len(ctx.contenders)))
+        builds = []
+        for i, c in enumerate(ctx.contenders, 1):
+            work = ctx.workdir / f"package-{i}"
+            b = packaging_mod.build_one(
+                c,
+                entry,
+                self.cli_args,
+                work,
+                executor,
+                esbuild,
+                postject,
+                app_dir,
+                runs=self.packaging_runs,
+            )
+            builds.append(b.to_dict())
+            if b.ok and b.build_s is not None:
+                for metric, unit, samples in (
+                    ("wall_ms", "ms", b.start_ms),
+                    ("cpu_ms", "ms", b.start_cpu_ms),
+                    ("peak_rss_mb", "MB", b.start_rss_mb),
+                    ("build_s", "s", [b.build_s]),
+                    ("binary_mb", "MB", [b.binary_mb or 0.0]),
+                ):
+                    doc.measurements.append(_measurement(metric, c.name, unit, samples))
+            shutil.rmtree(work, ignore_errors=True)
+            ctx.on_event(Event("run", "package", "single-file", c.name, i, len(ctx.contenders)))
+        doc.suites.setdefault("package", {}).setdefault("cases", {})["single-file"] = {
+            "description": "start-up of the single-file executable of "
+            + " ".join([entry.name, *self.cli_args])
+        }
+        section["packaging"] = {
+            "entry": str(entry),
+            "args": self.cli_args,
+            "builds": builds,
+            "notes": notes,
+        }
+        ctx.on_event(Event("case_end", "package", "single-file"))
+
+    def _summarise(
+        self, doc: ResultsDocument, section: dict[str, object], ctx: SuiteContext
+    ) -> None:
+        section["matrix"] = matrix_mod.matrix(doc.compat)
+        section["totals"] = matrix_mod.totals(doc.compat)
+        failures = matrix_mod.failures(doc.compat)
+        section["failures"] = failures
+        scan_info = section.get("scan")
+        if isinstance(scan_info, dict):
+            used = set(scan_info.get("areas", []))
+            section["relevant_failures"] = [f for f in failures if f["area"] in used]
+        if "test" in doc.suites:
+            section["project_tests"] = doc.suites["test"]
+
+
+def _run_info(run: AreaRun) -> dict[str, object]:
+    return {
+        "area": run.area,
+        "contestant": run.contestant,
+        "status": run.status,
+        "detail": run.detail,
+        "wall_ms": round(run.wall_ms, 1),
+        "stray": run.stray[:3],
+    }
+
+
+def _measurement(metric: str, contestant: str, unit: str, samples: list[float]) -> Measurement:
+    return Measurement(
+        suite="package",
+        case="single-file",
+        metric=metric,
+        contestant=contestant,
+        unit=unit,
+        samples=samples,
+        n=len(samples),
+        median=statistics.median(samples) if samples else None,
+    )
