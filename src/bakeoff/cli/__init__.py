@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import click
 
-from bakeoff.cli import measure, report, runtimes, serve  # noqa: F401  (register commands)
+from bakeoff.cli import devloop, measure, report, runtimes, serve  # noqa: F401  (register commands)
 from bakeoff.cli.app import cli, err
 from bakeoff.errors import BakeoffError, Interrupted
 

@@ -122,8 +122,7 @@ class InstallSuite:
             )
             for tc in self.toolchains
         }
-        meta = json.loads((self.project / "package.json").read_text())
-        deps = [*(meta.get("dependencies") or {}), *(meta.get("devDependencies") or {})]
+        deps = top_level_deps(self.project / "package.json", info)
         for state in self.states:
             cells = []
             for slot in slots.values():
@@ -158,6 +157,10 @@ class InstallSuite:
                 "description": STATE_TEXT[state],
                 "stop_reason": outcome.stop_reason,
                 "blocks": outcome.blocks_run,
+                # network is part of install time: how far apart the repeats were
+                "spread": {
+                    name: spread(co.wall_ms) for name, co in outcome.cells.items() if co.results
+                },
             }
             doc.measurements.extend(measurements_from(SUITE, state, outcome, rule.min_runs))
             self._outcome(doc, info, slots, state, deps, outcome.cells)
@@ -235,6 +238,38 @@ class InstallSuite:
         diffs = version_differences(versions)
         if diffs:
             info.setdefault("version_differences", {})[state] = diffs
+
+
+def spread(samples: Sequence[float]) -> dict[str, float]:
+    """How noisy repeated installs were: slowest/fastest ratio and coefficient of variation."""
+    if not samples:
+        return {}
+    lo, hi = min(samples), max(samples)
+    mean = sum(samples) / len(samples)
+    var = sum((x - mean) ** 2 for x in samples) / (len(samples) - 1) if len(samples) > 1 else 0.0
+    return {
+        "max_over_min": round(hi / lo, 3) if lo > 0 else 0.0,
+        "cv": round(var**0.5 / mean, 3) if mean > 0 else 0.0,
+    }
+
+
+def top_level_deps(package_json: Path, info: dict[str, Any]) -> list[str]:
+    """The project's direct dependencies. A missing or malformed package.json is recorded in
+    ``info["package_json_error"]`` (every manager's install then fails and is recorded with
+    its error tail) instead of aborting the run."""
+    try:
+        meta = json.loads(package_json.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("expected a JSON object")
+    except (OSError, ValueError) as exc:
+        info["package_json_error"] = f"{package_json}: {exc}"
+        return []
+    deps: list[str] = []
+    for key in ("dependencies", "devDependencies"):
+        section = meta.get(key)
+        if isinstance(section, dict):
+            deps += [str(d) for d in section]
+    return deps
 
 
 _PNPM_IGNORED = re.compile(r"Ignored build scripts?:\s*([^\n.]+)")
