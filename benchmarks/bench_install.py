@@ -112,6 +112,8 @@ def main() -> None:
         ["bakeoff install suite (warm-cache)", f"{b:.1f}", len(bk)],
     ]
     print(table(rows, ["instrument", "median ms", "runs"]))
+    print("hyperfine samples ms:", " ".join(f"{x:.0f}" for x in hf))
+    print("bakeoff samples ms:  ", " ".join(f"{x:.0f}" for x in bk))
     verdict = "within" if abs(b / h - 1) <= 0.10 else "OUTSIDE"
     print(f"ratio bakeoff/hyperfine: {b / h:.3f} ({verdict} 1.00 ± 0.10)")
 

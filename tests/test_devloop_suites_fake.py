@@ -223,3 +223,20 @@ def test_toolchain_syntax() -> None:
     for bad in ("node", "x=", "x=node:cargo", "x=node:npm:ava", "x=a:b:c:d:e"):
         with pytest.raises(UsageError):
             parse_toolchain(bad)
+
+
+def test_devloop_command_refuses_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bakeoff.cli import main
+
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "package.json").write_text('{"name": "app",')
+    assert main(["devloop", str(project)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    (project / "package.json").write_text('{"name": "app"}')
+    assert main(["devloop", str(project), "--entry", "nope.mjs"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["devloop", "--suite", "startup"]) == 2
+    assert main(["devloop", "--toolchain", "x=node:cargo"]) == 2

@@ -34,8 +34,8 @@ def parse_toolchain(text: str) -> ToolchainSpec:
             "e.g. bun+node=node:bun:node:bun"
         )
     values: dict[str, str | None] = dict.fromkeys(_FIELDS)
-    for key, value in zip(_FIELDS, parts, strict=False):
-        values[key] = value.strip() or None
+    for key, part in zip(_FIELDS, parts, strict=False):
+        values[key] = part.strip() or None
     for key, allowed in (("manager", MANAGERS), ("test_runner", RUNNERS), ("bundler", BUNDLERS)):
         value = values[key]
         if value is not None and value not in allowed:
