@@ -240,3 +240,32 @@ def test_devloop_command_refuses_bad_input(
     assert "no such file" in capsys.readouterr().err
     assert main(["devloop", "--suite", "startup"]) == 2
     assert main(["devloop", "--toolchain", "x=node:cargo"]) == 2
+
+
+def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
+    failing = (
+        '<?xml version="1.0"?><testsuites><testsuite name="suite">'
+        '<testcase name="adds" classname="suite"/>'
+        '<testcase name="divides" classname="suite"><failure message="expected 2, got 3"/>'
+        "</testcase></testsuite></testsuites>"
+    )
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        if cmd.argv[0] == "/opt/node":
+            Path(dest).write_text(failing)
+            return result(200.0, exit_code=1)
+        Path(dest).write_text(_junit(["adds", "divides"]))
+        return result(60.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+    node = doc.measurement("test", "tests", "wall_ms", "node")
+    assert node.valid and len(node.samples) == 2
+    assert any("1 of 2 tests failed" in n for n in node.notes)
+    parity = doc.suites["test"]["parity"]
+    assert parity["diff"] == [{"test": "suite > divides", "node": "failed", "bun": "passed"}]
+    assert "expected 2, got 3" in parity["failures"]["node"][0]["message"]
