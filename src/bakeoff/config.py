@@ -153,6 +153,7 @@ class InstallConfig(_Strict):
 
 class TestConfig(_Strict):
     enabled: bool = True
+    runner: Literal["jest", "vitest", "mocha"] | None = None  # the project's runner under Node
     reps: int = Field(default=5, ge=2)
 
 

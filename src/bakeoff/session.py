@@ -127,6 +127,11 @@ class Evaluation:
             if o.budget_s is not None:
                 left = o.budget_s - (time.monotonic() - began)
                 share = max(0.0, left / (len(o.suites) - index))
+            if share is not None and share < 1.0:
+                self.doc.suites.setdefault(suite.name, {})["cut"] = (
+                    "not run: the time budget was spent before this suite started"
+                )
+                continue
             ctx = SuiteContext(
                 contenders=self.contenders,
                 executor=executor,
@@ -139,13 +144,13 @@ class Evaluation:
                 quick=o.quick,
             )
             ctx.workdir.mkdir(parents=True, exist_ok=True)
-            self.on_event(Event("suite_start", suite=suite.name))
+            self.on_event(Event("suite_start", suite=suite.name, done=index, total=len(o.suites)))
             started = time.monotonic()
             completed = suite.run(ctx, self.doc)
             info = self.doc.suites.setdefault(suite.name, {})
             info["elapsed_s"] = round(time.monotonic() - started, 3)
             info["budget_s"] = None if share is None else round(share, 3)
-            self.on_event(Event("suite_end", suite=suite.name))
+            self.on_event(Event("suite_end", suite=suite.name, done=index + 1, total=len(o.suites)))
             if not completed:
                 return False
         return True

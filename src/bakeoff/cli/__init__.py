@@ -10,8 +10,9 @@ import sys
 from collections.abc import Sequence
 
 import click
+from rich.markup import escape
 
-from bakeoff.cli import devloop, measure, report, runtimes, serve  # noqa: F401  (register commands)
+from bakeoff.cli import devloop, init, measure, report, runtimes, serve  # noqa: F401  (register commands)
 from bakeoff.cli.app import cli, err
 from bakeoff.errors import BakeoffError, Interrupted
 
@@ -31,12 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except Interrupted as exc:
-        err.print(f"[yellow]{exc}[/]")
+        err.print(f"[yellow]{escape(str(exc))}[/]")
         return exc.exit_code
     except BakeoffError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}")
+        err.print(f"[bold red]error:[/] {escape(exc.message)}")
         if exc.hint:
-            err.print(f"  {exc.hint}")
+            err.print(f"  {escape(exc.hint)}")
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted")

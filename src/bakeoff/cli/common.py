@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -15,6 +16,7 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 
 from bakeoff import config
@@ -38,11 +40,14 @@ class ProgressView:
             MofNCompleteColumn(),
             TextColumn("{task.fields[note]}"),
             TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
             console=err,
             transient=False,
         )
         self.tasks: dict[str, TaskID] = {}
         self.downloads: dict[str, TaskID] = {}
+        self.overall: TaskID | None = None
 
     def __enter__(self) -> ProgressView:
         self.progress.__enter__()
@@ -61,7 +66,13 @@ class ProgressView:
                 )
             p.update(self.downloads[ev.detail], completed=ev.done, total=ev.total or None)
         elif ev.kind == "message":
-            p.console.print(f"[dim]{ev.detail}[/]")
+            p.console.print(f"[dim]{escape(ev.detail)}[/]")
+        elif ev.kind in ("suite_start", "suite_end"):
+            # one bar for the whole evaluation: suites done out of all, with time left
+            if self.overall is None:
+                self.overall = p.add_task("evaluation", total=ev.total, note="")
+            note = f"running {ev.suite}" if ev.kind == "suite_start" else f"{ev.suite} done"
+            p.update(self.overall, completed=ev.done, total=ev.total, note=note)
         elif ev.kind == "case_start":
             self.tasks[key] = p.add_task(
                 f"{ev.suite} · {ev.case}", total=ev.total, note="warming up"

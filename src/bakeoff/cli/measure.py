@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 
 from bakeoff import config
 from bakeoff.cli.app import cli, err
 from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
 from bakeoff.errors import ConfigError, UsageError
+from bakeoff.project import prepare
+from bakeoff.runtimes.provision import Provisioner
 from bakeoff.session import Options
 from bakeoff.suites import catalog
 from bakeoff.suites.startup import (
@@ -120,15 +124,26 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
     cfg = config.load(path)
     wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
-    chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
-    for why in skipped:
-        err.print(f"[dim]skipped {why}[/]")
-    if not chosen:
-        raise ConfigError(f"{path}: no suite to run", "; ".join(skipped) or None)
-    opts = Options(
-        runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
-        suites=chosen,
-        quick=quick,
-        **s,
-    )
-    _execute(opts, kw)
+    with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
+        if prepare.needs_install(path.parent) and wanted != ["startup"]:
+            err.print(
+                "[dim]the project has dependencies but no node_modules: installing them into a "
+                "working copy (untimed; your project is not modified)[/]"
+            )
+            copy, how = prepare.working_copy(path.parent, Path(tmp) / "project", Provisioner())
+            err.print(f"[dim]installed with {escape(how)} in {escape(str(copy))}[/]")
+            path = copy / path.name
+        chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
+        for why in skipped:
+            err.print(f"[dim]skipped {escape(why)}[/]")
+        if not chosen:
+            raise ConfigError(f"{path}: no suite to run", "; ".join(skipped) or None)
+        opts = Options(
+            runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
+            suites=chosen,
+            quick=quick,
+            **s,
+        )
+        if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
+            kw["out_dir"] = Path(cfg.bakeoff.out)
+        _execute(opts, kw)

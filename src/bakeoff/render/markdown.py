@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bakeoff.render.view import (
     STOP_TEXT,
+    budget_cuts,
     case_tables,
     fmt_ci,
     fmt_num,
@@ -100,6 +101,11 @@ def render(doc: ResultsDocument) -> str:
             )
         out.append("")
         out += [f"- {_esc(n)}" for n in mt.notes]
+        out.append("")
+    cuts = budget_cuts(doc)
+    if cuts:
+        out.append("## Cut by the time budget")
+        out += [f"- {_esc(c)}" for c in cuts]
         out.append("")
     if doc.warnings:
         out.append("## Warnings")

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from bakeoff.render.view import (
     STOP_TEXT,
+    budget_cuts,
     case_tables,
     fmt_ci,
     fmt_num,
@@ -111,6 +112,10 @@ def render(doc: ResultsDocument) -> RenderableType:
     if heads:
         parts.append(Text(""))
         parts.extend(Text(h, style="bold") for h in heads)
+    cuts = budget_cuts(doc)
+    if cuts:
+        parts.append(Text("cut by the time budget:", style="bold yellow"))
+        parts.extend(Text(f"  {c}", style="yellow") for c in cuts)
     if noise_line(doc):
         parts.append(Text(noise_line(doc), style="dim"))
     parts.extend(Text(f"warning: {warning}", style="yellow") for warning in doc.warnings)

@@ -3,9 +3,23 @@ The terminal and Markdown renderers only lay these out."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from bakeoff.results import Comparison, Measurement, ResultsDocument
+from bakeoff.results import Comparison, Failure, Measurement, ResultsDocument
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def failure_line(f: Failure) -> str:
+    """The reason a run failed plus the most telling line of its stderr (an ``error`` line,
+    else the last non-empty one), without terminal colour codes."""
+    lines = [ln.strip() for ln in _ANSI.sub("", f.stderr_tail).splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.startswith(("at ", "Stack backtrace", "0: <unknown>"))]
+    pick = next((ln for ln in lines if "error" in ln.lower()), lines[-1] if lines else "")
+    text = f.reason + (f": {pick}" if pick and pick not in f.reason else "")
+    return text if len(text) <= 220 else text[:217] + "..."
+
 
 VERBS = {"startup": "started"}
 HEADLINE_CASES = ("hello", "empty", "imports:warm")
@@ -106,6 +120,8 @@ def case_tables(doc: ResultsDocument) -> list[CaseTable]:
             if wall is None:
                 continue
             notes = list(dict.fromkeys(wall.notes))
+            if wall.failures:
+                notes.append(failure_line(wall.failures[-1]))
             rss = index.get((suite, case, "peak_rss_mb", name))
             if rss:
                 notes += [n for n in rss.notes if n not in notes]
@@ -262,6 +278,8 @@ def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
                     )
                 )
                 notes += [f"{m.contestant}: {n}" for n in m.notes]
+                if m.failures:
+                    notes.append(f"{m.contestant}: {failure_line(m.failures[-1])}")
         tables.append(
             MetricTable(
                 suite, case, _case_title(doc, suite, case), rows, list(dict.fromkeys(notes))
@@ -323,4 +341,18 @@ def serve_headlines(doc: ResultsDocument) -> list[str]:
             if c.case == case and c.metric == metric:
                 where = f"serve · {case}"
                 out.append(f"[{where}] {metric_headline(c)}")
+    return out
+
+
+def budget_cuts(doc: ResultsDocument) -> list[str]:
+    """What the time budget cut short: suites not run, cases stopped early."""
+    out: list[str] = []
+    for name, info in doc.suites.items():
+        if not isinstance(info, dict):
+            continue
+        if info.get("cut"):
+            out.append(f"{name}: {info['cut']}")
+        for case, c in (info.get("cases") or {}).items():
+            if isinstance(c, dict) and c.get("stop_reason") == "budget":
+                out.append(f"{name} · {case}: stopped early by the time budget")
     return out

@@ -63,7 +63,7 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
         common,
         build_entry=(SAMPLE_CLI, list(SAMPLE_CLI_ARGS)),
         reps={
-            "install": 3 if quick else 5,
+            "install": 2 if quick else 5,
             "test": 3 if quick else 5,
             "build": 3 if quick else 5,
             "ci": 2 if quick else 3,
@@ -157,11 +157,12 @@ def from_config(
         ToolchainSpec(t.name, t.runtime, t.manager, t.test_runner, t.bundler)
         for t in cfg.toolchains
     ]
-    common = ToolchainSet(extra=specs)
+    runner = cfg.test.runner if cfg.test else None
+    common = ToolchainSet(extra=specs, project_runner=runner)
     extra_installs = [
         ToolchainSpec(m, "node", manager=m) for m in (cfg.install.managers if cfg.install else [])
     ]
-    installs = ToolchainSet(extra=[*specs, *extra_installs])
+    installs = ToolchainSet(extra=[*specs, *extra_installs], project_runner=runner)
     sections = {"install": cfg.install, "test": cfg.test, "build": cfg.build, "ci": cfg.ci}
     chosen: set[str] = set()
     for name, section in sections.items():
@@ -174,9 +175,9 @@ def from_config(
         else:
             chosen.add(name)
 
-    def reps(section: object, default: int) -> int:
+    def reps(section: object, default: int, quick_reps: int = 3) -> int:
         value = getattr(section, "reps", default)
-        return min(int(value), 3) if quick else int(value)
+        return min(int(value), quick_reps) if quick else int(value)
 
     suites += _devloop(
         chosen,
@@ -185,10 +186,10 @@ def from_config(
         common,
         build_entry=(cfg.build.entry, list(cfg.build.args)) if cfg.build else None,
         reps={
-            "install": reps(cfg.install, 5),
+            "install": reps(cfg.install, 5, quick_reps=2),
             "test": reps(cfg.test, 5),
             "build": reps(cfg.build, 5),
-            "ci": max(2, reps(cfg.ci, 3)),
+            "ci": reps(cfg.ci, 3, quick_reps=2),
         },
         states=cfg.install.states if cfg.install else STATES,
     )

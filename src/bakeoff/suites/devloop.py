@@ -15,6 +15,7 @@ project, each in its own fresh copy with its own caches.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import shutil
@@ -92,21 +93,47 @@ def runner_argv(tc: Toolchain, report: Path) -> tuple[list[str], ReportKind]:
     raise ValueError(f"unknown test runner {r}")
 
 
+def module_format(project: Path, entry: str) -> Literal["esm", "cjs"]:
+    """How the entry is loaded: by extension, else the package.json ``type``."""
+    if entry.endswith((".mjs", ".mts")):
+        return "esm"
+    if entry.endswith((".cjs", ".cts")):
+        return "cjs"
+    try:
+        kind = json.loads((project / "package.json").read_text()).get("type")
+    except (OSError, ValueError):
+        kind = None
+    return "esm" if kind == "module" else "cjs"
+
+
+def bundle_name(fmt: str) -> str:
+    return "bundle.mjs" if fmt == "esm" else "bundle.cjs"
+
+
 def build_argv(tc: Toolchain, entry: str, out: Path) -> list[str]:
     b = tc.bundler
+    fmt = "cjs" if out.suffix == ".cjs" else "esm"
     if b == "esbuild":
         return [
             str(tc.tools["esbuild"].binary),
             entry,
             "--bundle",
             "--platform=node",
-            "--format=esm",
+            f"--format={fmt}",
             "--minify",
             "--log-level=error",
             f"--outfile={out}",
         ]
     if b == "bun":
-        return [tc.binary("bun"), "build", entry, "--target=node", "--minify", f"--outfile={out}"]
+        return [
+            tc.binary("bun"),
+            "build",
+            entry,
+            "--target=node",
+            f"--format={fmt}",
+            "--minify",
+            f"--outfile={out}",
+        ]
     if b == "deno":
         return [tc.binary("deno"), "bundle", "--platform=deno", "--minify", entry, "-o", str(out)]
     raise ValueError(f"toolchain {tc.name} has no bundler")
@@ -312,7 +339,8 @@ class BuildSuite:
                     _invalid(self.name, "bundle", tc.name, prep.failure.reason, prep.failure)
                 )
                 continue
-            out = prep.project / "bakeoff-dist" / "bundle.mjs"
+            fmt = module_format(prep.project, self.entry)
+            out = prep.project / "bakeoff-dist" / bundle_name(fmt)
             cmd = Command(
                 tuple(build_argv(tc, self.entry, out)),
                 cwd=str(prep.project),
@@ -426,7 +454,8 @@ class CISuite:
         for tc in self.toolchains:
             prep = prepare(ctx, tc, self.project, ctx.workdir / tc.name / "lock")
             lock = prep.project / LOCKFILES[tc.manager]
-            if prep.failure is None and lock.is_file():
+            if prep.failure is None:
+                # a project without dependencies may get no lockfile: then CI installs unfrozen
                 locks[tc.name] = lock
             else:
                 doc.measurements.append(
@@ -470,20 +499,16 @@ class CISuite:
     ) -> dict[str, float] | Failure:
         folder = ctx.workdir / tc.name / f"run-{rep}"
         project = copy_project(self.project, folder / "project")
-        shutil.copy2(lock, project / lock.name)
+        if lock.is_file():
+            shutil.copy2(lock, project / lock.name)
         cache = folder / "cache"
         env = tc.path_env(tool_env(cache))
         steps: list[tuple[str, list[str], frozenset[int]]] = [
-            ("install", install_argv(tc, True, cache), frozenset({0}))
+            ("install", install_argv(tc, lock.is_file(), cache), frozenset({0}))
         ]
         if self.entry and tc.bundler != "none":
-            steps.append(
-                (
-                    "build",
-                    build_argv(tc, self.entry, project / "bakeoff-dist" / "b.mjs"),
-                    frozenset({0}),
-                )
-            )
+            out = project / "bakeoff-dist" / bundle_name(module_format(project, self.entry))
+            steps.append(("build", build_argv(tc, self.entry, out), frozenset({0})))
         steps.append(("test", runner_argv(tc, folder / "report.out")[0], frozenset({0})))
         times: dict[str, float] = {}
         for phase, argv, ok in steps:

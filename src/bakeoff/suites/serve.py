@@ -135,12 +135,12 @@ def sample_spec(project: Path, quick: bool = False) -> ServeSpec:
             cwd=str(project),
             mix=mix,
             ladder=(0.5,),
-            reps=3,
+            reps=2,
             ready_samples=5,
             phase_s=2.0,
             warmup_s=1.0,
-            saturation_s=2.0,
-            probe_s=2.0,
+            saturation_s=1.0,
+            probe_s=1.0,
         )
     return ServeSpec(entry="src/server.mjs", cwd=str(project), mix=mix)
 

@@ -1,0 +1,77 @@
+"""A runnable working copy of the user's project for the suites that run it in place (serve,
+start-up scripts): when the project declares dependencies but has no ``node_modules``, they are
+installed into a copy — never into the project — with its own package manager (npm unless a
+lockfile or ``packageManager`` says otherwise), its own caches, untimed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from bakeoff.errors import MeasurementError
+from bakeoff.runtimes.provision import Provisioner
+from bakeoff.suites.workspace import ALL_LOCKFILES, tool_env
+
+
+def needs_install(project: Path) -> bool:
+    try:
+        meta = json.loads((project / "package.json").read_text())
+    except (OSError, ValueError):
+        return False
+    has_deps = bool(meta.get("dependencies") or meta.get("devDependencies"))
+    return has_deps and not (project / "node_modules").is_dir()
+
+
+def _manager(project: Path) -> str:
+    try:
+        field = str(json.loads((project / "package.json").read_text()).get("packageManager", ""))
+    except (OSError, ValueError):
+        field = ""
+    for name in ("pnpm", "yarn", "bun"):
+        if field.startswith(name):
+            return name
+    if (project / "bun.lock").is_file() or (project / "bun.lockb").is_file():
+        return "bun"
+    if (project / "pnpm-lock.yaml").is_file():
+        return "pnpm"
+    if (project / "yarn.lock").is_file():
+        return "yarn"
+    return "npm"
+
+
+def working_copy(project: Path, dest: Path, provisioner: Provisioner) -> tuple[Path, str]:
+    """Copy ``project`` to ``dest`` (lockfiles kept, ``node_modules`` and build output left
+    out) and install its dependencies there. Returns the copy and the manager used."""
+    if dest.exists():
+        shutil.rmtree(dest)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in ("node_modules", ".git", "bakeoff-results")}
+
+    shutil.copytree(project, dest, ignore=ignore, symlinks=True)
+    manager = _manager(project)
+    node = provisioner.ensure("node@lts")
+    if manager == "bun":
+        argv = [str(provisioner.ensure("bun@latest").binary), "install"]
+    else:
+        tool = provisioner.ensure_tool(manager, {"pnpm": "10", "yarn": "1"}.get(manager, "latest"))
+        argv = [str(node.binary), str(tool.binary), "install"]
+    has_lock = any((dest / name).is_file() for name in ALL_LOCKFILES)
+    env = tool_env(dest.parent / "cache")
+    env["PATH"] = f"{node.binary.parent}:{env.get('PATH', '')}"
+    try:
+        proc = subprocess.run(
+            argv, cwd=dest, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise MeasurementError(f"installing the dependencies of {project} timed out") from None
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip()[-600:]
+        raise MeasurementError(
+            f"could not install the dependencies of {project} with {manager} "
+            f"(exit {proc.returncode}): {tail}",
+            "run your package manager's install in the project, then `bakeoff run` again",
+        )
+    return dest, manager + (" (lockfile)" if has_lock else "")
