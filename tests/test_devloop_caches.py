@@ -61,3 +61,32 @@ def test_installs_never_touch_the_global_caches(
     assert _files(home) == before  # ~/.npm, ~/.bun/install/cache, ~/.cache: untouched
     assert any((work / "node" / "cache" / "npm").iterdir())  # npm's cache went here
     assert any((work / "bun" / "cache" / "bun").iterdir())  # and Bun's here
+
+
+def test_bun_blocked_postinstalls_are_named(session_cache: Path, tmp_path: Path) -> None:
+    prov = Provisioner(cache_dir=session_cache)
+    try:
+        bun = prov.ensure("bun@latest")
+    except OfflineError as exc:
+        pytest.skip(f"npm registry unreachable: {exc}")
+    project = tmp_path / "app"
+    (project / "vendor" / "hooked").mkdir(parents=True)
+    (project / "vendor" / "hooked" / "package.json").write_text(
+        '{"name": "hooked", "version": "1.0.0", "scripts": '
+        "{\"postinstall\": \"node -e \\\"require('fs').writeFileSync('ran.txt', 'x')\\\"\"}}"
+    )
+    (project / "package.json").write_text(
+        '{"name": "app", "version": "1.0.0", "dependencies": {"hooked": "file:./vendor/hooked"}}'
+    )
+    contenders = name_contenders([bun])
+    work = tmp_path / "work"
+    work.mkdir()
+    doc = ResultsDocument()
+    with LauncherExecutor() as ex:
+        ctx = SuiteContext(contenders, ex, work, seed=1)
+        tcs = ToolchainSet(provisioner=prov)
+        assert InstallSuite(project, tcs, states=["cold"], reps=2).run(ctx, doc)
+    outcome = doc.suites["install"]["outcome"]["bun"]["cold"]
+    assert outcome["packages_with_install_scripts"] == ["hooked"]
+    assert [s.split()[0] for s in outcome["skipped_scripts"]] == ["hooked"]
+    assert not (work / "bun" / "project" / "node_modules" / "hooked" / "ran.txt").exists()

@@ -269,3 +269,14 @@ def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
     parity = doc.suites["test"]["parity"]
     assert parity["diff"] == [{"test": "suite > divides", "node": "failed", "bun": "passed"}]
     assert "expected 2, got 3" in parity["failures"]["node"][0]["message"]
+
+
+def test_bun_untrusted_output_names_packages() -> None:
+    from bakeoff.suites.install import parse_bun_untrusted
+
+    out = (
+        "bun pm untrusted v1.4.5\n\n./node_modules/foo @1.0.0\n » [postinstall]: node x.js\n"
+        "./node_modules/@scope/bar @2.0.0\n » [install]: node-gyp rebuild\n"
+    )
+    assert parse_bun_untrusted(out) == ["foo", "@scope/bar"]
+    assert parse_bun_untrusted("nothing blocked") == []

@@ -163,7 +163,7 @@ class InstallSuite:
                 },
             }
             doc.measurements.extend(measurements_from(SUITE, state, outcome, rule.min_runs))
-            self._outcome(doc, info, slots, state, deps, outcome.cells)
+            self._outcome(ctx, doc, info, slots, state, deps, outcome.cells)
             if outcome.interrupted:
                 return False
         return True
@@ -189,6 +189,7 @@ class InstallSuite:
 
     def _outcome(
         self,
+        ctx: SuiteContext,
         doc: ResultsDocument,
         info: dict[str, Any],
         slots: dict[str, _Slot],
@@ -211,6 +212,8 @@ class InstallSuite:
             versions[name] = installed_versions(slot.project, deps)
             last = co.results[-1]
             skipped = _skipped_scripts(slot.tc.manager, last.stdout_tail + last.stderr_tail)
+            if skipped and slot.tc.manager == "bun":
+                skipped = _bun_untrusted(ctx, slot) or skipped
             outcome.setdefault(name, {})[state] = {
                 "node_modules_mb": round(size_mb, 2),
                 "node_modules_files": files,
@@ -287,6 +290,30 @@ def _skipped_scripts(manager: str, output: str) -> list[str]:
         if m2:
             return [f"{m2.group(1)} blocked postinstall script(s) (see `bun pm untrusted`)"]
     return []
+
+
+_BUN_UNTRUSTED = re.compile(r"^\./node_modules/(\S+)", re.MULTILINE)
+
+
+def parse_bun_untrusted(output: str) -> list[str]:
+    """Package names from ``bun pm untrusted`` (lines like ``./node_modules/foo @1.0.0``)."""
+    return _BUN_UNTRUSTED.findall(output)
+
+
+def _bun_untrusted(ctx: SuiteContext, slot: _Slot) -> list[str]:
+    """Name the packages whose lifecycle scripts Bun blocked (untimed, after the install)."""
+    tc = slot.tc
+    res = ctx.executor.run(
+        Command(
+            (tc.binary("bun"), "pm", "untrusted"),
+            cwd=str(slot.project),
+            env=tc.path_env(tool_env(slot.cache)),
+            timeout_s=60.0,
+            capture=True,
+        )
+    )
+    names = parse_bun_untrusted(res.stdout_tail + res.stderr_tail) if res.ok else []
+    return [f"{n} (blocked by bun: not in trustedDependencies)" for n in names]
 
 
 def version_differences(
