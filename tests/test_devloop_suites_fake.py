@@ -280,3 +280,17 @@ def test_bun_untrusted_output_names_packages() -> None:
     )
     assert parse_bun_untrusted(out) == ["foo", "@scope/bar"]
     assert parse_bun_untrusted("nothing blocked") == []
+
+
+def test_clear_install_is_rm_rf_node_modules_plus_lockfiles(tmp_path: Path) -> None:
+    from bakeoff.suites.workspace import clear_install, copy_project
+
+    src = _project(tmp_path)
+    copy = copy_project(src, tmp_path / "copy")
+    (copy / "node_modules" / "x").mkdir(parents=True)
+    (copy / "bun.lock").write_text("lock")
+    (copy / "package-lock.json").write_text("{}")
+    (copy / "package.json").write_text('{"trustedDependencies": ["x"]}')
+    clear_install(src, copy)
+    assert sorted(p.name for p in copy.iterdir()) == ["package.json", "src"]
+    assert (copy / "package.json").read_text() == (src / "package.json").read_text()

@@ -1,7 +1,10 @@
 """The install suite: how long each toolchain's package manager takes to install the project,
 in three labelled states, and whether the tree it leaves works.
 
-States (each measured in a fresh copy of the project, with the manager's own cache folder):
+States (each measured in its own copy of the project, with the manager's own cache folder;
+before every sample ``node_modules`` and lockfiles are removed and ``package.json`` restored —
+the ``hyperfine --prepare 'rm -rf node_modules'`` method, which ``benchmarks/bench_install.py``
+checks bakeoff against):
 
 * ``cold`` — empty cache, no ``node_modules``, no lockfile (the manager resolves everything);
 * ``cold-lockfile`` — empty cache, the lockfile this manager wrote in the cold state, frozen
@@ -31,6 +34,7 @@ from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.startup import measurements_from
 from bakeoff.suites.workspace import (
     LOCKFILES,
+    clear_install,
     copy_project,
     installed_versions,
     reset,
@@ -172,9 +176,10 @@ class InstallSuite:
         tc = slot.tc
         frozen = state != "cold"
         env = tc.path_env(tool_env(slot.cache))
+        copy_project(self.project, slot.project)  # one working copy per toolchain and state
 
         def prepare() -> None:
-            copy_project(self.project, slot.project)
+            clear_install(self.project, slot.project)
             if state != "warm-cache":
                 reset(slot.cache)
                 env.update(tool_env(slot.cache))
