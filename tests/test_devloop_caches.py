@@ -56,7 +56,7 @@ def test_installs_never_touch_the_global_caches(
         ctx = SuiteContext(contenders, ex, work, seed=1)
         assert InstallSuite(sample_project(), tcs, states=["cold"], reps=2).run(ctx, doc)
     for name in ("node", "bun"):
-        m = doc.measurement("install", "cold", "wall_ms", name)
+        m = doc.measurement("install", "cold", "wall_s", name)
         assert m.valid, (name, m.notes, m.failures)
     assert _files(home) == before  # ~/.npm, ~/.bun/install/cache, ~/.cache: untouched
     assert any((work / "node" / "cache" / "npm").iterdir())  # npm's cache went here

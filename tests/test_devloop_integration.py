@@ -48,13 +48,13 @@ def test_devloop_suites_on_the_sample(session_cache: Path, tmp_path: Path) -> No
     names = ("node", "bun", "bun+node")
     for name in names:
         for state in ("cold", "cold-lockfile", "warm-cache"):
-            m = doc.measurement("install", state, "wall_ms", name)
+            m = doc.measurement("install", state, "wall_s", name)
             assert m.valid and m.n == 2, (name, state, m.notes, m.failures)
         outcome = doc.suites["install"]["outcome"][name]["cold"]
         assert outcome["versions"]["semver"] and outcome["node_modules_files"] > 10
-        assert doc.measurement("test", "tests", "wall_ms", name).valid
+        assert doc.measurement("test", "tests", "wall_s", name).valid
         assert doc.suites["build"]["smoke"][name]["ok"], doc.suites["build"]["smoke"][name]
-        ci = doc.measurement("ci", "total", "wall_ms", name)
+        ci = doc.measurement("ci", "total", "wall_s", name)
         assert ci.valid, ci.failures
         assert doc.measurement("ci", "total", "billable_min", name).samples[0] >= 1
     parity = doc.suites["test"]["parity"]

@@ -104,7 +104,7 @@ def test_install_states_start_from_what_they_claim(tmp_path: Path) -> None:
 
     for state in ("cold", "cold-lockfile", "warm-cache"):
         for name in ("node", "bun"):
-            m = doc.measurement("install", state, "wall_ms", name)
+            m = doc.measurement("install", state, "wall_s", name)
             assert m.valid and len(m.samples) == 2
             files = doc.measurement("install", state, "node_modules_files", name)
             assert files.samples == [1.0]
@@ -125,11 +125,11 @@ def test_a_failing_install_is_recorded_and_the_others_continue(tmp_path: Path) -
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert InstallSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
-    bad = doc.measurement("install", "cold", "wall_ms", "bun")
+    bad = doc.measurement("install", "cold", "wall_s", "bun")
     assert not bad.valid and "failed to resolve" in bad.failures[0].stderr_tail
-    skipped = doc.measurement("install", "cold-lockfile", "wall_ms", "bun")
+    skipped = doc.measurement("install", "cold-lockfile", "wall_s", "bun")
     assert not skipped.valid and "no lockfile" in skipped.notes[0]
-    assert doc.measurement("install", "warm-cache", "wall_ms", "node").valid
+    assert doc.measurement("install", "warm-cache", "wall_s", "node").valid
 
 
 def test_malformed_package_json_is_recorded_not_a_crash(tmp_path: Path) -> None:
@@ -140,7 +140,7 @@ def test_malformed_package_json_is_recorded_not_a_crash(tmp_path: Path) -> None:
     doc = ResultsDocument()
     assert InstallSuite(project, _toolchains(), reps=2, states=["cold"]).run(ctx, doc)
     assert "package.json" in doc.suites["install"]["package_json_error"]
-    assert not doc.measurement("install", "cold", "wall_ms", "node").valid
+    assert not doc.measurement("install", "cold", "wall_s", "node").valid
 
 
 def _junit(names: list[str]) -> str:
@@ -164,9 +164,9 @@ def test_a_runner_that_ran_fewer_tests_is_not_faster(tmp_path: Path) -> None:
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert TestSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
-    fast = doc.measurement("test", "tests", "wall_ms", "bun")
+    fast = doc.measurement("test", "tests", "wall_s", "bun")
     assert not fast.valid and any("ran 2 of 3" in n for n in fast.notes)
-    assert doc.measurement("test", "tests", "wall_ms", "node").valid
+    assert doc.measurement("test", "tests", "wall_s", "node").valid
     parity = doc.suites["test"]["parity"]
     assert parity["diff"] == [{"test": "suite > formats", "node": "passed", "bun": "missing"}]
     assert parity["summary"]["bun"]["missing"] == 1
@@ -186,13 +186,13 @@ def test_ci_phases_total_and_billable_minutes(tmp_path: Path) -> None:
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert CISuite(_project(tmp_path), _toolchains(), "src/cli.mjs", reps=2).run(ctx, doc)
-    for phase, ms in (("install", 40_000.0), ("build", 15_000.0), ("test", 15_000.0)):
-        assert doc.measurement("ci", phase, "wall_ms", "node").samples == [ms, ms]
-    assert doc.measurement("ci", "total", "wall_ms", "node").samples == [70_000.0] * 2
+    for phase, secs in (("install", 40.0), ("build", 15.0), ("test", 15.0)):
+        assert doc.measurement("ci", phase, "wall_s", "node").samples == [secs, secs]
+    assert doc.measurement("ci", "total", "wall_s", "node").samples == [70.0, 70.0]
     assert doc.measurement("ci", "total", "billable_min", "node").samples == [2.0, 2.0]
     frozen = [s for s in seen if s["frozen"]]
     assert frozen and all(s["lockfile"] and not s["cache_filled"] for s in frozen)
-    bun = doc.measurement("ci", "total", "wall_ms", "bun")
+    bun = doc.measurement("ci", "total", "wall_s", "bun")
     assert not bun.valid and "lockfile had changes" in bun.failures[0].stderr_tail
 
 
@@ -263,7 +263,7 @@ def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert TestSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
-    node = doc.measurement("test", "tests", "wall_ms", "node")
+    node = doc.measurement("test", "tests", "wall_s", "node")
     assert node.valid and len(node.samples) == 2
     assert any("1 of 2 tests failed" in n for n in node.notes)
     parity = doc.suites["test"]["parity"]

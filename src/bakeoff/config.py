@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from bakeoff.errors import ConfigError
+from bakeoff.value.usage import ValueConfig
 
 CONFIG_NAME = "bakeoff.toml"
 DEFAULT_RUNTIMES = ["node@lts", "bun@latest", "deno@latest"]
@@ -179,6 +180,7 @@ class Config(_Strict):
     test: TestConfig | None = None
     build: BuildConfig | None = None
     ci: CIConfig | None = None
+    value: ValueConfig = Field(default_factory=ValueConfig)
 
 
 def _describe(value: Any) -> str:

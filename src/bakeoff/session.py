@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff import analyze
+from bakeoff import analyze, decide
 from bakeoff.contestants import Contender, name_contenders
 from bakeoff.errors import UsageError
 from bakeoff.events import Event, OnEvent, ignore
@@ -23,6 +23,7 @@ from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 from bakeoff.stats import DEFAULT_THRESHOLD
 from bakeoff.suites.base import Suite, SuiteContext
+from bakeoff.value.usage import ValueConfig
 
 Status = Literal["complete", "partial", "interrupted", "failed"]
 
@@ -39,6 +40,7 @@ class Options:
     seed: int | None = None
     offline: bool = False
     quick: bool = False
+    value: ValueConfig | None = None  # usage and prices for the cost model (None: medium)
 
 
 class Evaluation:
@@ -174,3 +176,5 @@ class Evaluation:
             doc.warnings.append(f"hypervisor stole {steal:.0%} of CPU time during the run")
         doc.status = status
         analyze.analyze(doc, doc.settings.get("baseline"), self.options.threshold)
+        if doc.contestants and doc.measurements:
+            decide.fill(doc, self.options.value)

@@ -25,7 +25,7 @@ from bakeoff.cli.app import F, err, out
 from bakeoff.errors import Interrupted, UsageError
 from bakeoff.events import Event
 from bakeoff.plan import StopRule
-from bakeoff.render import markdown, terminal
+from bakeoff.render import html, markdown, terminal
 from bakeoff.results import ResultsDocument
 from bakeoff.session import Evaluation, Options
 
@@ -177,6 +177,7 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
         "seed": kw.get("seed") if kw.get("seed") is not None else m.seed,
         "baseline": kw.get("baseline") or cfg.bakeoff.baseline,
         "offline": bool(kw.get("offline")),
+        "value": cfg.value,
     }
 
 
@@ -202,11 +203,15 @@ def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
     out_dir: Path = kw["out_dir"]
     results_mod.save(doc, out_dir / "results.json")
     results_mod.write_atomic(out_dir / "report.md", markdown.render(doc))
+    results_mod.write_atomic(out_dir / "report.html", html.render(doc))
     if kw.get("json_file"):
         results_mod.save(doc, kw["json_file"])
     if kw.get("md_file"):
         results_mod.write_atomic(kw["md_file"], markdown.render(doc))
-    err.print(f"[dim]results: {out_dir / 'results.json'} · report: {out_dir / 'report.md'}[/]")
+    err.print(
+        f"[dim]results: {out_dir / 'results.json'} · reports: {out_dir / 'report.html'}, "
+        f"{out_dir / 'report.md'}[/]"
+    )
 
 
 def _load_config(path: Path | None) -> config.Config:

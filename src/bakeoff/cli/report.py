@@ -6,17 +6,22 @@ from pathlib import Path
 
 import click
 
-from bakeoff import analyze
+from bakeoff import analyze, config, decide
 from bakeoff import results as results_mod
 from bakeoff.cli.app import cli, out
 from bakeoff.errors import UsageError
-from bakeoff.render import markdown, terminal
+from bakeoff.render import html, markdown, terminal
+from bakeoff.value.usage import ValueConfig
 
 
 @cli.command()
 @click.argument("results_file", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["term", "md", "json"]), default="term", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["term", "md", "json", "html"]),
+    default="term",
+    show_default=True,
 )
 @click.option("--baseline", metavar="NAME", help="Re-analyse against another contestant.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
@@ -27,12 +32,16 @@ def report(results_file: Path, fmt: str, baseline: str | None, output: Path | No
         if baseline not in [c.name for c in doc.contestants]:
             raise UsageError(f"baseline '{baseline}' is not in {results_file}")
         analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
+    if baseline or doc.cost is None:
+        found = config.find(Path.cwd())
+        decide.fill(doc, config.load(found).value if found else ValueConfig())
     if fmt == "term":
         if output:
-            raise UsageError("--output needs --format md or json")
+            raise UsageError("--output needs --format md, json or html")
         out.print(terminal.render(doc))
         return
-    text = markdown.render(doc) if fmt == "md" else doc.to_json() + "\n"
+    renderers = {"md": markdown.render, "html": html.render}
+    text = renderers[fmt](doc) if fmt in renderers else doc.to_json() + "\n"
     if output:
         results_mod.write_atomic(output, text)
     else:

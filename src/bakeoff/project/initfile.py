@@ -10,6 +10,7 @@ from datetime import date
 
 from bakeoff import config
 from bakeoff.project.detect import Project, Route
+from bakeoff.value.usage import commented_block
 
 
 def _q(value: str) -> str:
@@ -56,6 +57,11 @@ def render(project: Project, runtimes: list[str] | None = None) -> str:
     lines += _startup(p)
     lines += _serve(p)
     lines += _devloop(p)
+    lines += [
+        "# The cost model: your traffic, deployment, CI and team (the small preset to start;",
+        "# every key below is commented with what it means — uncomment to change it).",
+        commented_block("small"),
+    ]
     text = "\n".join(lines).rstrip() + "\n"
     config.validate(_parse(text), "generated bakeoff.toml")  # never write an invalid file
     return text

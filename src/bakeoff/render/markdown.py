@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bakeoff.render import value_md
 from bakeoff.render.view import (
     STOP_TEXT,
     budget_cuts,
@@ -107,6 +108,7 @@ def render(doc: ResultsDocument) -> str:
         out.append("## Cut by the time budget")
         out += [f"- {_esc(c)}" for c in cuts]
         out.append("")
+    out += value_md.sections(doc)
     if doc.warnings:
         out.append("## Warnings")
         out += [f"- {_esc(w)}" for w in doc.warnings]

@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from bakeoff.render import value_term
 from bakeoff.render.view import (
     STOP_TEXT,
     budget_cuts,
@@ -116,6 +117,7 @@ def render(doc: ResultsDocument) -> RenderableType:
     if cuts:
         parts.append(Text("cut by the time budget:", style="bold yellow"))
         parts.extend(Text(f"  {c}", style="yellow") for c in cuts)
+    parts += value_term.renderables(doc)
     if noise_line(doc):
         parts.append(Text(noise_line(doc), style="dim"))
     parts.extend(Text(f"warning: {warning}", style="yellow") for warning in doc.warnings)

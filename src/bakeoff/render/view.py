@@ -22,7 +22,7 @@ def failure_line(f: Failure) -> str:
 
 
 VERBS = {"startup": "started"}
-HEADLINE_CASES = ("hello", "empty", "imports:warm")
+HEADLINE_CASES = ("hello", "empty", "imports:warm", "cold-lockfile", "total", "tests", "bundle")
 
 
 def fmt_num(x: float | None, digits: int = 3) -> str:
@@ -67,7 +67,7 @@ def headline(comp: Comparison, suite_verb: str) -> str:
 
 def headlines(doc: ResultsDocument) -> list[str]:
     out: list[str] = []
-    comps = [c for c in doc.comparisons if c.metric == "wall_ms"]
+    comps = [c for c in doc.comparisons if c.metric in ("wall_ms", "wall_s")]
     for suite in dict.fromkeys(c.suite for c in comps):
         cases = [c.case for c in comps if c.suite == suite]
         case = next((c for c in HEADLINE_CASES if c in cases), cases[0] if cases else None)

@@ -209,9 +209,9 @@ def _invalid(suite: str, case: str, name: str, note: str, failure: Failure | Non
     return Measurement(
         suite=suite,
         case=case,
-        metric="wall_ms",
+        metric="wall_s",
         contestant=name,
-        unit="ms",
+        unit="s",
         valid=False,
         notes=[note],
         failures=[failure] if failure else [],
@@ -267,7 +267,7 @@ class TestSuite:
             ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
         )
         outcome = scheduler.run_case("tests", cells, budget_s=ctx.time_left())
-        ms = measurements_from(self.name, "tests", outcome, rule.min_runs)
+        ms = measurements_from(self.name, "tests", outcome, rule.min_runs, seconds=True)
         results: dict[str, list[TestOutcome]] = {}
         for name, (report, kind) in reports.items():
             co = outcome.cells.get(name)
@@ -356,7 +356,7 @@ class BuildSuite:
             ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
         )
         outcome = scheduler.run_case("bundle", cells, budget_s=ctx.time_left())
-        ms = measurements_from(self.name, "bundle", outcome, rule.min_runs)
+        ms = measurements_from(self.name, "bundle", outcome, rule.min_runs, seconds=True)
         smoke: dict[str, Any] = {}
         reference = self._reference(ctx)
         for name, (prep, out) in outputs.items():
@@ -546,10 +546,10 @@ class CISuite:
                     Measurement(
                         suite=self.name,
                         case=phase,
-                        metric="wall_ms",
+                        metric="wall_s",
                         contestant=tc.name,
-                        unit="ms",
-                        samples=[round(x, 3) for x in samples],
+                        unit="s",
+                        samples=[round(x / 1000, 4) for x in samples],
                         valid=len(samples) >= 2,
                         notes=[f"{len(fails)} pipeline runs failed"] if fails else [],
                         failures=fails if phase == "total" else [],

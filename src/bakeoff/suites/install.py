@@ -135,9 +135,9 @@ class InstallSuite:
                         Measurement(
                             suite=SUITE,
                             case=state,
-                            metric="wall_ms",
+                            metric="wall_s",
                             contestant=slot.tc.name,
-                            unit="ms",
+                            unit="s",
                             valid=False,
                             notes=["no lockfile from the cold install: state skipped"],
                         )
@@ -166,7 +166,9 @@ class InstallSuite:
                     name: spread(co.wall_ms) for name, co in outcome.cells.items() if co.results
                 },
             }
-            doc.measurements.extend(measurements_from(SUITE, state, outcome, rule.min_runs))
+            doc.measurements.extend(
+                measurements_from(SUITE, state, outcome, rule.min_runs, seconds=True)
+            )
             self._outcome(ctx, doc, info, slots, state, deps, outcome.cells)
             if outcome.interrupted:
                 return False

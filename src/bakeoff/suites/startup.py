@@ -201,9 +201,10 @@ def _failure(res: ProcessResult) -> Failure:
 
 
 def measurements_from(
-    suite: str, case: str, outcome: CaseOutcome, min_runs: int
+    suite: str, case: str, outcome: CaseOutcome, min_runs: int, seconds: bool = False
 ) -> list[Measurement]:
-    """Turn a case's raw process results into wall, CPU and peak-RSS measurements."""
+    """Turn a case's raw process results into wall, CPU and peak-RSS measurements (wall and
+    CPU in ms, or in seconds — ``wall_s``/``cpu_s`` — for long-running steps)."""
     out: list[Measurement] = []
     for name, cell in outcome.cells.items():
         notes: list[str] = []
@@ -220,8 +221,18 @@ def measurements_from(
         failures = [_failure(r) for r in cell.failures]
         floor = [r for r in cell.results if r.rss_at_floor]
         metrics: list[tuple[str, str, list[float], list[str]]] = [
-            ("wall_ms", "ms", [r.wall_ms for r in cell.results], []),
-            ("cpu_ms", "ms", [r.cpu_ms for r in cell.results], []),
+            (
+                "wall_s" if seconds else "wall_ms",
+                "s" if seconds else "ms",
+                [r.wall_ms / 1000 if seconds else r.wall_ms for r in cell.results],
+                [],
+            ),
+            (
+                "cpu_s" if seconds else "cpu_ms",
+                "s" if seconds else "ms",
+                [r.cpu_ms / 1000 if seconds else r.cpu_ms for r in cell.results],
+                [],
+            ),
             (
                 "peak_rss_mb",
                 "MB",
@@ -244,7 +255,7 @@ def measurements_from(
                     notes=[*notes, *extra],
                     blocks=list(cell.blocks),
                     stop_reason=outcome.stop_reason,
-                    failures=failures if metric == "wall_ms" else [],
+                    failures=failures if metric in ("wall_ms", "wall_s") else [],
                 )
             )
     return out

@@ -1,0 +1,368 @@
+"""Decide where each runtime fits: per surface (service runtime, package manager, test runner,
+bundler, packaging) one of adopt / hybrid / trial / hold, with the evidence (effect with CI,
+blockers, dollars or hours) and the rule that produced it. Inconclusive evidence says so and
+says what would settle it. The rules are listed in ``RULES`` and in the README.
+
+``fill(doc, usage, prices)`` computes ``doc.cost`` (bakeoff.value) and ``doc.decision``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from bakeoff.results import Comparison, ResultsDocument
+from bakeoff.value import model
+from bakeoff.value import pricebook as pricebook_mod
+from bakeoff.value.migration import FAILING
+from bakeoff.value.pricebook import PriceBook
+from bakeoff.value.usage import Usage, ValueConfig, preset, resolve
+
+Decision = Literal["adopt", "hybrid", "trial", "hold"]
+ORDER: dict[str, int] = {"adopt": 0, "hybrid": 1, "trial": 2, "hold": 3}
+
+SURFACES: dict[str, str] = {
+    "service_runtime": "service runtime",
+    "package_manager": "package manager",
+    "test_runner": "test runner",
+    "bundler": "bundler",
+    "packaging": "packaging",
+}
+
+# (suite, case, metric) evidence per surface, most decisive first; "*" = any case, "@rate" =
+# the serve rate the cost model used.
+EVIDENCE: dict[str, list[tuple[str, str, str]]] = {
+    "service_runtime": [
+        ("serve", "@rate", "cpu_ms_per_1k_req"),
+        ("serve", "@rate", "latency_p99_ms"),
+        ("startup", "hello", "wall_ms"),
+    ],
+    "package_manager": [
+        ("install", "cold-lockfile", "wall_s"),
+        ("install", "cold", "wall_s"),
+        ("install", "warm-cache", "wall_s"),
+    ],
+    "test_runner": [("test", "*", "wall_s")],
+    "bundler": [("build", "*", "wall_s")],
+}
+
+# Compat areas (by keyword) that block a surface; every other area blocks the service runtime.
+AREA_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "package_manager": ("install", "lockfile", "registry", "package-manager", "package_manager"),
+    "test_runner": ("test",),
+    "bundler": ("bundle", "build"),
+    "packaging": ("packaging", "sea", "executable", "compile", "single-file"),
+}
+
+# Which developer-wait lines a tooling surface is worth (CI waiting counts for none alone).
+WAIT_LINES: dict[str, str] = {
+    "package_manager": "local installs",
+    "test_runner": "local test runs",
+    "bundler": "local builds",
+}
+
+RULES: dict[str, str] = {
+    "not-measured": "hold — the surface was not measured for this contestant; run its suite",
+    "worse": "hold — the decisive metric is significantly worse than the baseline",
+    "inconclusive": "hold — the measurement cannot tell yet; more runs would settle it",
+    "no-difference": "hold — no measurable benefit (CI includes no change or effect under "
+    "the threshold); switching costs effort for nothing",
+    "blocked": "trial — better (and, for the service runtime, pays back) but compat checks or "
+    "project tests fail in this surface: fix or work around them in a trial before deciding",
+    "cost-unknown": "hold — service runtime better but its cost could not be priced (a serve "
+    "measurement or a price is missing): inconclusive until it is",
+    "pays-back": "adopt — service runtime better, no blockers, and the migration pays back "
+    "within migration.payback_limit_months",
+    "slow-payback": "trial — service runtime better but payback is longer than the limit (up to "
+    "3×): worth a trial, not a migration now",
+    "not-worth-it": "hold — service runtime better but no cash saving or payback beyond 3× the "
+    "limit: not worth migrating now",
+    "tooling-follows-runtime": "adopt — a tool surface is better and the same runtime is adopted "
+    "as the service runtime",
+    "hybrid": "hybrid — a tool surface is better with no blockers while production stays on the "
+    "baseline: use the candidate for this surface only",
+    "packaging-works": "trial — every packaging check passes (packaging speed is not measured)",
+    "packaging-fails": "hold — packaging checks fail that pass for the baseline",
+}
+
+
+def family(name: str) -> str:
+    """The runtime a contestant name refers to (``bun@1.4`` → bun, ``bun+node`` → bun)."""
+    return name.split("+")[0].split("@")[0]
+
+
+def _surface_of(area: str) -> str:
+    a = area.lower()
+    for surface, words in AREA_KEYWORDS.items():
+        if any(w in a for w in words):
+            return surface
+    return "service_runtime"
+
+
+def blockers(
+    doc: ResultsDocument, who: str, base: str, surface: str, areas: list[str] | None = None
+) -> list[str]:
+    """Failing compat checks (that pass for the baseline) in this surface's areas — only the
+    areas the project uses when ``areas`` is given — and, for the service runtime and test
+    runner, project tests that fail under ``who``."""
+    bad_base = {
+        (c.area, c.check) for c in doc.compat if c.contestant == base and c.status in FAILING
+    }
+    out = [
+        f"{c.area}: {c.check} ({c.status})"
+        for c in doc.compat
+        if c.contestant == who
+        and c.status in FAILING
+        and (c.area, c.check) not in bad_base
+        and _surface_of(c.area) == surface
+        and (areas is None or c.area in areas)
+    ]
+    if surface in ("test_runner", "service_runtime") and doc.cost:
+        mig = (doc.cost.get("migration") or {}).get(who) or {}
+        n = int(mig.get("failing_tests") or 0)
+        if n:
+            out.append(f"{n} project test(s) fail under {who}")
+    return out
+
+
+def _comparison(
+    doc: ResultsDocument, who: str, surface: str, rate: str | None
+) -> Comparison | None:
+    comps = [c for c in doc.comparisons if c.contestant == who]
+    for suite, case, metric in EVIDENCE.get(surface, []):
+        want = rate if case == "@rate" else case
+        for c in comps:
+            if c.suite == suite and c.metric == metric and (case == "*" or c.case == want):
+                return c
+    return None
+
+
+def _effect(comp: Comparison) -> dict[str, Any]:
+    return {
+        "suite": comp.suite,
+        "case": comp.case,
+        "metric": comp.metric,
+        "ratio": comp.ratio,
+        "ci": comp.ci,
+        "verdict": comp.verdict,
+        "reason": comp.reason,
+        "text": f"{comp.suite} · {comp.case} · {comp.metric}: "
+        + (f"ratio {comp.ratio:.3f}" if comp.ratio is not None else "no ratio")
+        + (f" (95% CI {comp.ci[0]:.3f}–{comp.ci[1]:.3f})" if comp.ci else "")
+        + f", {comp.verdict}",
+    }
+
+
+def _settle(comp: Comparison | None, surface: str) -> str:
+    if comp is None or comp.ratio is None:
+        suite = EVIDENCE.get(surface, [("compat", "", "")])[0][0]
+        return f"run the {suite} suite for this contestant and the baseline"
+    if comp.ci:
+        width = (comp.ci[1] - comp.ci[0]) / 2
+        return (
+            f"the 95% CI of the ratio is ±{width:.1%}; about 4× the runs halves it — re-run "
+            "with a larger --max-runs (and --budget) on a quieter machine"
+        )
+    return "more runs on a quieter machine"
+
+
+def _money(doc: ResultsDocument, who: str, surface: str) -> dict[str, Any]:
+    cost = doc.cost or {}
+    out: dict[str, Any] = {}
+    sav = (cost.get("savings") or {}).get(who)
+    mig = (cost.get("migration") or {}).get(who)
+    if surface == "service_runtime":
+        if sav:
+            out["monthly_saving"] = sav["cash"]
+        if mig:
+            out["migration_cost"] = mig.get("cost")
+            out["payback_months"] = mig.get("payback_months")
+            out["statement"] = mig.get("statement")
+    elif surface in WAIT_LINES:
+        per = cost.get("contestants") or {}
+        base = cost.get("baseline")
+
+        def hours(name: str | None) -> float | None:
+            lines = (per.get(name) or {}).get("lines") or []
+            found = [x for x in lines if x.get("name") == WAIT_LINES[surface]]
+            return float(found[0]["hours"]) if found and found[0].get("hours") is not None else None
+
+        hb, hc = hours(base), hours(who)
+        if hb is not None and hc is not None:
+            out["hours_saved_per_month"] = hb - hc
+    return out
+
+
+def _candidate(
+    doc: ResultsDocument,
+    who: str,
+    base: str,
+    surface: str,
+    rate: str | None,
+    service: dict[str, str],
+    limit: float,
+    areas: list[str] | None = None,
+) -> dict[str, Any]:
+    blocks = blockers(doc, who, base, surface, areas)
+    money = _money(doc, who, surface)
+    res: dict[str, Any] = {
+        "contestant": who,
+        "blockers": blocks,
+        "dollars": money,
+        "inconclusive": False,
+        "settle": "",
+    }
+    if surface == "packaging":
+        checks = [
+            c for c in doc.compat if c.contestant == who and _surface_of(c.area) == "packaging"
+        ]
+        if not checks:
+            return {
+                **res,
+                "decision": "hold",
+                "rule": "not-measured",
+                "inconclusive": True,
+                "settle": "run the compat suite's packaging checks",
+                "effect": None,
+            }
+        rule = "packaging-fails" if blocks else "packaging-works"
+        return {
+            **res,
+            "decision": "hold" if blocks else "trial",
+            "rule": rule,
+            "effect": {
+                "text": f"{sum(c.status == 'pass' for c in checks)}/{len(checks)} "
+                "packaging checks pass"
+            },
+        }
+    comp = _comparison(doc, who, surface, rate)
+    res["effect"] = _effect(comp) if comp else None
+    if comp is None or comp.ratio is None:
+        return {
+            **res,
+            "decision": "hold",
+            "rule": "not-measured",
+            "inconclusive": True,
+            "settle": _settle(comp, surface),
+        }
+    if comp.verdict == "worse":
+        return {**res, "decision": "hold", "rule": "worse"}
+    if comp.verdict == "inconclusive":
+        return {
+            **res,
+            "decision": "hold",
+            "rule": "inconclusive",
+            "inconclusive": True,
+            "settle": _settle(comp, surface),
+        }
+    if comp.verdict == "same":
+        return {**res, "decision": "hold", "rule": "no-difference"}
+    if surface == "service_runtime":
+        pb = money.get("payback_months")
+        if (money.get("monthly_saving") or {}).get("monthly") is None:
+            return {
+                **res,
+                "decision": "hold",
+                "rule": "cost-unknown",
+                "inconclusive": True,
+                "settle": "run the serve suite (CPU per request, RSS) so the cloud cost can be "
+                "priced, or add the missing prices under [value.prices]",
+            }
+        if pb is None or pb > 3 * limit:
+            return {**res, "decision": "hold", "rule": "not-worth-it"}
+        if pb > limit:
+            return {**res, "decision": "trial", "rule": "slow-payback"}
+        if blocks:
+            return {**res, "decision": "trial", "rule": "blocked"}
+        return {**res, "decision": "adopt", "rule": "pays-back"}
+    if blocks:
+        return {**res, "decision": "trial", "rule": "blocked"}
+    if service.get(family(who)) == "adopt" and "+" not in who:
+        return {**res, "decision": "adopt", "rule": "tooling-follows-runtime"}
+    return {**res, "decision": "hybrid", "rule": "hybrid"}
+
+
+def _reason(surface: str, c: dict[str, Any], base: str) -> str:
+    who, rule = c["contestant"], c["rule"]
+    label = SURFACES[surface]
+    eff = (c.get("effect") or {}).get("text", "")
+    hours = (c.get("dollars") or {}).get("hours_saved_per_month")
+    if hours is not None:
+        eff += f"; {hours:,.1f} h/month less waiting"
+    if c["decision"] == "hybrid":
+        return f"use {who} as {label}, keep {base} in production — {eff}"
+    if rule == "not-measured":
+        return f"{who} as {label}: not measured — {c['settle']}"
+    if c["inconclusive"]:
+        return f"{who} as {label}: inconclusive — {c['settle']}"
+    return f"{who} as {label}: {RULES[rule].split(' — ', 1)[1]}" + (f" — {eff}" if eff else "")
+
+
+def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
+    names = [c.name for c in doc.contestants]
+    cost = doc.cost or {}
+    base = cost.get("baseline") or doc.settings.get("baseline") or (names[0] if names else "")
+    rate = cost.get("rate_case")
+    limit = usage.migration.payback_limit_months
+    surfaces: list[dict[str, Any]] = []
+    service: dict[str, str] = {}
+    for surface, label in SURFACES.items():
+        cands = [
+            _candidate(doc, w, base, surface, rate, service, limit, usage.migration.areas)
+            for w in names
+            if w != base
+        ]
+        if surface == "service_runtime":
+            service = {family(c["contestant"]): c["decision"] for c in cands}
+
+        def rank(c: dict[str, Any]) -> tuple[int, float]:
+            eff = c.get("effect") or {}
+            ratio = eff.get("ratio")
+            return ORDER[c["decision"]], float(ratio) if isinstance(ratio, int | float) else 9.9
+
+        best = min(cands, key=rank) if cands else None
+        entry: dict[str, Any] = {"surface": surface, "label": label, "candidates": cands}
+        if best is None:
+            entry.update(
+                decision="hold",
+                contestant=base,
+                rule="not-measured",
+                inconclusive=True,
+                reason="only one contestant: nothing to compare",
+                settle="add a contestant",
+            )
+        else:
+            entry.update(
+                decision=best["decision"],
+                contestant=best["contestant"],
+                rule=best["rule"],
+                inconclusive=best["inconclusive"],
+                settle=best["settle"],
+                reason=_reason(surface, best, base),
+                effect=best.get("effect"),
+                blockers=best["blockers"],
+                dollars=best["dollars"],
+            )
+        surfaces.append(entry)
+    return {"baseline": base, "surfaces": surfaces, "rules": RULES}
+
+
+def fill(
+    doc: ResultsDocument, usage: Usage | ValueConfig | None = None, prices: PriceBook | None = None
+) -> None:
+    """Compute ``doc.cost`` and ``doc.decision`` in place (after ``analyze``). ``usage``
+    defaults to the medium preset, ``prices`` to the shipped price book (a ``ValueConfig``
+    brings its own price overrides). Price warnings are added to ``doc.warnings``."""
+    if isinstance(usage, ValueConfig):
+        if prices is None:
+            prices = pricebook_mod.load(usage.prices)
+        usage = resolve(usage)
+    usage = usage or preset("medium")
+    prices = prices or pricebook_mod.load()
+    doc.cost = model.compute(doc, usage, prices)
+    doc.decision = decide(doc, usage)
+    for w in doc.cost["warnings"]:
+        if w not in doc.warnings:
+            doc.warnings.append(w)
+
+
+__all__ = ["RULES", "SURFACES", "decide", "fill"]

@@ -1,0 +1,116 @@
+"""Per-surface decisions: each rule fires on the evidence it names, inconclusive evidence says
+what would settle it, and every rule is documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import value_fixture
+from bakeoff import decide
+from bakeoff.results import Comparison
+from bakeoff.value.usage import ValueConfig, resolve
+
+
+def _surface(doc: object, name: str) -> dict[str, object]:
+    return next(s for s in doc.decision["surfaces"] if s["surface"] == name)  # type: ignore[attr-defined]
+
+
+def test_fixture_decisions_and_evidence() -> None:
+    doc = value_fixture.build()
+    decide.fill(doc)
+    assert doc.decision is not None and doc.cost is not None
+    pm = _surface(doc, "package_manager")
+    assert (pm["decision"], pm["contestant"], pm["rule"]) == ("hybrid", "bun", "hybrid")
+    assert pm["effect"]["metric"] == "wall_s" and pm["effect"]["ci"]  # type: ignore[index]
+    assert "keep node in production" in str(pm["reason"])
+    svc = _surface(doc, "service_runtime")
+    # medium preset: two Fargate tasks either way, so the CPU saving does not reach the bill
+    assert svc["rule"] == "not-worth-it" and svc["decision"] == "hold"
+    assert svc["dollars"]["monthly_saving"]["monthly"] == "0.0000"  # type: ignore[index]
+    pkg = _surface(doc, "packaging")
+    assert pkg["decision"] == "trial" and pkg["rule"] == "packaging-works"
+
+
+def test_big_traffic_makes_the_saving_pay_back() -> None:
+    doc = value_fixture.build()
+    cfg = ValueConfig.model_validate(
+        {
+            "preset": "medium",
+            "traffic": {"peak_rps": 30000, "requests_per_month": 3_000_000_000},
+            "deployment": {"min_instances": 0},
+            "migration": {"areas": ["http"]},
+        }
+    )
+    decide.fill(doc, cfg)
+    svc = _surface(doc, "service_runtime")
+    mig = doc.cost["migration"]["bun"]  # type: ignore[index]
+    assert mig["payback_months"] is not None and mig["payback_months"] <= 12
+    # bun's failing project tests still block the service runtime: a trial, not an adoption
+    assert (svc["decision"], svc["rule"]) == ("trial", "blocked")
+    assert any("project test" in b for b in svc["blockers"])  # type: ignore[attr-defined]
+    doc.suites["test"]["parity"]["bun"] = {"failed": 0, "failing": []}
+    decide.fill(doc, cfg)
+    svc = _surface(doc, "service_runtime")
+    assert (svc["decision"], svc["rule"]) == ("adopt", "pays-back")
+    # a tool surface follows the adopted runtime
+    assert _surface(doc, "package_manager")["rule"] == "tooling-follows-runtime"
+
+
+def test_inconclusive_says_what_would_settle_it() -> None:
+    doc = value_fixture.build()
+    for c in doc.comparisons:
+        if c.suite == "build":
+            c.verdict = "inconclusive"
+            c.reason = "not significant after Holm correction"
+    decide.fill(doc, resolve(ValueConfig()))
+    b = _surface(doc, "bundler")
+    assert b["decision"] == "hold" and b["inconclusive"] and b["rule"] == "inconclusive"
+    assert "--max-runs" in str(b["settle"])
+
+
+def test_worse_and_same_hold() -> None:
+    doc = value_fixture.build()
+    doc.comparisons = [c for c in doc.comparisons if c.suite != "test"] + [
+        Comparison(
+            suite="test",
+            case="project",
+            metric="wall_s",
+            baseline="node",
+            contestant="bun",
+            ratio=1.3,
+            ci=[1.2, 1.4],
+            p_value=0.001,
+            verdict="worse",
+        ),
+        Comparison(
+            suite="test",
+            case="project",
+            metric="wall_s",
+            baseline="node",
+            contestant="deno",
+            ratio=1.0,
+            ci=[0.98, 1.02],
+            p_value=0.9,
+            verdict="same",
+        ),
+    ]
+    decide.fill(doc)
+    t = _surface(doc, "test_runner")
+    assert t["decision"] == "hold"
+    rules = {c["contestant"]: c["rule"] for c in t["candidates"]}  # type: ignore[attr-defined]
+    assert rules == {"bun": "worse", "deno": "no-difference"}
+
+
+def test_not_measured_surface() -> None:
+    doc = value_fixture.build()
+    doc.measurements = [m for m in doc.measurements if m.suite != "install"]
+    doc.comparisons = [c for c in doc.comparisons if c.suite != "install"]
+    decide.fill(doc)
+    pm = _surface(doc, "package_manager")
+    assert pm["rule"] == "not-measured" and "install suite" in str(pm["settle"])
+
+
+def test_every_rule_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for rule in decide.RULES:
+        assert f"`{rule}`" in readme, rule
