@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from bakeoff.cli import (  # noqa: F401  (register commands)
     compat,
+    devloop,
     init,
     measure,
     report,

@@ -75,6 +75,42 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
     return suites
 
 
+DEVLOOP = ("install", "test", "build", "ci")
+
+
+def devloop_suites(
+    project_dir: Path,
+    toolchains: Sequence[ToolchainSpec] = (),
+    quick: bool = False,
+    wanted: Collection[str] = DEVLOOP,
+    entry: tuple[str, Sequence[str]] | None = None,
+    managers: Sequence[str] = (),
+    project_runner: str | None = None,
+) -> list[Suite]:
+    """The dev-loop suites (install, test, build, ci) for any project folder.
+
+    ``toolchains``: hybrids on top of each contestant's default toolchain; ``managers``:
+    extra install-only contestants run on Node (``pnpm``, ``yarn``); ``entry``: the script to
+    bundle and smoke-run, with its arguments (no build suite without one); ``project_runner``:
+    the project's own test framework under Node (jest, vitest, mocha)."""
+    common = ToolchainSet(extra=list(toolchains), project_runner=project_runner)
+    extra = [ToolchainSpec(m, "node", manager=m) for m in managers]
+    installs = ToolchainSet(extra=[*toolchains, *extra], project_runner=project_runner)
+    return _devloop(
+        wanted,
+        project_dir,
+        installs,
+        common,
+        build_entry=(entry[0], list(entry[1])) if entry else None,
+        reps={
+            "install": 2 if quick else 3,
+            "test": 3 if quick else 5,
+            "build": 3 if quick else 5,
+            "ci": 2 if quick else 3,
+        },
+    )
+
+
 def _devloop(
     wanted: Collection[str],
     project: Path,

@@ -181,6 +181,12 @@ def _failure(res: ProcessResult, what: str) -> Failure:
     )
 
 
+def billable_minutes(wall_ms: float) -> float:
+    """What a CI provider bills for one job: its duration rounded up to a whole minute, and at
+    least one minute for any job that ran."""
+    return float(max(1, math.ceil(wall_ms / 60000)))
+
+
 def _unlink(path: Path) -> None:
     path.unlink(missing_ok=True)
 
@@ -558,7 +564,7 @@ class CISuite:
                         metric="billable_min",
                         contestant=tc.name,
                         unit="min",
-                        samples=[float(math.ceil(t / 60000)) for t in totals],
+                        samples=[billable_minutes(t) for t in totals],
                         valid=len(totals) >= 2,
                         notes=["each job rounded up to a whole minute"],
                     )

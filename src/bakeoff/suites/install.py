@@ -1,7 +1,10 @@
 """The install suite: how long each toolchain's package manager takes to install the project,
 in three labelled states, and whether the tree it leaves works.
 
-States (each measured in a fresh copy of the project, with the manager's own cache folder):
+States (each measured in its own copy of the project, with the manager's own cache folder;
+before every sample ``node_modules`` and lockfiles are removed and ``package.json`` restored —
+the ``hyperfine --prepare 'rm -rf node_modules'`` method, which ``benchmarks/bench_install.py``
+checks bakeoff against):
 
 * ``cold`` — empty cache, no ``node_modules``, no lockfile (the manager resolves everything);
 * ``cold-lockfile`` — empty cache, the lockfile this manager wrote in the cold state, frozen
@@ -31,6 +34,7 @@ from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.startup import measurements_from
 from bakeoff.suites.workspace import (
     LOCKFILES,
+    clear_install,
     copy_project,
     installed_versions,
     reset,
@@ -122,8 +126,7 @@ class InstallSuite:
             )
             for tc in self.toolchains
         }
-        meta = json.loads((self.project / "package.json").read_text())
-        deps = [*(meta.get("dependencies") or {}), *(meta.get("devDependencies") or {})]
+        deps = top_level_deps(self.project / "package.json", info)
         for state in self.states:
             cells = []
             for slot in slots.values():
@@ -158,11 +161,15 @@ class InstallSuite:
                 "description": STATE_TEXT[state],
                 "stop_reason": outcome.stop_reason,
                 "blocks": outcome.blocks_run,
+                # network is part of install time: how far apart the repeats were
+                "spread": {
+                    name: spread(co.wall_ms) for name, co in outcome.cells.items() if co.results
+                },
             }
             doc.measurements.extend(
                 measurements_from(SUITE, state, outcome, rule.min_runs, seconds=True)
             )
-            self._outcome(doc, info, slots, state, deps, outcome.cells)
+            self._outcome(ctx, doc, info, slots, state, deps, outcome.cells)
             if outcome.interrupted:
                 return False
         return True
@@ -171,9 +178,10 @@ class InstallSuite:
         tc = slot.tc
         frozen = state != "cold"
         env = tc.path_env(tool_env(slot.cache))
+        copy_project(self.project, slot.project)  # one working copy per toolchain and state
 
         def prepare() -> None:
-            copy_project(self.project, slot.project)
+            clear_install(self.project, slot.project)
             if state != "warm-cache":
                 reset(slot.cache)
                 env.update(tool_env(slot.cache))
@@ -188,6 +196,7 @@ class InstallSuite:
 
     def _outcome(
         self,
+        ctx: SuiteContext,
         doc: ResultsDocument,
         info: dict[str, Any],
         slots: dict[str, _Slot],
@@ -210,6 +219,8 @@ class InstallSuite:
             versions[name] = installed_versions(slot.project, deps)
             last = co.results[-1]
             skipped = _skipped_scripts(slot.tc.manager, last.stdout_tail + last.stderr_tail)
+            if skipped and slot.tc.manager == "bun":
+                skipped = _bun_untrusted(ctx, slot) or skipped
             outcome.setdefault(name, {})[state] = {
                 "node_modules_mb": round(size_mb, 2),
                 "node_modules_files": files,
@@ -239,6 +250,38 @@ class InstallSuite:
             info.setdefault("version_differences", {})[state] = diffs
 
 
+def spread(samples: Sequence[float]) -> dict[str, float]:
+    """How noisy repeated installs were: slowest/fastest ratio and coefficient of variation."""
+    if not samples:
+        return {}
+    lo, hi = min(samples), max(samples)
+    mean = sum(samples) / len(samples)
+    var = sum((x - mean) ** 2 for x in samples) / (len(samples) - 1) if len(samples) > 1 else 0.0
+    return {
+        "max_over_min": round(hi / lo, 3) if lo > 0 else 0.0,
+        "cv": round(var**0.5 / mean, 3) if mean > 0 else 0.0,
+    }
+
+
+def top_level_deps(package_json: Path, info: dict[str, Any]) -> list[str]:
+    """The project's direct dependencies. A missing or malformed package.json is recorded in
+    ``info["package_json_error"]`` (every manager's install then fails and is recorded with
+    its error tail) instead of aborting the run."""
+    try:
+        meta = json.loads(package_json.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("expected a JSON object")
+    except (OSError, ValueError) as exc:
+        info["package_json_error"] = f"{package_json}: {exc}"
+        return []
+    deps: list[str] = []
+    for key in ("dependencies", "devDependencies"):
+        section = meta.get(key)
+        if isinstance(section, dict):
+            deps += [str(d) for d in section]
+    return deps
+
+
 _PNPM_IGNORED = re.compile(r"Ignored build scripts?:\s*([^\n.]+)")
 
 
@@ -254,6 +297,30 @@ def _skipped_scripts(manager: str, output: str) -> list[str]:
         if m2:
             return [f"{m2.group(1)} blocked postinstall script(s) (see `bun pm untrusted`)"]
     return []
+
+
+_BUN_UNTRUSTED = re.compile(r"^\./node_modules/(\S+)", re.MULTILINE)
+
+
+def parse_bun_untrusted(output: str) -> list[str]:
+    """Package names from ``bun pm untrusted`` (lines like ``./node_modules/foo @1.0.0``)."""
+    return _BUN_UNTRUSTED.findall(output)
+
+
+def _bun_untrusted(ctx: SuiteContext, slot: _Slot) -> list[str]:
+    """Name the packages whose lifecycle scripts Bun blocked (untimed, after the install)."""
+    tc = slot.tc
+    res = ctx.executor.run(
+        Command(
+            (tc.binary("bun"), "pm", "untrusted"),
+            cwd=str(slot.project),
+            env=tc.path_env(tool_env(slot.cache)),
+            timeout_s=60.0,
+            capture=True,
+        )
+    )
+    names = parse_bun_untrusted(res.stdout_tail + res.stderr_tail) if res.ok else []
+    return [f"{n} (blocked by bun: not in trustedDependencies)" for n in names]
 
 
 def version_differences(

@@ -43,6 +43,18 @@ def copy_project(src: Path, dest: Path, keep_lockfiles: bool = False) -> Path:
     return dest
 
 
+def clear_install(src: Path, project: Path) -> None:
+    """Undo an install in a working copy, like ``rm -rf node_modules`` plus the lockfiles:
+    ``node_modules`` and every lockfile go, and ``package.json`` is restored from ``src`` (in
+    case a manager rewrote it). The folder itself stays, so repeated samples see the same
+    directory the way ``hyperfine --prepare 'rm -rf node_modules'`` does."""
+    shutil.rmtree(project / "node_modules", ignore_errors=True)
+    for name in ALL_LOCKFILES:
+        (project / name).unlink(missing_ok=True)
+    if (src / "package.json").is_file():
+        shutil.copy2(src / "package.json", project / "package.json")
+
+
 def reset(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

@@ -1,0 +1,296 @@
+"""The install, test and CI suites driven by a fake executor (no runtimes, no network): the
+state each install starts from, outcome checks, parity and invalid-when-fewer-tests, per-phase
+CI timing with billable minutes, failures recorded per toolchain, and the CLI's toolchain
+syntax."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bakeoff.cli.devloop import parse_toolchain
+from bakeoff.contestants import name_contenders
+from bakeoff.errors import UsageError
+from bakeoff.measure.fake import FakeExecutor, result
+from bakeoff.measure.process import Command, ProcessResult
+from bakeoff.results import ResultsDocument
+from bakeoff.runtimes.provision import Runtime
+from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.devloop import CISuite, TestSuite, billable_minutes
+from bakeoff.suites.install import InstallSuite, spread
+from bakeoff.toolchains import Toolchain
+
+LOCK = {"npm": "package-lock.json", "bun": "bun.lock"}
+VERSION = {"npm": "1.3.0", "bun": "1.3.1"}
+
+
+def _rt(name: str, path: str) -> Runtime:
+    return Runtime(name, name, "1.0.0", Path(path), "0" * 64, "path")
+
+
+def _toolchains() -> list[Toolchain]:
+    node, bun = name_contenders([_rt("node", "/opt/node"), _rt("bun", "/opt/bun")])
+    npm = {"npm": _rt("npm", "/t/npm-cli.js"), "esbuild": _rt("esbuild", "/t/esbuild")}
+    return [
+        Toolchain("node", node, "npm", "node", "esbuild", npm),
+        Toolchain("bun", bun, "bun", "bun", "bun", {}),
+    ]
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "package.json").write_text(json.dumps({"dependencies": {"left-pad": "^1.3.0"}}))
+    (project / "src" / "cli.mjs").write_text("console.log('hi')\n")
+    return project
+
+
+def _manager(cmd: Command) -> str:
+    return "npm" if cmd.argv[0] == "/opt/node" else "bun"
+
+
+def _is_install(cmd: Command) -> bool:
+    return "install" in cmd.argv or "ci" in cmd.argv
+
+
+def _fake_install(cmd: Command, seen: list[dict[str, Any]]) -> ProcessResult:
+    """Behaves like a package manager: fills its cache, node_modules and the lockfile, and
+    records the state it found."""
+    assert cmd.cwd is not None and cmd.env is not None
+    cwd, env = Path(cmd.cwd), cmd.env
+    m = _manager(cmd)
+    cache = Path(env["npm_config_cache"] if m == "npm" else env["BUN_INSTALL_CACHE_DIR"])
+    seen.append(
+        {
+            "manager": m,
+            "frozen": "ci" in cmd.argv or "--frozen-lockfile" in cmd.argv,
+            "lockfile": (cwd / LOCK[m]).is_file(),
+            "cache_filled": cache.is_dir() and any(cache.iterdir()),
+            "node_modules": (cwd / "node_modules").exists(),
+            "home": env["HOME"],
+            "cache": str(cache),
+        }
+    )
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "left-pad.tgz").write_text("x")
+    pkg = cwd / "node_modules" / "left-pad"
+    pkg.mkdir(parents=True, exist_ok=True)
+    (pkg / "package.json").write_text(json.dumps({"version": VERSION[m]}))
+    (cwd / LOCK[m]).write_text("lock")
+    return result(100.0)
+
+
+def test_install_states_start_from_what_they_claim(tmp_path: Path) -> None:
+    seen: list[dict[str, Any]] = []
+    ex = FakeExecutor(lambda cmd, _: _fake_install(cmd, seen))
+    workdir = tmp_path / "work"
+    ctx = SuiteContext([tc.runtime for tc in _toolchains()], ex, workdir, seed=3)
+    doc = ResultsDocument()
+    assert InstallSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+
+    assert len(seen) == 2 * 2 * 3 + 2  # 2 toolchains x 2 reps x 3 states + warm-cache warm-ups
+    for s in seen:
+        assert Path(s["home"]).is_relative_to(workdir)  # never the user's home or caches
+        assert Path(s["cache"]).is_relative_to(workdir)
+        assert not s["node_modules"]  # every state starts without node_modules
+    cold, frozen = seen[:4], seen[4:8]
+    assert all(not s["lockfile"] and not s["cache_filled"] and not s["frozen"] for s in cold)
+    assert all(s["lockfile"] and not s["cache_filled"] and s["frozen"] for s in frozen)
+    warm = seen[-4:]
+    assert all(s["lockfile"] and s["cache_filled"] for s in warm)
+
+    for state in ("cold", "cold-lockfile", "warm-cache"):
+        for name in ("node", "bun"):
+            m = doc.measurement("install", state, "wall_s", name)
+            assert m.valid and len(m.samples) == 2
+            files = doc.measurement("install", state, "node_modules_files", name)
+            assert files.samples == [1.0]
+    info = doc.suites["install"]
+    assert info["version_differences"]["cold"] == {"left-pad": {"node": "1.3.0", "bun": "1.3.1"}}
+    assert info["outcome"]["bun"]["cold"]["lockfile"] == "bun.lock"
+    assert info["cases"]["cold"]["spread"]["node"]["max_over_min"] == 1.0
+
+
+def test_a_failing_install_is_recorded_and_the_others_continue(tmp_path: Path) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _manager(cmd) == "bun":
+            return result(50.0, exit_code=1, stderr="error: left-pad@^9 failed to resolve")
+        return _fake_install(cmd, seen)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert InstallSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+    bad = doc.measurement("install", "cold", "wall_s", "bun")
+    assert not bad.valid and "failed to resolve" in bad.failures[0].stderr_tail
+    skipped = doc.measurement("install", "cold-lockfile", "wall_s", "bun")
+    assert not skipped.valid and "no lockfile" in skipped.notes[0]
+    assert doc.measurement("install", "warm-cache", "wall_s", "node").valid
+
+
+def test_malformed_package_json_is_recorded_not_a_crash(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "package.json").write_text("{ not json")
+    ex = FakeExecutor(lambda cmd, _: result(10.0, exit_code=1, stderr="EJSONPARSE"))
+    ctx = SuiteContext([], ex, tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert InstallSuite(project, _toolchains(), reps=2, states=["cold"]).run(ctx, doc)
+    assert "package.json" in doc.suites["install"]["package_json_error"]
+    assert not doc.measurement("install", "cold", "wall_s", "node").valid
+
+
+def _junit(names: list[str]) -> str:
+    cases = "".join(f'<testcase name="{n}" classname="suite"/>' for n in names)
+    return (
+        f'<?xml version="1.0"?><testsuites><testsuite name="suite">{cases}</testsuite></testsuites>'
+    )
+
+
+def test_a_runner_that_ran_fewer_tests_is_not_faster(tmp_path: Path) -> None:
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        if cmd.argv[0] == "/opt/node":
+            Path(dest).write_text(_junit(["adds", "divides", "formats"]))
+            return result(300.0)
+        Path(dest).write_text(_junit(["adds", "divides"]))
+        return result(50.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+    fast = doc.measurement("test", "tests", "wall_s", "bun")
+    assert not fast.valid and any("ran 2 of 3" in n for n in fast.notes)
+    assert doc.measurement("test", "tests", "wall_s", "node").valid
+    parity = doc.suites["test"]["parity"]
+    assert parity["diff"] == [{"test": "suite > formats", "node": "passed", "bun": "missing"}]
+    assert parity["summary"]["bun"]["missing"] == 1
+
+
+def test_ci_phases_total_and_billable_minutes(tmp_path: Path) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            if _manager(cmd) == "bun" and "--frozen-lockfile" in cmd.argv:
+                return result(70.0, exit_code=1, stderr="lockfile had changes")
+            _fake_install(cmd, seen)
+            return result(40_000.0)
+        return result(15_000.0)  # build and test
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert CISuite(_project(tmp_path), _toolchains(), "src/cli.mjs", reps=2).run(ctx, doc)
+    for phase, secs in (("install", 40.0), ("build", 15.0), ("test", 15.0)):
+        assert doc.measurement("ci", phase, "wall_s", "node").samples == [secs, secs]
+    assert doc.measurement("ci", "total", "wall_s", "node").samples == [70.0, 70.0]
+    assert doc.measurement("ci", "total", "billable_min", "node").samples == [2.0, 2.0]
+    frozen = [s for s in seen if s["frozen"]]
+    assert frozen and all(s["lockfile"] and not s["cache_filled"] for s in frozen)
+    bun = doc.measurement("ci", "total", "wall_s", "bun")
+    assert not bun.valid and "lockfile had changes" in bun.failures[0].stderr_tail
+
+
+@pytest.mark.parametrize(
+    ("wall_ms", "minutes"),
+    [(1.0, 1.0), (59_999.0, 1.0), (60_000.0, 1.0), (60_001.0, 2.0), (185_000.0, 4.0)],
+)
+def test_billable_minutes_round_each_job_up(wall_ms: float, minutes: float) -> None:
+    assert billable_minutes(wall_ms) == minutes
+
+
+def test_spread_says_how_noisy_installs_were() -> None:
+    assert spread([1000.0, 2000.0])["max_over_min"] == 2.0
+    assert spread([1000.0, 1000.0])["cv"] == 0.0
+    assert spread([]) == {}
+
+
+def test_toolchain_syntax() -> None:
+    tc = parse_toolchain("bun+node=node:bun:node:bun")
+    assert (tc.name, tc.runtime, tc.manager, tc.test_runner, tc.bundler) == (
+        "bun+node",
+        "node",
+        "bun",
+        "node",
+        "bun",
+    )
+    assert parse_toolchain("pnpm=node:pnpm").test_runner is None
+    for bad in ("node", "x=", "x=node:cargo", "x=node:npm:ava", "x=a:b:c:d:e"):
+        with pytest.raises(UsageError):
+            parse_toolchain(bad)
+
+
+def test_devloop_command_refuses_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bakeoff.cli import main
+
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "package.json").write_text('{"name": "app",')
+    assert main(["devloop", str(project)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    (project / "package.json").write_text('{"name": "app"}')
+    assert main(["devloop", str(project), "--entry", "nope.mjs"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["devloop", "--suite", "startup"]) == 2
+    assert main(["devloop", "--toolchain", "x=node:cargo"]) == 2
+
+
+def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
+    failing = (
+        '<?xml version="1.0"?><testsuites><testsuite name="suite">'
+        '<testcase name="adds" classname="suite"/>'
+        '<testcase name="divides" classname="suite"><failure message="expected 2, got 3"/>'
+        "</testcase></testsuite></testsuites>"
+    )
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        if cmd.argv[0] == "/opt/node":
+            Path(dest).write_text(failing)
+            return result(200.0, exit_code=1)
+        Path(dest).write_text(_junit(["adds", "divides"]))
+        return result(60.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+    node = doc.measurement("test", "tests", "wall_s", "node")
+    assert node.valid and len(node.samples) == 2
+    assert any("1 of 2 tests failed" in n for n in node.notes)
+    parity = doc.suites["test"]["parity"]
+    assert parity["diff"] == [{"test": "suite > divides", "node": "failed", "bun": "passed"}]
+    assert "expected 2, got 3" in parity["failures"]["node"][0]["message"]
+
+
+def test_bun_untrusted_output_names_packages() -> None:
+    from bakeoff.suites.install import parse_bun_untrusted
+
+    out = (
+        "bun pm untrusted v1.4.5\n\n./node_modules/foo @1.0.0\n » [postinstall]: node x.js\n"
+        "./node_modules/@scope/bar @2.0.0\n » [install]: node-gyp rebuild\n"
+    )
+    assert parse_bun_untrusted(out) == ["foo", "@scope/bar"]
+    assert parse_bun_untrusted("nothing blocked") == []
+
+
+def test_clear_install_is_rm_rf_node_modules_plus_lockfiles(tmp_path: Path) -> None:
+    from bakeoff.suites.workspace import clear_install, copy_project
+
+    src = _project(tmp_path)
+    copy = copy_project(src, tmp_path / "copy")
+    (copy / "node_modules" / "x").mkdir(parents=True)
+    (copy / "bun.lock").write_text("lock")
+    (copy / "package-lock.json").write_text("{}")
+    (copy / "package.json").write_text('{"trustedDependencies": ["x"]}')
+    clear_install(src, copy)
+    assert sorted(p.name for p in copy.iterdir()) == ["package.json", "src"]
+    assert (copy / "package.json").read_text() == (src / "package.json").read_text()
