@@ -80,6 +80,7 @@ class Comparison(_Model):
     verdict: Literal["better", "worse", "same", "inconclusive"]
     reason: str = ""
     lower_is_better: bool = True
+    mde: float | None = None  # minimum detectable effect (fraction) of this comparison
 
 
 class CompatResult(_Model):
@@ -106,6 +107,7 @@ class ResultsDocument(_Model):
     cost: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     warnings: list[str] = Field(default_factory=list)
+    fingerprint: dict[str, Any] = Field(default_factory=dict)  # see bakeoff.fingerprint
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     def to_json(self) -> str:

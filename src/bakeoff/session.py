@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff import analyze
+from bakeoff import analyze, calibration, fingerprint
+from bakeoff.calibration import AA_SUFFIX
 from bakeoff.contestants import Contender, name_contenders
 from bakeoff.errors import UsageError
 from bakeoff.events import Event, OnEvent, ignore
@@ -39,6 +40,7 @@ class Options:
     seed: int | None = None
     offline: bool = False
     quick: bool = False
+    aa: bool = False  # A/A self-check: the first contestant also runs as a second arm
 
 
 class Evaluation:
@@ -68,6 +70,9 @@ class Evaluation:
             self.on_event(Event("message", detail=f"provisioning {spec}"))
             runtimes.append(self.provisioner.ensure(spec))
         self.contenders = name_contenders(runtimes)
+        if self.options.aa and self.contenders:
+            first = self.contenders[0]
+            self.contenders.append(Contender(first.name + AA_SUFFIX, first.runtime))
         self.doc.contestants = [c.to_result() for c in self.contenders]
         names = [c.name for c in self.contenders]
         base = self.options.baseline or names[0]
@@ -94,6 +99,7 @@ class Evaluation:
                 "timeout_s": o.timeout_s,
                 "threshold": o.threshold,
                 "runtimes": list(o.runtimes),
+                "aa": o.aa,
             }
         )
         if not self.contenders:
@@ -169,3 +175,6 @@ class Evaluation:
             doc.warnings.append(f"hypervisor stole {steal:.0%} of CPU time during the run")
         doc.status = status
         analyze.analyze(doc, doc.settings.get("baseline"), self.options.threshold)
+        doc.fingerprint = fingerprint.fingerprint(doc)
+        if self.options.aa:
+            doc.suites["aa"] = calibration.aa_summary(doc)

@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 import click
 
-from bakeoff.cli import measure, report, runtimes  # noqa: F401  (register commands)
+from bakeoff.cli import (  # noqa: F401  (register commands)
+    calibrate,
+    compare,
+    doctor,
+    measure,
+    report,
+    runtimes,
+)
 from bakeoff.cli.app import cli, err
 from bakeoff.errors import BakeoffError, Interrupted
 

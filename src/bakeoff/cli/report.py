@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from bakeoff import analyze
+from bakeoff import analyze, hyperfine
 from bakeoff import results as results_mod
 from bakeoff.cli.app import cli, out
 from bakeoff.errors import UsageError
@@ -16,7 +17,11 @@ from bakeoff.render import markdown, terminal
 @cli.command()
 @click.argument("results_file", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["term", "md", "json"]), default="term", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["term", "md", "json", "hyperfine"]),
+    default="term",
+    show_default=True,
 )
 @click.option("--baseline", metavar="NAME", help="Re-analyse against another contestant.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
@@ -32,7 +37,10 @@ def report(results_file: Path, fmt: str, baseline: str | None, output: Path | No
             raise UsageError("--output needs --format md or json")
         out.print(terminal.render(doc))
         return
-    text = markdown.render(doc) if fmt == "md" else doc.to_json() + "\n"
+    if fmt == "hyperfine":
+        text = json.dumps(hyperfine.export(doc), indent=2) + "\n"
+    else:
+        text = markdown.render(doc) if fmt == "md" else doc.to_json() + "\n"
     if output:
         results_mod.write_atomic(output, text)
     else:
