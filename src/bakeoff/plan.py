@@ -69,6 +69,7 @@ class CellOutcome:
     blocks: list[int] = field(default_factory=list)
     failures: list[ProcessResult] = field(default_factory=list)
     dropped: str | None = None  # why the contestant was dropped from this case
+    set_aside: list[tuple[int, ProcessResult]] = field(default_factory=list)  # noisy, re-run
 
     @property
     def wall_ms(self) -> list[float]:
@@ -89,7 +90,7 @@ class CaseOutcome:
 
     def noise_info(self) -> dict[str, object]:
         """What the noise watch saw, for ``doc.suites[...]``: counts and the noisy blocks."""
-        kept = sum(1 for b in self.noise if b.action == "kept")
+        kept = sum(1 for b in self.noise if b.action.startswith("kept"))
         return {
             "blocks_watched": self.blocks_watched,
             "blocks_noisy": len(self.noise),
@@ -102,7 +103,7 @@ class CaseOutcome:
         """One line for the measurements' notes, or None when no block was noisy."""
         if not self.noise:
             return None
-        kept = sum(1 for b in self.noise if b.action == "kept")
+        kept = sum(1 for b in self.noise if b.action.startswith("kept"))
         return (
             f"noise watch: {len(self.noise)} of {self.blocks_watched} blocks ran under noise; "
             f"{self.blocks_rerun} re-run, {kept} kept"
@@ -184,6 +185,7 @@ class Scheduler:
                 out.stop_reason = out.stop_reason or "all contestants failed"
         except KeyboardInterrupt:
             out.stop_reason = "interrupted"
+            self._restore_set_aside(out)
         out.elapsed_s = self.clock() - start
         self.on_event(
             Event("case_end", self.suite, case, detail=out.stop_reason, done=out.blocks_run)
@@ -214,9 +216,26 @@ class Scheduler:
         out.blocks_rerun += 1
         for co in out.cells.values():
             while co.blocks and co.blocks[-1] == block:
-                co.blocks.pop()
-                co.results.pop()
+                co.set_aside.append((co.blocks.pop(), co.results.pop()))
         return True
+
+    @staticmethod
+    def _restore_set_aside(out: CaseOutcome) -> None:
+        """On Ctrl-C the run will not get its re-runs: put the noisy samples back (they stay
+        annotated) rather than lose them."""
+        for co in out.cells.values():
+            if not co.set_aside:
+                continue
+            pairs = sorted(
+                [*zip(co.blocks, co.results, strict=True), *co.set_aside], key=lambda p: p[0]
+            )
+            co.blocks = [b for b, _ in pairs]
+            co.results = [r for _, r in pairs]
+            co.set_aside = []
+        for reading in out.noise:
+            if reading.action == "rerun":
+                reading.action = "kept (interrupted before its re-run)"
+        out.blocks_rerun = 0
 
     def _warm_up(self, case: str, cells: Sequence[Cell], out: CaseOutcome) -> None:
         for i in range(self.rule.warmups):

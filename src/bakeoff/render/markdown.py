@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bakeoff.render.view import (
     STOP_TEXT,
+    aa_text,
     case_tables,
     fmt_ci,
     fmt_num,
     headlines,
+    mde_text,
     noise_line,
     ratio_text,
     verdict_text,
@@ -48,6 +50,8 @@ def render(doc: ResultsDocument) -> str:
     heads = headlines(doc)
     if heads:
         out += [f"- **{_esc(h)}**" for h in heads] + [""]
+    if aa_text(doc):
+        out += [aa_text(doc), ""]
     for table in case_tables(doc):
         out.append(f"## {table.suite} · {table.case}")
         if table.description:
@@ -74,6 +78,8 @@ def render(doc: ResultsDocument) -> str:
         stop = STOP_TEXT.get(table.stop_reason, table.stop_reason)
         if stop:
             out.append(f"Stopped: {stop}.")
+        if mde_text(doc, table.suite, table.case):
+            out.append(mde_text(doc, table.suite, table.case).capitalize() + ".")
         for row in table.rows:
             out += [f"- {row.contestant}: {_esc(n)}" for n in row.notes]
         out.append("")

@@ -9,10 +9,12 @@ from rich.text import Text
 
 from bakeoff.render.view import (
     STOP_TEXT,
+    aa_text,
     case_tables,
     fmt_ci,
     fmt_num,
     headlines,
+    mde_text,
     noise_line,
     ratio_text,
     run_header,
@@ -64,6 +66,8 @@ def render(doc: ResultsDocument) -> RenderableType:
         parts.append(t)
         stop = STOP_TEXT.get(table.stop_reason, table.stop_reason)
         lines = [f"stopped: {stop}"] if stop else []
+        if mde_text(doc, table.suite, table.case):
+            lines.append(mde_text(doc, table.suite, table.case))
         for row in table.rows:
             lines += [f"{row.contestant}: {n}" for n in row.notes]
         if lines:
@@ -72,6 +76,8 @@ def render(doc: ResultsDocument) -> RenderableType:
     if heads:
         parts.append(Text(""))
         parts.extend(Text(h, style="bold") for h in heads)
+    if aa_text(doc):
+        parts.append(Text(aa_text(doc), style="bold"))
     if noise_line(doc):
         parts.append(Text(noise_line(doc), style="dim"))
     parts.extend(Text(f"warning: {warning}", style="yellow") for warning in doc.warnings)
