@@ -173,6 +173,19 @@ class Evaluation:
             )
         if steal is not None and steal > 0.05:
             doc.warnings.append(f"hypervisor stole {steal:.0%} of CPU time during the run")
+        noisy = kept = watched = 0
+        for info in doc.suites.values():
+            for case in (info.get("cases") or {}).values() if isinstance(info, dict) else []:
+                watch = case.get("noise") or {} if isinstance(case, dict) else {}
+                noisy += int(watch.get("blocks_noisy", 0))
+                kept += int(watch.get("blocks_kept_noisy", 0))
+                watched += int(watch.get("blocks_watched", 0))
+        if kept:
+            doc.warnings.append(
+                f"noise watch: {noisy} of {watched} blocks ran while other processes, steal or "
+                f"frequency changes disturbed the machine; {kept} were kept after the re-run "
+                "limit — expect wider CIs (see each case's minimum detectable effect)"
+            )
         doc.status = status
         analyze.analyze(doc, doc.settings.get("baseline"), self.options.threshold)
         doc.fingerprint = fingerprint.fingerprint(doc)
