@@ -3,8 +3,8 @@ scripts with a known amount of extra work, one interleaved comparison through ba
 pipeline (Scheduler → measurements → analyze → verdict), and background load for the drift test.
 
 The workload is node's hello-world start-up (~25–40 ms here): the cheapest honest workload that
-still exercises a real runtime. Slower contestants run the same script plus a busy wait of a
-calibrated number of milliseconds (``performance.now()`` loop), so their true slowdown is known.
+still exercises a real runtime. Where a known slowdown is needed, A and B run the same script
+with a busy wait (``process.hrtime`` loop) of 0 ms and of a calibrated number of milliseconds.
 """
 
 from __future__ import annotations
@@ -46,12 +46,16 @@ def workdir() -> Path:
     return d
 
 
-def slow_script(d: Path, extra_ms: float) -> Path:
-    """hello world plus a busy wait of ``extra_ms`` milliseconds of wall time."""
-    path = d / f"slow-{extra_ms:.3f}.mjs"
+def wait_script(d: Path, extra_ms: float) -> Path:
+    """hello world after a busy wait of ``extra_ms`` milliseconds of wall time.
+
+    The wait reads ``process.hrtime.bigint()`` (built in; ``performance.now()`` would load
+    perf_hooks lazily and add its own start-up cost). A and B run this same script, A with a
+    0 ms wait, so the only difference between them is the wait itself."""
+    path = d / f"wait-{extra_ms:.3f}.mjs"
     path.write_text(
-        f"const end = performance.now() + {extra_ms:.4f};\n"
-        "while (performance.now() < end) {}\n" + HELLO
+        f"const end = process.hrtime.bigint() + {round(extra_ms * 1e6)}n;\n"
+        "while (process.hrtime.bigint() < end) {}\n" + HELLO
     )
     return path
 

@@ -1,6 +1,7 @@
 """Experiment 3 — drift: background load that starts halfway through a run.
 
-A = node hello, B = the same plus a busy wait of 10% of A's median (a known ratio). Per trial,
+A = node hello after a 0 ms busy wait, B = the same script with a wait of 10% of A's median
+(a known ratio). Per trial,
 each with a fixed 40 runs per arm:
 
 1. quiet: interleaved, no artificial load → the reference ratio;
@@ -29,7 +30,7 @@ from _trust import (
     compare,
     median,
     runtime,
-    slow_script,
+    wait_script,
     workdir,
 )
 
@@ -70,11 +71,11 @@ def main() -> None:
     a_ = args(3, __doc__ or "")
     rt = runtime(a_.runtime)
     d = workdir()
-    a = command(rt, d / "hello.mjs")
+    a = command(rt, wait_script(d, 0.0))
     started = time.monotonic()
     rows = []
     with LauncherExecutor() as ex:
-        b = command(rt, slow_script(d, 0.10 * baseline_ms(ex, a)))
+        b = command(rt, wait_script(d, 0.10 * baseline_ms(ex, a)))
         for i in range(a_.trials):
             quiet = compare(ex, a, b, seed=3000 + i, rule=FIXED).ratio
             inter = interleaved_with_load(ex, a, b, seed=3100 + i)

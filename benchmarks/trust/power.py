@@ -1,7 +1,8 @@
 """Experiment 2 — power: is a known slowdown detected?
 
-Contestant B runs the same start-up as A plus a busy wait sized to a known fraction of A's
-median start-up (5% and 10%, sized from a calibration of 21 runs). Each trial is one interleaved
+A and B run the same start-up script with a busy wait (``process.hrtime`` loop): 0 ms for A,
+and for B a known fraction of A's median start-up (5% and 10%, sized from a calibration of 21
+runs of A). Each trial is one interleaved
 comparison at the default precision (StopRule defaults: ±2%, 10–60 runs) through the real
 pipeline; B is *detected* when the wall-time verdict is ``worse``. Targets: 5% in ≥ 80% of
 trials, 10% in ≥ 95%.
@@ -20,7 +21,7 @@ from _trust import (
     compare,
     median,
     runtime,
-    slow_script,
+    wait_script,
     wilson,
     workdir,
 )
@@ -35,14 +36,14 @@ def main() -> None:
     a = args(20, __doc__ or "")
     rt = runtime(a.runtime)
     d = workdir()
-    base = command(rt, d / "hello.mjs")
+    base = command(rt, wait_script(d, 0.0))
     started = time.monotonic()
     lines = []
     with LauncherExecutor() as ex:
         for effect in EFFECTS:
             ms = baseline_ms(ex, base)
             extra = effect * ms
-            slow = command(rt, slow_script(d, extra))
+            slow = command(rt, wait_script(d, extra))
             print(f"{effect:.0%}: baseline median {ms:.1f} ms, busy wait {effect * ms:.2f} ms")
             trials = []
             injected = []
