@@ -33,6 +33,12 @@ def args(default_trials: int, doc: str) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     p.add_argument("--trials", type=int, default=default_trials)
     p.add_argument("--runtime", default="node@lts", help="runtime spec (default node@lts)")
+    p.add_argument(
+        "--wait",
+        choices=("spin", "sleep"),
+        default="spin",
+        help="how B is slowed: busy wait (default) or Atomics.wait sleep",
+    )
     return p.parse_args()
 
 
@@ -46,13 +52,19 @@ def workdir() -> Path:
     return d
 
 
-def wait_script(d: Path, extra_ms: float) -> Path:
+def wait_script(d: Path, extra_ms: float, kind: str = "spin") -> Path:
     """hello world after a busy wait of ``extra_ms`` milliseconds of wall time.
 
     The wait reads ``process.hrtime.bigint()`` (built in; ``performance.now()`` would load
     perf_hooks lazily and add its own start-up cost). A and B run this same script, A with a
     0 ms wait, so the only difference between them is the wait itself."""
-    path = d / f"wait-{extra_ms:.3f}.mjs"
+    path = d / f"wait-{kind}-{extra_ms:.3f}.mjs"
+    if kind == "sleep":  # no CPU and no JIT: the main thread blocks for extra_ms
+        path.write_text(
+            f"Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, {extra_ms:.4f});\n"
+            + HELLO
+        )
+        return path
     path.write_text(
         f"const end = process.hrtime.bigint() + {round(extra_ms * 1e6)}n;\n"
         "while (process.hrtime.bigint() < end) {}\n" + HELLO

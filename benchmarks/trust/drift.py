@@ -71,11 +71,11 @@ def main() -> None:
     a_ = args(3, __doc__ or "")
     rt = runtime(a_.runtime)
     d = workdir()
-    a = command(rt, wait_script(d, 0.0))
+    a = command(rt, wait_script(d, 0.0, a_.wait))
     started = time.monotonic()
     rows = []
     with LauncherExecutor() as ex:
-        b = command(rt, wait_script(d, 0.10 * baseline_ms(ex, a)))
+        b = command(rt, wait_script(d, 0.10 * baseline_ms(ex, a), a_.wait))
         for i in range(a_.trials):
             quiet = compare(ex, a, b, seed=3000 + i, rule=FIXED).ratio
             inter = interleaved_with_load(ex, a, b, seed=3100 + i)

@@ -36,14 +36,14 @@ def main() -> None:
     a = args(20, __doc__ or "")
     rt = runtime(a.runtime)
     d = workdir()
-    base = command(rt, wait_script(d, 0.0))
+    base = command(rt, wait_script(d, 0.0, a.wait))
     started = time.monotonic()
     lines = []
     with LauncherExecutor() as ex:
         for effect in EFFECTS:
             ms = baseline_ms(ex, base)
             extra = effect * ms
-            slow = command(rt, wait_script(d, extra))
+            slow = command(rt, wait_script(d, extra, a.wait))
             print(f"{effect:.0%}: baseline median {ms:.1f} ms, busy wait {effect * ms:.2f} ms")
             trials = []
             injected = []
@@ -71,7 +71,7 @@ def main() -> None:
                 f"{sum(t.blocks_noisy for t in trials)}/{sum(t.blocks_watched for t in trials)}"
             )
     print()
-    print(f"power: {rt.name} {rt.version} hello start-up, default precision")
+    print(f"power: {rt.name} {rt.version} hello start-up, {a.wait} wait, default precision")
     print("\n".join(lines))
     print(f"elapsed {time.monotonic() - started:.0f}s")
 
