@@ -55,6 +55,21 @@ class DocComparison:
         return [p for p in self.pairs if p.regression]
 
 
+def run_conditions(doc: ResultsDocument) -> str:
+    """One line on the machine state a document was measured under: comparing two documents is
+    a sequential design, so a change in load between the runs is *not* in the CIs."""
+    before = (doc.environment.get("noise_before") or {}).get("load_avg") or ["?"]
+    noisy = watched = 0
+    for info in doc.suites.values():
+        cases = info.get("cases", {}) if isinstance(info, dict) else {}
+        for case in cases.values():
+            watch = case.get("noise") or {} if isinstance(case, dict) else {}
+            noisy += int(watch.get("blocks_noisy", 0))
+            watched += int(watch.get("blocks_watched", 0))
+    share = f"{noisy}/{watched} blocks noisy" if watched else "no noise watch"
+    return f"{doc.created}: load {before[0]} before the run, {share}"
+
+
 def _key(m: Measurement) -> tuple[str, str, str, str]:
     return (m.suite, m.case, m.metric, m.contestant)
 

@@ -124,6 +124,12 @@ def compare(
         click.echo(_markdown(result), nl=False)
     else:
         _term(result)
+    err.print(f"[dim]base {comparedocs.run_conditions(base)}[/]")
+    err.print(f"[dim]new  {comparedocs.run_conditions(new)}[/]")
+    err.print(
+        "[dim]two documents are two separate runs: a change in machine load between them is "
+        "not in the CIs (see README, 'How far can you trust a verdict?')[/]"
+    )
     for d in result.differences:
         err.print(f"[yellow]differs[/] {d}" + (" (forced)" if d.matters else ""))
     if not result.pairs:
