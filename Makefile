@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit clean benchmarks
+.PHONY: demo test lint typecheck unit clean benchmarks trust
 
 $(STAMP): pyproject.toml requirements/k6.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,10 @@ benchmarks: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache
+
+# The four trust experiments (benchmarks/trust/README.md): each prints its figure.
+trust: $(STAMP)
+	cd benchmarks/trust && ../../$(BIN)/python aa.py
+	cd benchmarks/trust && ../../$(BIN)/python power.py
+	cd benchmarks/trust && ../../$(BIN)/python drift.py
+	cd benchmarks/trust && ../../$(BIN)/python adaptive.py

@@ -99,6 +99,7 @@ def compare(
             comp.lower_is_better,
             threshold,
         )
+        comp.mde = _finite(stats.mde(lo, hi, threshold))
     return [c for c, _ in pending] + skipped
 
 
@@ -120,6 +121,29 @@ def pooled_ratio(
     return latency.ratio_ci(b, o, q)
 
 
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def case_mdes(
+    doc: ResultsDocument, threshold: float = stats.DEFAULT_THRESHOLD
+) -> dict[str, dict[str, dict[str, float | None]]]:
+    """Minimum detectable effect per suite, case and metric: the largest MDE among the case's
+    comparisons (the weakest comparison bounds what the case could detect), or, for a case with
+    a single valid contestant, the MDE of comparing that contestant's samples with themselves.
+    Every case gets one, so every report can say what it could not have seen."""
+    out: dict[str, dict[str, dict[str, float | None]]] = defaultdict(lambda: defaultdict(dict))
+    for c in doc.comparisons:
+        if c.mde is None:
+            continue
+        cur = out[c.suite][c.case].get(c.metric)
+        out[c.suite][c.case][c.metric] = c.mde if cur is None else max(cur, c.mde)
+    for m in doc.measurements:
+        if m.valid and len(m.samples) >= 2 and m.metric not in out[m.suite][m.case]:
+            out[m.suite][m.case][m.metric] = _finite(stats.self_mde(m.samples, threshold))
+    return {s: dict(cases) for s, cases in out.items()}
+
+
 def analyze(
     doc: ResultsDocument, baseline: str | None = None, threshold: float = stats.DEFAULT_THRESHOLD
 ) -> ResultsDocument:
@@ -128,6 +152,8 @@ def analyze(
         summarize(m)
     base = baseline or (doc.contestants[0].name if doc.contestants else None)
     doc.comparisons = compare(doc, base, threshold) if base else []
+    for suite, cases in case_mdes(doc, threshold).items():
+        doc.suites.setdefault(suite, {})["mde"] = cases
     doc.settings["baseline"] = base
     doc.settings["threshold"] = threshold
     return doc

@@ -67,6 +67,19 @@ class ResultsError(BakeoffError):
     exit_code = 2
 
 
+class NotComparableError(BakeoffError):
+    """Two results documents come from different machines or runtime builds (see
+    ``bakeoff.fingerprint``); comparing them needs ``--force``."""
+
+    exit_code = 2
+
+
+class RegressionFound(BakeoffError):
+    """``bakeoff compare`` found a significant regression beyond ``--fail-on`` (CI gate)."""
+
+    exit_code = 1
+
+
 class Interrupted(BakeoffError):
     """The user pressed Ctrl-C; partial results have been saved."""
 

@@ -3,7 +3,15 @@ contestant once, in a fresh random order), with adaptive stopping.
 
 A case stops when every contestant's median has a 95% CI half-width within the precision target
 (after at least ``min_runs``), or at ``max_runs``, or when its share of the time budget is spent,
-or on Ctrl-C. The outcome says which. A contestant whose warm-up fails, or that fails
+or on Ctrl-C. The outcome says which.
+
+Noise watch: after every block the scheduler asks a ``NoiseWatch`` (``bakeoff.measure.noisewatch``)
+whether the machine was busy during it. The rule for a noisy block: its samples (every
+contestant's, so the interleaving stays fair) are dropped and the block is run again, at most
+``max(2, max_runs // 5)`` times per case; after that, noisy blocks are kept and annotated, so a
+machine that is busy all the time still finishes, with the noise on record (``CaseOutcome.noise``).
+
+A contestant whose warm-up fails, or that fails
 ``max_failures`` measured runs, is dropped from the case and its failures are kept as evidence.
 """
 
@@ -15,7 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bakeoff.events import Event, OnEvent, ignore
-from bakeoff.measure.process import Command, Executor, ProcessResult
+from bakeoff.measure.noisewatch import BlockNoise, NoiseWatch, SystemNoiseWatch
+from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
 from bakeoff.stats import median_ci
 
 
@@ -26,6 +35,11 @@ class StopRule:
     max_runs: int = 60
     warmups: int = 1
     max_failures: int = 3
+    rerun_noisy: bool = True  # re-run blocks the noise watch calls noisy (see module docstring)
+
+    @property
+    def max_reruns(self) -> int:
+        return max(2, self.max_runs // 5) if self.rerun_noisy else 0
 
     def __post_init__(self) -> None:
         if not 0 < self.precision < 1:
@@ -55,6 +69,7 @@ class CellOutcome:
     blocks: list[int] = field(default_factory=list)
     failures: list[ProcessResult] = field(default_factory=list)
     dropped: str | None = None  # why the contestant was dropped from this case
+    set_aside: list[tuple[int, ProcessResult]] = field(default_factory=list)  # noisy, re-run
 
     @property
     def wall_ms(self) -> list[float]:
@@ -69,6 +84,30 @@ class CaseOutcome:
     blocks_run: int = 0
     elapsed_s: float = 0.0
     order: list[list[str]] = field(default_factory=list)
+    noise: list[BlockNoise] = field(default_factory=list)  # the noisy blocks only
+    blocks_watched: int = 0
+    blocks_rerun: int = 0
+
+    def noise_info(self) -> dict[str, object]:
+        """What the noise watch saw, for ``doc.suites[...]``: counts and the noisy blocks."""
+        kept = sum(1 for b in self.noise if b.action.startswith("kept"))
+        return {
+            "blocks_watched": self.blocks_watched,
+            "blocks_noisy": len(self.noise),
+            "blocks_rerun": self.blocks_rerun,
+            "blocks_kept_noisy": kept,
+            "noisy_blocks": [b.to_dict() for b in self.noise],
+        }
+
+    def noise_note(self) -> str | None:
+        """One line for the measurements' notes, or None when no block was noisy."""
+        if not self.noise:
+            return None
+        kept = sum(1 for b in self.noise if b.action.startswith("kept"))
+        return (
+            f"noise watch: {len(self.noise)} of {self.blocks_watched} blocks ran under noise; "
+            f"{self.blocks_rerun} re-run, {kept} kept"
+        )
 
     @property
     def interrupted(self) -> bool:
@@ -88,6 +127,7 @@ class Scheduler:
         on_event: OnEvent = ignore,
         clock: Callable[[], float] = time.monotonic,
         suite: str = "",
+        watch: NoiseWatch | str | None = "auto",
     ) -> None:
         self.executor = executor
         self.rule = rule
@@ -96,6 +136,11 @@ class Scheduler:
         self.on_event = on_event
         self.clock = clock
         self.suite = suite
+        # "auto": watch the machine when measuring real processes; a fake executor measures
+        # nothing real, so there is no machine noise to attribute to its blocks.
+        if watch == "auto":
+            watch = SystemNoiseWatch() if isinstance(executor, LauncherExecutor) else None
+        self.watch: NoiseWatch | None = watch if not isinstance(watch, str) else None
 
     def _run(self, cell: Cell) -> ProcessResult:
         if cell.prepare is not None:
@@ -112,6 +157,8 @@ class Scheduler:
         self.on_event(Event("case_start", self.suite, case, total=total))
         try:
             self._warm_up(case, cells, out)
+            if self.watch is not None:
+                self.watch.start()
             active = [c for c in cells if out.cells[c.contestant].dropped is None]
             while active:
                 if out.blocks_run >= rule.max_runs:
@@ -130,17 +177,65 @@ class Scheduler:
                 out.order.append([c.contestant for c in order])
                 for cell in order:
                     self._measure(case, cell, out, total)
+                if self._drop_noisy_block(out):
+                    continue
                 out.blocks_run += 1
                 active = [c for c in active if out.cells[c.contestant].dropped is None]
             else:
                 out.stop_reason = out.stop_reason or "all contestants failed"
         except KeyboardInterrupt:
             out.stop_reason = "interrupted"
+            self._restore_set_aside(out)
         out.elapsed_s = self.clock() - start
         self.on_event(
             Event("case_end", self.suite, case, detail=out.stop_reason, done=out.blocks_run)
         )
         return out
+
+    def _drop_noisy_block(self, out: CaseOutcome) -> bool:
+        """Ask the noise watch about the block just run; drop its samples when the rule says
+        re-run. Returns True when the block was dropped."""
+        if self.watch is None:
+            return False
+        block = out.blocks_run
+        cpu_s = sum(
+            r.cpu_ms
+            for co in out.cells.values()
+            for r, b in zip(co.results, co.blocks, strict=True)
+            if b == block
+        )
+        reading = self.watch.block_done(block, cpu_s / 1000)
+        out.blocks_watched += 1
+        if not reading.noisy:
+            return False
+        out.noise.append(reading)
+        if out.blocks_rerun >= self.rule.max_reruns:
+            reading.action = "kept"
+            return False
+        reading.action = "rerun"
+        out.blocks_rerun += 1
+        for co in out.cells.values():
+            while co.blocks and co.blocks[-1] == block:
+                co.set_aside.append((co.blocks.pop(), co.results.pop()))
+        return True
+
+    @staticmethod
+    def _restore_set_aside(out: CaseOutcome) -> None:
+        """On Ctrl-C the run will not get its re-runs: put the noisy samples back (they stay
+        annotated) rather than lose them."""
+        for co in out.cells.values():
+            if not co.set_aside:
+                continue
+            pairs = sorted(
+                [*zip(co.blocks, co.results, strict=True), *co.set_aside], key=lambda p: p[0]
+            )
+            co.blocks = [b for b, _ in pairs]
+            co.results = [r for _, r in pairs]
+            co.set_aside = []
+        for reading in out.noise:
+            if reading.action == "rerun":
+                reading.action = "kept (interrupted before its re-run)"
+        out.blocks_rerun = 0
 
     def _warm_up(self, case: str, cells: Sequence[Cell], out: CaseOutcome) -> None:
         for i in range(self.rule.warmups):

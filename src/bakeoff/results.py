@@ -86,6 +86,7 @@ class Comparison(_Model):
     reason: str = ""
     lower_is_better: bool = True
     test: str = ""  # which significance test gave p_value
+    mde: float | None = None  # minimum detectable effect (fraction) of this comparison
 
 
 class CompatResult(_Model):
@@ -112,6 +113,7 @@ class ResultsDocument(_Model):
     cost: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     warnings: list[str] = Field(default_factory=list)
+    fingerprint: dict[str, Any] = Field(default_factory=dict)  # see bakeoff.fingerprint
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     def to_json(self) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff import analyze, decide
+from bakeoff import analyze, calibration, decide, fingerprint
+from bakeoff.calibration import AA_SUFFIX
 from bakeoff.contestants import Contender, name_contenders
 from bakeoff.errors import UsageError
 from bakeoff.events import Event, OnEvent, ignore
@@ -41,6 +42,7 @@ class Options:
     offline: bool = False
     quick: bool = False
     value: ValueConfig | None = None  # usage and prices for the cost model (None: medium)
+    aa: bool = False  # A/A self-check: the first contestant also runs as a second arm
 
 
 class Evaluation:
@@ -70,6 +72,9 @@ class Evaluation:
             self.on_event(Event("message", detail=f"provisioning {spec}"))
             runtimes.append(self.provisioner.ensure(spec))
         self.contenders = name_contenders(runtimes)
+        if self.options.aa and self.contenders:
+            first = self.contenders[0]
+            self.contenders.append(Contender(first.name + AA_SUFFIX, first.runtime))
         self.doc.contestants = [c.to_result() for c in self.contenders]
         names = [c.name for c in self.contenders]
         base = self.options.baseline or names[0]
@@ -96,6 +101,7 @@ class Evaluation:
                 "timeout_s": o.timeout_s,
                 "threshold": o.threshold,
                 "runtimes": list(o.runtimes),
+                "aa": o.aa,
             }
         )
         if not self.contenders:
@@ -174,7 +180,23 @@ class Evaluation:
             )
         if steal is not None and steal > 0.05:
             doc.warnings.append(f"hypervisor stole {steal:.0%} of CPU time during the run")
+        noisy = kept = watched = 0
+        for info in doc.suites.values():
+            for case in (info.get("cases") or {}).values() if isinstance(info, dict) else []:
+                watch = case.get("noise") or {} if isinstance(case, dict) else {}
+                noisy += int(watch.get("blocks_noisy", 0))
+                kept += int(watch.get("blocks_kept_noisy", 0))
+                watched += int(watch.get("blocks_watched", 0))
+        if kept:
+            doc.warnings.append(
+                f"noise watch: {noisy} of {watched} blocks ran while other processes, steal or "
+                f"frequency changes disturbed the machine; {kept} were kept after the re-run "
+                "limit — expect wider CIs (see each case's minimum detectable effect)"
+            )
         doc.status = status
         analyze.analyze(doc, doc.settings.get("baseline"), self.options.threshold)
         if doc.contestants and doc.measurements:
             decide.fill(doc, self.options.value)
+        doc.fingerprint = fingerprint.fingerprint(doc)
+        if self.options.aa:
+            doc.suites["aa"] = calibration.aa_summary(doc)

@@ -171,6 +171,33 @@ def verdict(
     return ("better" if lower == lower_is_better else "worse"), "significant"
 
 
+# z(0.975) + z(0.80): an effect this many "CI half-widths over z(0.975)" away from 1 is found
+# with 80% power by a 95% interval.
+_POWER_FACTOR = (1.959964 + 0.841621) / 1.959964
+
+
+def mde(lo: float, hi: float, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """Minimum detectable effect of one comparison, as a fraction: the smallest true difference
+    the verdict rule would report with about 80% power, given the ratio's 95% CI ``[lo, hi]``.
+
+    The rule needs the CI to exclude 1 and the effect to reach ``threshold``; a CI of half-width
+    ``h`` excludes 1 half the time for a true effect of ``h`` and 80% of the time for
+    ``h * (z₀.₉₇₅ + z₀.₈) / z₀.₉₇₅ ≈ 1.43 h``. ``inf`` when the CI is unknown."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi < lo:
+        return math.inf
+    return max(threshold, (hi - lo) / 2 * _POWER_FACTOR)
+
+
+def self_mde(samples: Sequence[float], threshold: float = DEFAULT_THRESHOLD) -> float:
+    """Minimum detectable effect for comparing two arms that each look like ``samples``: the
+    ratio CI of the samples against an independent resampling of themselves. Used when a case
+    has a single contestant, so every case states what it could have detected."""
+    if len(samples) < 2:
+        return math.inf
+    _, lo, hi = ratio_ci(samples, samples)
+    return mde(lo, hi, threshold)
+
+
 def noise_summary(samples: Sequence[float], unit_ms: bool = True) -> dict[str, float | int]:
     """Coefficient of variation, min/max spread around the median, and (for times in ms) how
     many samples were under 1 ms — the checks pyperf warns about."""

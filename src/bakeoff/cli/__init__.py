@@ -13,8 +13,11 @@ import click
 from rich.markup import escape
 
 from bakeoff.cli import (  # noqa: F401  (register commands)
+    calibrate,
+    compare,
     compat,
     devloop,
+    doctor,
     init,
     measure,
     report,

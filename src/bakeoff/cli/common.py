@@ -3,6 +3,7 @@ config with flags, and running an evaluation with its results saved even on Ctrl
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from bakeoff import config
+from bakeoff import config, hyperfine
 from bakeoff import results as results_mod
 from bakeoff.cli.app import F, err, out
 from bakeoff.errors import Interrupted, UsageError
@@ -141,6 +142,18 @@ def measure_options(f: F) -> F:
             help="Also write the results document here.",
         ),
         click.option(
+            "--export-hyperfine",
+            "hyperfine_file",
+            type=click.Path(path_type=Path),
+            help="Also write the startup suite as hyperfine --export-json would.",
+        ),
+        click.option(
+            "--aa",
+            is_flag=True,
+            help="A/A self-check: also run the first contestant as a second arm "
+            "'<name> (A/A)'; any verdict between the two is a false positive.",
+        ),
+        click.option(
             "--markdown",
             "md_file",
             type=click.Path(path_type=Path),
@@ -178,6 +191,7 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
         "baseline": kw.get("baseline") or cfg.bakeoff.baseline,
         "offline": bool(kw.get("offline")),
         "value": cfg.value,
+        "aa": bool(kw.get("aa")),
     }
 
 
@@ -206,6 +220,10 @@ def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
     results_mod.write_atomic(out_dir / "report.html", html.render(doc))
     if kw.get("json_file"):
         results_mod.save(doc, kw["json_file"])
+    if kw.get("hyperfine_file"):
+        results_mod.write_atomic(
+            kw["hyperfine_file"], json.dumps(hyperfine.export(doc), indent=2) + "\n"
+        )
     if kw.get("md_file"):
         results_mod.write_atomic(kw["md_file"], markdown.render(doc))
     err.print(

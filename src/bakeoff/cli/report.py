@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from bakeoff import analyze, config, decide
+from bakeoff import analyze, config, decide, hyperfine
 from bakeoff import results as results_mod
 from bakeoff.cli.app import cli, out
 from bakeoff.errors import UsageError
@@ -19,7 +20,7 @@ from bakeoff.value.usage import ValueConfig
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["term", "md", "json", "html"]),
+    type=click.Choice(["term", "md", "json", "html", "hyperfine"]),
     default="term",
     show_default=True,
 )
@@ -41,7 +42,10 @@ def report(results_file: Path, fmt: str, baseline: str | None, output: Path | No
         out.print(terminal.render(doc))
         return
     renderers = {"md": markdown.render, "html": html.render}
-    text = renderers[fmt](doc) if fmt in renderers else doc.to_json() + "\n"
+    if fmt == "hyperfine":
+        text = json.dumps(hyperfine.export(doc), indent=2) + "\n"
+    else:
+        text = renderers[fmt](doc) if fmt in renderers else doc.to_json() + "\n"
     if output:
         results_mod.write_atomic(output, text)
     else:

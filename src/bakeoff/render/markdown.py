@@ -6,11 +6,13 @@ from bakeoff.render import compat as render_compat
 from bakeoff.render import value_md
 from bakeoff.render.view import (
     STOP_TEXT,
+    aa_text,
     budget_cuts,
     case_tables,
     fmt_ci,
     fmt_num,
     headlines,
+    mde_text,
     metric_label,
     metric_tables,
     noise_line,
@@ -57,6 +59,8 @@ def render(doc: ResultsDocument) -> str:
     heads = headlines(doc) + serve_headlines(doc)
     if heads:
         out += [f"- **{_esc(h)}**" for h in heads] + [""]
+    if aa_text(doc):
+        out += [aa_text(doc), ""]
     for table in case_tables(doc):
         out.append(f"## {table.suite} · {table.case}")
         if table.description:
@@ -83,6 +87,8 @@ def render(doc: ResultsDocument) -> str:
         stop = STOP_TEXT.get(table.stop_reason, table.stop_reason)
         if stop:
             out.append(f"Stopped: {stop}.")
+        if mde_text(doc, table.suite, table.case):
+            out.append(mde_text(doc, table.suite, table.case).capitalize() + ".")
         for row in table.rows:
             out += [f"- {row.contestant}: {_esc(n)}" for n in row.notes]
         out.append("")

@@ -11,11 +11,13 @@ from bakeoff.render import compat as render_compat
 from bakeoff.render import value_term
 from bakeoff.render.view import (
     STOP_TEXT,
+    aa_text,
     budget_cuts,
     case_tables,
     fmt_ci,
     fmt_num,
     headlines,
+    mde_text,
     metric_label,
     metric_tables,
     noise_line,
@@ -75,6 +77,8 @@ def render(doc: ResultsDocument) -> RenderableType:
         parts.append(t)
         stop = STOP_TEXT.get(table.stop_reason, table.stop_reason)
         lines = [f"stopped: {stop}"] if stop else []
+        if mde_text(doc, table.suite, table.case):
+            lines.append(mde_text(doc, table.suite, table.case))
         for row in table.rows:
             lines += [f"{row.contestant}: {n}" for n in row.notes]
         if lines:
@@ -122,6 +126,8 @@ def render(doc: ResultsDocument) -> RenderableType:
         parts.append(Text("cut by the time budget:", style="bold yellow"))
         parts.extend(Text(f"  {c}", style="yellow") for c in cuts)
     parts += value_term.renderables(doc)
+    if aa_text(doc):
+        parts.append(Text(aa_text(doc), style="bold"))
     if noise_line(doc):
         parts.append(Text(noise_line(doc), style="dim"))
     parts.extend(Text(f"warning: {warning}", style="yellow") for warning in doc.warnings)

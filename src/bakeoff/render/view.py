@@ -352,7 +352,30 @@ def budget_cuts(doc: ResultsDocument) -> list[str]:
             continue
         if info.get("cut"):
             out.append(f"{name}: {info['cut']}")
-        for case, c in (info.get("cases") or {}).items():
+        cases = info.get("cases")
+        for case, c in cases.items() if isinstance(cases, dict) else []:
             if isinstance(c, dict) and c.get("stop_reason") == "budget":
                 out.append(f"{name} · {case}: stopped early by the time budget")
     return out
+
+
+def mde_text(doc: ResultsDocument, suite: str, case: str) -> str:
+    """The minimum detectable effect of a case's wall time, as a sentence (empty if unknown)."""
+    mde = doc.suites.get(suite, {}).get("mde", {}).get(case, {}).get("wall_ms")
+    if mde is None:
+        return ""
+    return f"differences under {float(mde):.1%} could not be detected on this run"
+
+
+def aa_text(doc: ResultsDocument) -> str:
+    """The A/A self-check summary (empty when the run had no A/A arm)."""
+    aa = doc.suites.get("aa")
+    if not aa or not aa.get("comparisons"):
+        return ""
+    floor = aa.get("noise_floor")
+    mde = aa.get("mde_median")
+    return (
+        f"A/A self-check: {aa['false_positives']} false positive(s) in {aa['comparisons']} "
+        f"comparisons; noise floor {float(floor or 0):.1%}; "
+        f"median minimum detectable effect {float(mde or 0):.1%}"
+    )

@@ -182,6 +182,8 @@ class StartupSuite:
                 "elapsed_s": round(outcome.elapsed_s, 3),
                 "cache": case.cache,
                 "seed": scheduler.seed,
+                "noise": outcome.noise_info(),
+                "cpu_split": cpu_split(outcome),
             }
             spent += outcome.elapsed_s
             doc.measurements.extend(measurements_from(SUITE, case.name, outcome, ctx.rule.min_runs))
@@ -200,6 +202,17 @@ def _failure(res: ProcessResult) -> Failure:
     )
 
 
+def cpu_split(outcome: CaseOutcome) -> dict[str, dict[str, list[float]]]:
+    """User and system CPU ms per sample and contestant (for exports such as hyperfine's)."""
+    return {
+        name: {
+            "user_ms": [r.user_ns / 1e6 for r in cell.results],
+            "sys_ms": [r.sys_ns / 1e6 for r in cell.results],
+        }
+        for name, cell in outcome.cells.items()
+    }
+
+
 def measurements_from(
     suite: str, case: str, outcome: CaseOutcome, min_runs: int, seconds: bool = False
 ) -> list[Measurement]:
@@ -211,6 +224,8 @@ def measurements_from(
         valid = cell.dropped is None and len(cell.results) >= 2
         if cell.dropped:
             notes.append(f"dropped: {cell.dropped}")
+        if outcome.noise_note():
+            notes.append(str(outcome.noise_note()))
         if cell.failures and not cell.dropped:
             notes.append(f"{len(cell.failures)} failed runs excluded")
         if outcome.stop_reason in ("budget", "interrupted") and len(cell.results) < min_runs:

@@ -1,0 +1,65 @@
+"""``bakeoff calibrate``: an A/A self-check of this machine. Runs one runtime as two identical
+arms through the real pipeline and reports the noise floor, the verdict rule's false-positive
+rate and the minimum detectable effect for this machine and run length."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bakeoff.cli.app import cli, out
+from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
+from bakeoff.session import Options
+from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite
+
+CALIBRATE_CASES = ("version", "empty", "hello")
+
+
+def _pct(x: object) -> str:
+    return f"{float(x):.1%}" if isinstance(x, int | float) else "–"
+
+
+@cli.command()
+@click.option(
+    "--case",
+    "cases",
+    multiple=True,
+    type=click.Choice(list(BUILTIN_CASES)),
+    help=f"Start-up case(s) to run A/A (default: {', '.join(CALIBRATE_CASES)}).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, exists=True),
+    help="bakeoff.toml to read (default: the nearest one).",
+)
+@measure_options
+def calibrate(cases: tuple[str, ...], config_path: Path | None, **kw: Any) -> None:
+    """A/A self-check: noise floor, false-positive rate and minimum detectable effect.
+
+    \b
+    bakeoff calibrate -r node@lts
+    """
+    cfg = _load_config(config_path)
+    s = _settings(cfg, kw) | {"aa": True}
+    spec = (kw["runtimes"] or cfg.bakeoff.runtimes)[:1]
+    chosen = [BUILTIN_CASES[c] for c in (cases or CALIBRATE_CASES)]
+    doc = _execute(Options(runtimes=list(spec), suites=[StartupSuite(chosen)], **s), kw)
+    aa = doc.suites.get("aa", {})
+    out.print()
+    out.print("[bold]A/A self-check[/] (both arms are the same runtime)")
+    out.print(
+        f"  false positives: {aa.get('false_positives')} of {aa.get('comparisons')} comparisons "
+        f"({_pct(aa.get('false_positive_rate'))}; every metric, Holm-corrected)"
+    )
+    out.print(
+        f"  noise floor (|A/A ratio − 1|, wall time): median {_pct(aa.get('noise_floor'))}, "
+        f"max {_pct(aa.get('noise_floor_max'))}"
+    )
+    out.print(
+        f"  minimum detectable effect (80% power, wall time): median {_pct(aa.get('mde_median'))},"
+        f" worst case {_pct(aa.get('mde_max'))} — differences smaller than this cannot be told "
+        "apart from noise at this run length; raise --max-runs or lower --precision to see more"
+    )

@@ -1,0 +1,28 @@
+"""``bakeoff doctor``: print read-only machine checks and what they mean."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from bakeoff import doctor as doctor_mod
+from bakeoff.cli.app import cli, out
+
+STYLE = {"ok": "green", "warn": "yellow", "info": "cyan"}
+
+
+@cli.command()
+def doctor() -> None:
+    """Check this machine for benchmarking noise (read-only: never tunes anything)."""
+    t = Table(title="bakeoff doctor (read-only)", title_justify="left")
+    for col in ("check", "value", "status", "what it means"):
+        t.add_column(col)
+    checks = doctor_mod.run_checks()
+    for c in checks:
+        t.add_row(c.name, c.value, Text(c.status, style=STYLE[c.status]), c.meaning)
+    out.print(t)
+    warns = sum(1 for c in checks if c.status == "warn")
+    out.print(
+        f"{warns} warning(s). bakeoff interleaves contestants and watches noise during the run; "
+        "run `bakeoff calibrate` to measure what this machine can detect."
+    )
