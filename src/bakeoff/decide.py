@@ -13,7 +13,7 @@ from typing import Any, Literal
 from bakeoff.results import Comparison, ResultsDocument
 from bakeoff.value import model
 from bakeoff.value import pricebook as pricebook_mod
-from bakeoff.value.migration import FAILING
+from bakeoff.value.migration import FAILING, project_areas
 from bakeoff.value.pricebook import PriceBook
 from bakeoff.value.usage import Usage, ValueConfig, preset, resolve
 
@@ -80,7 +80,10 @@ RULES: dict[str, str] = {
     "as the service runtime",
     "hybrid": "hybrid — a tool surface is better with no blockers while production stays on the "
     "baseline: use the candidate for this surface only",
-    "packaging-works": "trial — every packaging check passes (packaging speed is not measured)",
+    "packaging-works": "trial — the single-file build works (and prints what the script prints) "
+    "or every packaging check passes, but its start-up is not measurably better",
+    "packaging-faster": "adopt — the single-file build works and its binary starts measurably "
+    "faster than the baseline's (95% CI of the ratio below 1)",
     "packaging-fails": "hold — packaging checks fail that pass for the baseline",
 }
 
@@ -215,6 +218,9 @@ def _candidate(
         checks = [
             c for c in doc.compat if c.contestant == who and _surface_of(c.area) == "packaging"
         ]
+        built = _packaging_build(doc, who)
+        if built is not None:
+            return _packaging_decision(doc, res, who, base, built)
         if not checks:
             return {
                 **res,
@@ -307,7 +313,16 @@ def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
     service: dict[str, str] = {}
     for surface, label in SURFACES.items():
         cands = [
-            _candidate(doc, w, base, surface, rate, service, limit, usage.migration.areas)
+            _candidate(
+                doc,
+                w,
+                base,
+                surface,
+                rate,
+                service,
+                limit,
+                project_areas(doc, usage.migration.areas),
+            )
             for w in names
             if w != base
         ]
@@ -363,6 +378,50 @@ def fill(
     for w in doc.cost["warnings"]:
         if w not in doc.warnings:
             doc.warnings.append(w)
+
+
+def _packaging_build(doc: ResultsDocument, who: str) -> dict[str, Any] | None:
+    """The compat suite's single-file build for ``who`` (None when it was not attempted)."""
+    builds = ((doc.suites.get("compat") or {}).get("packaging") or {}).get("builds") or []
+    return next((b for b in builds if isinstance(b, dict) and b.get("contestant") == who), None)
+
+
+def _packaging_decision(
+    doc: ResultsDocument, res: dict[str, Any], who: str, base: str, built: dict[str, Any]
+) -> dict[str, Any]:
+    """Packaging from the single-file build: it must build and print what the script prints;
+    then the binary's start-up against the baseline's decides between trial and adopt."""
+    if not built.get("ok") or not built.get("same_output"):
+        return {
+            **res,
+            "decision": "hold",
+            "rule": "packaging-fails",
+            "blockers": [*res["blockers"], str(built.get("detail", "single-file build failed"))],
+            "effect": {"text": str(built.get("detail", ""))},
+        }
+    comp = next(
+        (
+            c
+            for c in doc.comparisons
+            if c.suite == "package"
+            and c.metric == "wall_ms"
+            and c.contestant == who
+            and c.baseline == base
+        ),
+        None,
+    )
+    text = (
+        f"{built.get('method')}: {built.get('binary_mb')} MB binary, "
+        f"built in {built.get('build_s')} s, same output as the script"
+    )
+    if comp is not None and comp.verdict == "better" and comp.ratio is not None:
+        return {
+            **res,
+            "decision": "adopt",
+            "rule": "packaging-faster",
+            "effect": {**_effect(comp), "text": text + "; " + str(_effect(comp).get("text", ""))},
+        }
+    return {**res, "decision": "trial", "rule": "packaging-works", "effect": {"text": text}}
 
 
 __all__ = ["RULES", "SURFACES", "decide", "fill"]

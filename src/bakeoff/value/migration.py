@@ -14,6 +14,16 @@ from bakeoff.value.usage import Usage
 FAILING = ("fail", "error", "timeout")
 
 
+def project_areas(doc: ResultsDocument, configured: list[str] | None) -> list[str] | None:
+    """The compat areas that matter: the configured ones, else those the compat suite's scan
+    found the project using, else every area (None)."""
+    if configured is not None:
+        return configured
+    scan = (doc.suites.get("compat") or {}).get("scan") or {}
+    areas = scan.get("areas") if isinstance(scan, dict) else None
+    return [str(a) for a in areas] if isinstance(areas, list) and areas else None
+
+
 def compat_findings(
     doc: ResultsDocument, who: str, baseline: str, areas: list[str] | None
 ) -> list[dict[str, str]]:
@@ -68,7 +78,7 @@ def failing_tests(doc: ResultsDocument, who: str, baseline: str) -> tuple[int, l
 
 def estimate(doc: ResultsDocument, who: str, baseline: str, usage: Usage) -> dict[str, Any]:
     m = usage.migration
-    findings = compat_findings(doc, who, baseline, m.areas)
+    findings = compat_findings(doc, who, baseline, project_areas(doc, m.areas))
     n_tests, test_names = failing_tests(doc, who, baseline)
     hours = (
         m.fixed_hours

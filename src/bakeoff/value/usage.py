@@ -174,7 +174,7 @@ COMMENTS: dict[str, dict[str, str]] = {
         "hours_per_failing_test": "effort to fix one project test that fails",
         "fixed_hours": "effort any switch takes (CI, images, docs, review)",
         "hourly_rate": "USD per migration hour (default: team.hourly_rate)",
-        "areas": "compat areas your project uses (default: every area counts)",
+        "areas": "compat areas that count (default: those the compat scan finds in use)",
         "payback_limit_months": "longest payback still worth migrating for",
     },
 }
