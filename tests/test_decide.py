@@ -65,7 +65,13 @@ def test_inconclusive_says_what_would_settle_it() -> None:
     decide.fill(doc, resolve(ValueConfig()))
     b = _surface(doc, "bundler")
     assert b["decision"] == "hold" and b["inconclusive"] and b["rule"] == "inconclusive"
-    assert "--max-runs" in str(b["settle"])
+    # the fixture's build CI excludes 1: more repetitions of the build suite would settle it
+    assert "excludes 1" in str(b["settle"]) and "[build] reps" in str(b["settle"])
+    for c in doc.comparisons:
+        if c.suite == "build":
+            c.ci = [0.9, 1.1]
+    decide.fill(doc, resolve(ValueConfig()))
+    assert "about 4× the runs" in str(_surface(doc, "bundler")["settle"])
 
 
 def test_worse_and_same_hold() -> None:

@@ -159,11 +159,24 @@ def _settle(comp: Comparison | None, surface: str) -> str:
     if comp is None or comp.ratio is None:
         suite = EVIDENCE.get(surface, [("compat", "", "")])[0][0]
         return f"run the {suite} suite for this contestant and the baseline"
+    knob = {
+        "serve": "more load repetitions (`--reps`, `[serve] reps`)",
+        "install": "more repetitions (`[install] reps`)",
+        "test": "more repetitions (`[test] reps`)",
+        "build": "more repetitions (`[build] reps`)",
+        "ci": "more repetitions (`[ci] reps`)",
+    }.get(comp.suite, "a larger --max-runs (and --budget)")
     if comp.ci:
         width = (comp.ci[1] - comp.ci[0]) / 2
+        if comp.ci[0] > 1 or comp.ci[1] < 1:
+            return (
+                f"the effect is real (95% CI {comp.ci[0]:.3f}–{comp.ci[1]:.3f} excludes 1) but "
+                f"not significant after correcting for the run's many comparisons — re-run with "
+                f"{knob} (without --quick) to confirm it"
+            )
         return (
             f"the 95% CI of the ratio is ±{width:.1%}; about 4× the runs halves it — re-run "
-            "with a larger --max-runs (and --budget) on a quieter machine"
+            f"with {knob} on a quieter machine"
         )
     return "more runs on a quieter machine"
 
