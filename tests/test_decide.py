@@ -66,7 +66,7 @@ def test_inconclusive_says_what_would_settle_it() -> None:
     b = _surface(doc, "bundler")
     assert b["decision"] == "hold" and b["inconclusive"] and b["rule"] == "inconclusive"
     # the fixture's build CI excludes 1: more repetitions of the build suite would settle it
-    assert "excludes 1" in str(b["settle"]) and "[build] reps" in str(b["settle"])
+    assert "excludes 1" in str(b["settle"]) and "build.reps" in str(b["settle"])
     for c in doc.comparisons:
         if c.suite == "build":
             c.ci = [0.9, 1.1]

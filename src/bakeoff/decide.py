@@ -160,11 +160,11 @@ def _settle(comp: Comparison | None, surface: str) -> str:
         suite = EVIDENCE.get(surface, [("compat", "", "")])[0][0]
         return f"run the {suite} suite for this contestant and the baseline"
     knob = {
-        "serve": "more load repetitions (`--reps`, `[serve] reps`)",
-        "install": "more repetitions (`[install] reps`)",
-        "test": "more repetitions (`[test] reps`)",
-        "build": "more repetitions (`[build] reps`)",
-        "ci": "more repetitions (`[ci] reps`)",
+        "serve": "more load repetitions (`--reps`, or serve.reps in bakeoff.toml)",
+        "install": "more repetitions (install.reps in bakeoff.toml)",
+        "test": "more repetitions (test.reps in bakeoff.toml)",
+        "build": "more repetitions (build.reps in bakeoff.toml)",
+        "ci": "more repetitions (ci.reps in bakeoff.toml)",
     }.get(comp.suite, "a larger --max-runs (and --budget)")
     if comp.ci:
         width = (comp.ci[1] - comp.ci[0]) / 2
