@@ -44,7 +44,7 @@ def k6() -> str:
 def runtimes(session_cache: Path) -> list[Runtime]:
     prov = Provisioner(cache_dir=session_cache)
     try:
-        return [prov.ensure("node@lts"), prov.ensure("bun@latest")]
+        return [prov.ensure("node@lts"), prov.ensure("bun@latest"), prov.ensure("deno@latest")]
     except OfflineError as exc:
         pytest.skip(f"npm registry unreachable: {exc}")
 
@@ -106,7 +106,8 @@ def test_serve_suite_on_the_sample_service(
     analyze.analyze(doc, "node")
     info = doc.suites["serve"]
     assert info["correctness"]["bun"] == "same as the reference"
-    for name in ("node", "bun"):
+    assert info["correctness"]["deno"] == "same as the reference"
+    for name in ("node", "bun", "deno"):
         ready = doc.measurement("serve", "ready", "ready_ms", name)
         assert ready.n == 2 and ready.median and ready.median > 0
         p99 = doc.measurement("serve", "rate:50", "latency_p99_ms", name)
@@ -114,6 +115,11 @@ def test_serve_suite_on_the_sample_service(
         assert p99.median and p99.ci and p99.ci[0] <= p99.median <= p99.ci[1]
         cpu = doc.measurement("serve", "rate:50", "cpu_ms_per_1k_req", name)
         assert cpu.samples and all(x > 0 for x in cpu.samples)
+        for metric in ("latency_p50_ms", "latency_p90_ms", "latency_p95_ms", "latency_max_ms"):
+            assert doc.measurement("serve", "rate:50", metric, name).valid
+        for metric in ("rss_steady_mb", "achieved_rps", "idle_rss_mb"):
+            case = "ready" if metric == "idle_rss_mb" else "rate:50"
+            assert doc.measurement("serve", case, metric, name).samples
         rss = doc.measurement("serve", "rate:50", "rss_peak_mb", name)
         assert rss.samples and all(x > 10 for x in rss.samples)
         assert doc.measurement("serve", "saturation", "throughput_rps", name).samples
@@ -145,6 +151,33 @@ def test_a_server_that_crashes_is_a_result_not_an_error(
     assert not ready.valid
     assert ready.failures and "exited with code 3" in ready.failures[0].reason
     assert "boom: missing DATABASE_URL" in ready.failures[0].stderr_tail
+    _no_children_left()
+
+
+def test_a_server_that_never_becomes_ready_times_out(
+    k6: str, runtimes: list[Runtime], tmp_path: Path
+) -> None:
+    mute = tmp_path / "mute.mjs"
+    mute.write_text(
+        "console.error('starting, but never listening'); setInterval(() => {}, 1000);\n"
+    )
+    spec = ServeSpec(
+        entry=str(mute),
+        cwd=str(tmp_path),
+        mix=[Request("/health")],
+        rates=[10.0],
+        reps=1,
+        ready_samples=2,
+        ready_timeout_s=2,
+    )
+    doc = ResultsDocument()
+    with LauncherExecutor() as ex:
+        assert ServeSuite(spec).run(_ctx(tmp_path, runtimes[:1], ex), doc)
+    ready = doc.measurement("serve", "ready", "ready_ms", "node")
+    assert not ready.valid and ready.failures
+    failure = ready.failures[0]
+    assert failure.timed_out and "not ready after 2 s" in failure.reason
+    assert "never listening" in failure.stderr_tail
     _no_children_left()
 
 

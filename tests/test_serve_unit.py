@@ -157,3 +157,27 @@ def test_serve_config_errors_name_the_field() -> None:
         config.validate({"serve": {"entry": "a.js", "requests": [{"path": "no-slash"}]}})
     with pytest.raises(ConfigError, match=r"serve\.phase"):
         config.validate({"serve": {"entry": "a.js", "phase": "soon"}})
+
+
+def test_a_generator_that_falls_behind_its_schedule_invalidates_the_phase(
+    tmp_path: Path,
+) -> None:
+    t0 = 1_000_000_000_000
+
+    def phase(late_ms: float) -> PhaseResult:
+        rows = []
+        for i in range(200):  # 100 req/s for 2 s; every 10th request sent `late_ms` late
+            late = late_ms if i % 10 == 5 else 0.0
+            start = t0 + i * 10_000_000 + int(late * 1e6)
+            rows.append((start + 2_000_000, 2.0, "200", i))
+        res = PhaseResult(100, 2.0, generator_cpu=0.2)
+        parse_k6_csv(_csv(tmp_path, rows), 100, res)
+        res.check()
+        return res
+
+    assert phase(1.0).valid
+    behind = phase(30.0)
+    assert not behind.valid
+    assert "fell behind its own schedule" in behind.problems[0]
+    intended, sent = behind.schedule_distortion()
+    assert sent == pytest.approx(2.0, rel=0.02) and intended == pytest.approx(32.0, rel=0.02)

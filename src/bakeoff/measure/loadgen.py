@@ -32,6 +32,11 @@ from bakeoff.measure import latency
 
 GENERATOR_CPU_LIMIT = 0.8  # fraction of one core
 MIN_ACHIEVED = 0.99
+# The generator's own lag: its p99 may be at most MAX_LAG_MS, and it may move the phase's p99
+# by at most 25% or MAX_LAG_MS / 2, whichever is larger (k6's scheduling jitter on a busy
+# 2-core machine is a few ms at p99; more means it fell behind).
+MAX_LAG_MS = 10.0
+GENERATOR_LAG_LIMIT = 0.25
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,7 @@ class PhaseResult:
     generator_cpu: float = 0.0  # fraction of one core
     cpu_s: float = 0.0  # the generator's CPU seconds
     lateness_p99_ms: float = 0.0  # how far behind schedule requests were sent
+    sent_windows: list[latency.Histogram] = field(default_factory=list)  # from the actual send
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -175,8 +181,27 @@ class PhaseResult:
     def valid(self) -> bool:
         return not self.problems
 
+    def schedule_distortion(self) -> tuple[float, float]:
+        """p99 latency from the intended send time and from the actual send. k6 sends every
+        request from its own pre-allocated VU, so a slow server cannot delay a send; the gap
+        between the two is the load generator's own lag (CPU starvation on a shared machine)."""
+        intended = latency.percentiles(latency.merge(self.windows), [99])[0]
+        sent = latency.percentiles(latency.merge(self.sent_windows), [99])[0]
+        return intended, sent
+
     def check(self) -> None:
         """Apply the validity rules; the reasons go into ``problems``."""
+        intended, sent = self.schedule_distortion()
+        if self.sent_windows and (
+            self.lateness_p99_ms > MAX_LAG_MS
+            or intended - sent > max(MAX_LAG_MS / 2, GENERATOR_LAG_LIMIT * sent)
+        ):
+            self.problems.append(
+                f"the load generator fell behind its own schedule (sends up to "
+                f"{self.lateness_p99_ms:.1f} ms late at p99): p99 {intended:.1f} ms from the "
+                f"intended send time vs {sent:.1f} ms from the actual send — lower the rate, "
+                "or give the generator its own CPU (--pin) or machine"
+            )
         if self.dropped:
             self.problems.append(f"generator dropped {self.dropped} requests")
         if self.achieved_rps < MIN_ACHIEVED * self.target_rps:
@@ -438,13 +463,16 @@ def parse_k6_csv(path: Path, rate: int, into: PhaseResult) -> None:
         if i not in first or st < first[i]:
             first[i] = st
     windows: dict[int, list[float]] = {}
+    sent: dict[int, list[float]] = {}
     late: list[float] = []
     for i, st in first.items():
         late.append(max(0.0, (st - (t0 + i * step)) / 1e6))
     for d, i in zip(durations, iters, strict=True):
         lateness = max(0.0, (first[i] - (t0 + i * step)) / 1e6)
         windows.setdefault(int(i // rate), []).append(d + lateness)
+        sent.setdefault(int(i // rate), []).append(d)
     into.windows = [latency.histogram(windows[k]) for k in sorted(windows)]
+    into.sent_windows = [latency.histogram(sent[k]) for k in sorted(sent)]
     late.sort()
     into.lateness_p99_ms = late[min(len(late) - 1, int(0.99 * len(late)))]
 
