@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit clean benchmarks trust
+.PHONY: demo test lint typecheck unit clean benchmarks trust trust
 
 $(STAMP): pyproject.toml requirements/k6.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,8 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/bench_timing.py
 	$(BIN)/python benchmarks/bench_rss.py
 	$(BIN)/python benchmarks/bench_precision.py
+	$(BIN)/python benchmarks/bench_serve.py
+	$(BIN)/python benchmarks/bench_install.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache
