@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit clean benchmarks trust trust
+.PHONY: demo test lint typecheck unit clean benchmarks trust
 
 $(STAMP): pyproject.toml requirements/k6.txt
 	$(PYTHON) -m venv $(VENV)
