@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bakeoff.compat.probes import PROBES_DIR
-from bakeoff.invoke import base_env
 from bakeoff.measure.process import Command, Executor, ProcessResult
+from bakeoff.suites.workspace import tool_env
 
 PACKAGES_DIR = PROBES_DIR / "packages"
 
@@ -56,7 +56,7 @@ def install(
     names: list[str],
     timeout_s: float = 300.0,
 ) -> InstallResult:
-    """``npm install`` the smoke tests' dependencies into ``folder`` (own cache, own npmrc)."""
+    """``npm install`` the smoke tests' dependencies into ``folder`` (own cache, HOME and config)."""
     folder.mkdir(parents=True, exist_ok=True)
     ranges = {d: r for n in names for d, r in SMOKE[n].items()}
     deps = sorted(ranges)
@@ -67,24 +67,11 @@ def install(
         "dependencies": {d: ranges[d] for d in deps},
     }
     (folder / "package.json").write_text(json.dumps(pkg, indent=2) + "\n")
-    (folder / ".npmrc").write_text("fund=false\naudit=false\nupdate-notifier=false\n")
-    env = base_env(
-        {
-            "npm_config_cache": str(folder / ".npm-cache"),
-            "npm_config_userconfig": str(folder / ".npmrc"),
-            "npm_config_globalconfig": str(folder / ".npmrc-global"),
-            "npm_config_prefix": str(folder / ".npm-prefix"),
-            "PATH": f"{Path(node_binary).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        }
+    # own npm cache, HOME and config; the machine's CA bundle and registry mirror (tool_env)
+    env = tool_env(
+        folder / ".tool-cache",
+        {"PATH": f"{Path(node_binary).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
     )
-    ca = system_ca_bundle()
-    if ca is not None:
-        # Trust the machine's CA store too (corporate/TLS-inspecting proxies): Node ships its own
-        # CA list, so without this npm fails with SELF_SIGNED_CERT_IN_CHAIN where Python works.
-        env["NODE_EXTRA_CA_CERTS"] = str(ca)
-    for var in ("npm_config_registry", "NPM_CONFIG_REGISTRY", "BAKEOFF_REGISTRY"):
-        if os.environ.get(var):
-            env["npm_config_registry"] = os.environ[var]
     proc = executor.run(
         Command(
             (
@@ -108,22 +95,6 @@ def install(
             versions[d] = str(json.loads(meta.read_text()).get("version", "?"))
     detail = "" if proc.ok else f"npm install {proc.failure()}: {_last_line(proc)}"
     return InstallResult(folder, proc.ok, proc.wall_ms / 1000, detail, versions)
-
-
-CA_BUNDLES = (
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/cert.pem",
-)
-
-
-def system_ca_bundle() -> Path | None:
-    """The system CA bundle (``SSL_CERT_FILE`` first), if any."""
-    given = os.environ.get("SSL_CERT_FILE")
-    for candidate in ([given] if given else []) + list(CA_BUNDLES):
-        if Path(candidate).is_file():
-            return Path(candidate)
-    return None
 
 
 def _last_line(proc: ProcessResult) -> str:

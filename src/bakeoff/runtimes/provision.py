@@ -364,10 +364,10 @@ class Provisioner:
         return self._runtime_from_entry(s.text, manifest, entry)
 
     def ensure_tool(self, name: str, version_range: str = "latest") -> Runtime:
-        """A package manager (npm, pnpm, yarn) or esbuild from the registry, verified and
-        cached like a runtime. ``version_range``: ``latest`` or an npm range."""
+        """A package manager (npm, pnpm, yarn), esbuild or postject from the registry,
+        verified and cached like a runtime. ``version_range``: ``latest`` or an npm range."""
         if name not in (*TOOLS, "esbuild"):
-            raise ProvisionError(f"unknown tool {name!r} (expected npm, pnpm, yarn or esbuild)")
+            raise ProvisionError(f"unknown tool {name!r} (expected {', '.join(TOOLS)} or esbuild)")
         return self.ensure(RuntimeSpec(f"{name}@{version_range}", name, "registry", version_range))
 
     def _cached_match(self, s: RuntimeSpec) -> Runtime | None:

@@ -44,6 +44,7 @@ TOOLS: dict[str, str] = {
     "npm": "bin/npm-cli.js",
     "pnpm": "bin/pnpm.cjs",
     "yarn": "bin/yarn.js",
+    "postject": "dist/cli.js",
 }
 JS_TOOLS = frozenset(TOOLS)
 

@@ -28,7 +28,6 @@ from bakeoff.compat.probes import (
     probe_argv,
 )
 from bakeoff.compat.scan import scan
-from bakeoff.compat.tools import fetch_tool
 from bakeoff.config import CompatConfig
 from bakeoff.contestants import Contender
 from bakeoff.errors import BakeoffError
@@ -36,6 +35,7 @@ from bakeoff.events import Event
 from bakeoff.invoke import base_env
 from bakeoff.measure.process import Command, Executor, LauncherExecutor
 from bakeoff.results import CompatResult, Measurement, ResultsDocument
+from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
 
 SAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "sample" / "project"
@@ -187,6 +187,10 @@ class CompatSuite:
         ctx.on_event(Event("case_end", self.name, "probes", detail=f"{len(self.areas)} areas"))
         return True
 
+    def _provisioner(self) -> Provisioner:
+        """npm, esbuild and postject come from the registry like every other tool."""
+        return Provisioner(cache_dir=self.tools_cache, offline=self.offline)
+
     def _run_packages(
         self,
         ctx: SuiteContext,
@@ -202,12 +206,12 @@ class CompatSuite:
             return
         ctx.on_event(Event("message", self.name, detail="installing packages with npm (own cache)"))
         try:
-            npm = fetch_tool("npm", "latest", self.tools_cache, self.offline)
+            npm = self._provisioner().ensure_tool("npm")
         except BakeoffError as exc:
             info["skipped"] = f"npm unavailable: {exc.message}"
             return
         folder = ctx.workdir / "packages"
-        res = pkg_mod.install(folder, node.binary, npm.npm_cli, executor, self.packages)
+        res = pkg_mod.install(folder, node.binary, npm.binary, executor, self.packages)
         info.update(
             {
                 "npm": npm.version,
@@ -262,9 +266,7 @@ class CompatSuite:
         notes: list[str] = []
         if needs_node:
             try:
-                esbuild = fetch_tool(
-                    "@esbuild/linux-x64", "latest", self.tools_cache, self.offline
-                ).esbuild
+                esbuild = self._provisioner().ensure_tool("esbuild").binary
             except BakeoffError as exc:
                 notes.append(f"esbuild: {exc.message}")
             if not all(
@@ -273,11 +275,7 @@ class CompatSuite:
                 if c.family == "node"
             ):
                 try:
-                    postject = (
-                        fetch_tool("postject", "latest", self.tools_cache, self.offline).root
-                        / "dist"
-                        / "cli.js"
-                    )
+                    postject = self._provisioner().ensure_tool("postject").binary
                 except BakeoffError as exc:
                     notes.append(f"postject: {exc.message}")
         ctx.on_event(Event("case_start", "package", "single-file", total=len(ctx.contenders)))

@@ -93,12 +93,22 @@ def tool_env(cache: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
     return env
 
 
+CA_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+)
+
+
 def trust_env() -> dict[str, str]:
     """The machine's extra TLS trust (a corporate or sandbox CA) for tools that download:
     ``NODE_EXTRA_CA_CERTS`` is honoured by Node, npm, pnpm, yarn and Bun; Deno reads
     ``DENO_CERT``. Only install/test/build steps get these — never timed start-ups."""
     out: dict[str, str] = {}
     ca = os.environ.get("NODE_EXTRA_CA_CERTS") or os.environ.get("SSL_CERT_FILE")
+    # else the system bundle: Node ships its own CA list, so behind a TLS-inspecting proxy npm
+    # fails with SELF_SIGNED_CERT_IN_CHAIN where the rest of the machine works
+    ca = ca or next((b for b in CA_BUNDLES if Path(b).is_file()), None)
     if ca:
         out["NODE_EXTRA_CA_CERTS"] = ca
         out["DENO_CERT"] = os.environ.get("DENO_CERT", ca)
