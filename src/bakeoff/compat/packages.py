@@ -56,7 +56,7 @@ def install(
     names: list[str],
     timeout_s: float = 300.0,
 ) -> InstallResult:
-    """``npm install`` the smoke tests' dependencies into ``folder`` (own cache, HOME and config)."""
+    """``npm install`` the smoke tests' dependencies into ``folder`` (own cache and HOME)."""
     folder.mkdir(parents=True, exist_ok=True)
     ranges = {d: r for n in names for d, r in SMOKE[n].items()}
     deps = sorted(ranges)

@@ -17,6 +17,33 @@ from bakeoff.errors import UsageError
 SOURCE_EXT = {".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"}
 SKIP_DIRS = {"node_modules", ".git", "dist", "build", "coverage", ".next", ".turbo", "out"}
 MAX_FILES = 5000
+# Well-known packages with native code (compiled addons or per-platform binaries), reported from
+# package.json alone when node_modules is not installed.
+KNOWN_NATIVE = {
+    "bcrypt",
+    "sharp",
+    "better-sqlite3",
+    "sqlite3",
+    "canvas",
+    "node-sass",
+    "argon2",
+    "bufferutil",
+    "utf-8-validate",
+    "re2",
+    "leveldown",
+    "grpc",
+    "node-pty",
+    "cpu-features",
+    "ssh2",
+    "msgpackr-extract",
+    "@node-rs/argon2",
+    "@node-rs/bcrypt",
+    "@napi-rs/canvas",
+    "@swc/core",
+    "esbuild",
+    "lightningcss",
+    "@parcel/watcher",
+}
 MAX_BYTES = 1_000_000
 
 BUILTINS = {
@@ -120,7 +147,7 @@ RISK_RULES: tuple[RiskRule, ...] = (
         r"""(?:node:)?vm["']|\bvm\.(?:runIn|createContext|Script|compileFunction|measureMemory)""",
         "medium",
         ("vm",),
-        "vm contexts (jest/jsdom environments, sandboxes)",
+        "the vm module: contexts (jest/jsdom environments, sandboxes)",
     ),
     RiskRule(
         "cluster",
@@ -284,6 +311,12 @@ class ScanReport:
         }
 
 
+def source_files(root: Path, limit: int = MAX_FILES) -> list[Path]:
+    """JavaScript/TypeScript sources under ``root`` (not dependencies, build output or hidden
+    folders), at most ``limit``; also used by ``bakeoff init``."""
+    return _source_files(root)[:limit]
+
+
 def _source_files(root: Path) -> list[Path]:
     files: list[Path] = []
     stack = [root]
@@ -363,6 +396,20 @@ def _scan_dependencies(root: Path, report: ScanReport, findings: dict[str, Findi
                 "install-script",
                 f"package.json: scripts.{hook}",
             )
+    for name in sorted(set(deps) & KNOWN_NATIVE):
+        _add(
+            findings,
+            RiskRule(
+                f"native:{name}",
+                "",
+                "high",
+                ("native",),
+                "native addon (a well-known package with native code): N-API coverage differs "
+                "in Bun/Deno, and it needs a binary for the target platform",
+            ),
+            "native",
+            f"package.json: {name}",
+        )
     nm = root / "node_modules"
     if not nm.is_dir():
         return

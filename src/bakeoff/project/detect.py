@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from bakeoff.compat import scan
 from bakeoff.errors import UsageError
 
 T = TypeVar("T")
@@ -31,34 +31,7 @@ LOCKFILES = (
 )
 TEST_FRAMEWORKS = ("vitest", "jest", "mocha", "ava", "tap")
 BUNDLERS = ("esbuild", "vite", "webpack", "rollup", "tsup", "parcel")
-# Well-known packages with native code (compiled addons or per-platform binaries).
-KNOWN_NATIVE = {
-    "bcrypt",
-    "sharp",
-    "better-sqlite3",
-    "sqlite3",
-    "canvas",
-    "node-sass",
-    "argon2",
-    "bufferutil",
-    "utf-8-validate",
-    "re2",
-    "leveldown",
-    "grpc",
-    "node-pty",
-    "cpu-features",
-    "ssh2",
-    "msgpackr-extract",
-    "@node-rs/argon2",
-    "@node-rs/bcrypt",
-    "@napi-rs/canvas",
-    "@swc/core",
-    "esbuild",
-    "lightningcss",
-    "@parcel/watcher",
-}
 SOURCE_EXTS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
-SKIP_DIRS = {"node_modules", ".git", "dist", "build", "coverage", ".next", "out"}
 MAX_FILES = 400
 
 _LISTEN = re.compile(r"\.listen\s*\(|Deno\.serve\s*\(|Bun\.serve\s*\(|serve\s*\(\s*\{")
@@ -156,24 +129,6 @@ def _workspace_dirs(root: Path, pkg: dict[str, Any]) -> list[Path]:
     return dirs
 
 
-def _sources(root: Path) -> Iterator[Path]:
-    count = 0
-    stack = [root]
-    while stack and count < MAX_FILES:
-        folder = stack.pop()
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for p in entries:
-            if p.is_dir():
-                if p.name not in SKIP_DIRS and not p.name.startswith("."):
-                    stack.append(p)
-            elif p.suffix in SOURCE_EXTS and not p.name.endswith(".d.ts"):
-                count += 1
-                yield p
-
-
 def _script_file(command: str, root: Path) -> str | None:
     """The script a ``start`` command runs: ``node dist/server.js`` → ``dist/server.js``."""
     try:
@@ -257,13 +212,13 @@ def _detect_package(root: Path, pkg: dict[str, Any]) -> Project:
     elif isinstance(bins, dict):
         project.bins = {str(k): str(v) for k, v in bins.items()}
     all_deps = {**deps, **dev}
-    sources = list(_sources(root))
+    sources = [p for p in scan.source_files(root, MAX_FILES) if not p.name.endswith(".d.ts")]
     texts = {p: _read_text(p) for p in sources}
     _typescript(project, root, all_deps, sources)
     _tests(project, scripts, all_deps, texts)
     _bundler(project, scripts, all_deps)
     project.service = _service(project, root, pkg, scripts, texts, all_deps)
-    _risks(project, root, scripts, all_deps, texts)
+    project.risks = risks(root)
     return project
 
 
@@ -391,73 +346,24 @@ def _service(
     return svc
 
 
-def _risks(
-    project: Project,
-    root: Path,
-    scripts: dict[str, str],
-    deps: dict[str, str],
-    texts: dict[Path, str],
-) -> None:
-    for hook in ("preinstall", "install", "postinstall", "prepare"):
-        if hook in scripts:
-            project.risks.append(
-                Risk(
-                    "medium",
-                    f'install script "{hook}": {scripts[hook]} (Bun does not run lifecycle '
-                    "scripts of untrusted dependencies; check it still runs where needed)",
-                    "package.json",
-                )
-            )
-    modules = root / "node_modules"
-    for dep in sorted(deps):
-        native = dep in KNOWN_NATIVE
-        where = "known native package"
-        d = modules / dep
-        if d.is_dir():
-            if (d / "binding.gyp").is_file():
-                native, where = True, "node_modules/" + dep + "/binding.gyp"
-            else:
-                try:
-                    meta = json.loads((d / "package.json").read_text())
-                except (OSError, ValueError):
-                    meta = {}
-                if meta.get("gypfile") or "node-gyp-build" in (meta.get("dependencies") or {}):
-                    native, where = True, f"node_modules/{dep}/package.json"
-                hooks = meta.get("scripts") or {}
-                for hook in ("preinstall", "install", "postinstall"):
-                    if hook in hooks:
-                        project.risks.append(
-                            Risk(
-                                "medium",
-                                f"dependency {dep} has an install script ({hook}: "
-                                f"{str(hooks[hook])[:60]}); Bun skips it unless trusted",
-                                f"node_modules/{dep}/package.json",
-                            )
-                        )
-        if native:
-            project.risks.append(
-                Risk(
-                    "high",
-                    f"native addon {dep}: needs N-API support and a binary for the target "
-                    "platform; test it on each runtime",
-                    where,
-                )
-            )
-    patterns = (
-        ("high", r"process\.binding\s*\(", "process.binding() (internal Node API)"),
-        ("medium", r"\bnode:vm\b|require\(['\"]vm['\"]\)|from ['\"]vm['\"]", "the vm module"),
-        ("medium", r"resourceLimits", "worker_threads resourceLimits"),
-        ("medium", r"createHook\s*\(", "async_hooks.createHook"),
-        ("medium", r"['\"](?:node:)?cluster['\"]", "the cluster module"),
-        ("medium", r"['\"](?:node:)?inspector['\"]", "the inspector module"),
-        ("medium", r"\bjest\.mock\s*\(", "jest.mock (module mocking differs in bun test)"),
-        ("low", r"\bvi\.mock\s*\(", "vi.mock"),
-    )
-    for severity, pattern, what in patterns:
-        hits = [p for p, t in texts.items() if re.search(pattern, t)]
-        if hits:
-            rel = str(hits[0].relative_to(root))
-            more = f" and {len(hits) - 1} more files" if len(hits) > 1 else ""
-            project.risks.append(Risk(severity, f"uses {what}", rel + more))
-    order = {"high": 0, "medium": 1, "low": 2}
-    project.risks.sort(key=lambda r: order.get(r.severity, 3))
+_RISK_LABEL = {
+    "native": "native addon",
+    "api": "uses",
+    "test": "uses",
+    "telemetry": "telemetry agent",
+}
+
+
+def risks(root: Path) -> list[Risk]:
+    """Migration risks from the compatibility suite's project scan, most severe first."""
+    out = []
+    for f in scan.scan(root).risks():
+        where = f.locations[0] if f.locations else "package.json"
+        more = f" and {len(f.locations) - 1} more" if len(f.locations) > 1 else ""
+        if f.kind == "install-script":
+            what = f"install script ({where}): {f.why}"
+        else:
+            name = f.id.split(":", 1)[-1]
+            what = f"{_RISK_LABEL.get(f.kind, f.kind)} {name}: {f.why}"
+        out.append(Risk(f.severity, what, where + more))
+    return out
