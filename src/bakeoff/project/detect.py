@@ -159,7 +159,7 @@ def detect(path: Path, package: str | None = None) -> Project:
             names = ", ".join(_name(d) or d.name for d in workspace_dirs) or "none"
             raise UsageError(f"--package {package}: no such workspace (workspaces: {names})")
         project = _detect_package(chosen, _read_json(chosen / "package.json"))
-        project.package_manager = project.package_manager or _package_manager(root, pkg)
+        project.package_manager = project.package_manager or package_manager(root, pkg)
         project.notes.append(f"workspace {package} of the monorepo at {root}")
         return project
     project = _detect_package(root, pkg)
@@ -179,7 +179,8 @@ def _name(d: Path) -> str:
         return ""
 
 
-def _package_manager(root: Path, pkg: dict[str, Any]) -> Found[str] | None:
+def package_manager(root: Path, pkg: dict[str, Any]) -> Found[str] | None:
+    """The package manager a project uses: its ``packageManager`` field, else its lockfile."""
     field_value = pkg.get("packageManager")
     if isinstance(field_value, str) and field_value:
         return Found(field_value.split("@")[0], f'package.json "packageManager": "{field_value}"')
@@ -201,7 +202,7 @@ def _detect_package(root: Path, pkg: dict[str, Any]) -> Project:
             "esm" if kind == "module" else "cjs",
             f'package.json "type": "{kind}"' if kind else 'no "type" in package.json (CommonJS)',
         ),
-        package_manager=_package_manager(root, pkg),
+        package_manager=package_manager(root, pkg),
         scripts=scripts,
         dependencies=deps,
         dev_dependencies=dev,

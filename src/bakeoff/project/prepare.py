@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from bakeoff.errors import MeasurementError
+from bakeoff.project.detect import package_manager
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.workspace import ALL_LOCKFILES, tool_env
 
@@ -25,20 +26,15 @@ def needs_install(project: Path) -> bool:
 
 
 def _manager(project: Path) -> str:
+    """The project's own package manager (``packageManager``, else its lockfile), else npm;
+    Deno projects install with npm here (this copy only has to run under Node-compatible
+    runtimes)."""
     try:
-        field = str(json.loads((project / "package.json").read_text()).get("packageManager", ""))
+        meta = json.loads((project / "package.json").read_text())
     except (OSError, ValueError):
-        field = ""
-    for name in ("pnpm", "yarn", "bun"):
-        if field.startswith(name):
-            return name
-    if (project / "bun.lock").is_file() or (project / "bun.lockb").is_file():
-        return "bun"
-    if (project / "pnpm-lock.yaml").is_file():
-        return "pnpm"
-    if (project / "yarn.lock").is_file():
-        return "yarn"
-    return "npm"
+        meta = {}
+    found = package_manager(project, meta if isinstance(meta, dict) else {})
+    return found.value if found and found.value in ("pnpm", "yarn", "bun") else "npm"
 
 
 def working_copy(project: Path, dest: Path, provisioner: Provisioner) -> tuple[Path, str]:
