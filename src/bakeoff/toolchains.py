@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bakeoff.contestants import Contender
 from bakeoff.errors import ConfigError
@@ -190,6 +191,8 @@ class ToolchainSet:
         self.project_runner = project_runner
         self.provisioner = provisioner
         self._resolved: list[Toolchain] | None = None
+        # installed working copies, shared by the dev-loop suites (see suites.devloop.prepared)
+        self.prepared: dict[tuple[str, str], Any] = {}
 
     def resolve(self, contenders: Sequence[Contender]) -> list[Toolchain]:
         if self._resolved is None:

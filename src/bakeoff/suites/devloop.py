@@ -171,6 +171,29 @@ def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Pre
     return Prepared(tc, project, cache, failure)
 
 
+def prepared(
+    ctx: SuiteContext,
+    tc: Toolchain,
+    project: Path,
+    source: ToolchainSet | Sequence[Toolchain],
+) -> Prepared:
+    """``prepare`` once per toolchain and project for the whole evaluation: the test, build
+    and CI suites share the installed copy (it lives under the first suite's work folder, which
+    the session removes at the end), so a project's dependencies are not installed three
+    times per toolchain."""
+    cache = source.prepared if isinstance(source, ToolchainSet) else None
+    key = (tc.name, str(project))
+    if cache is not None and key in cache:
+        hit: Prepared = cache[key]
+        if hit.failure is not None or hit.project.is_dir():
+            return hit
+    ctx.on_event(Event("message", detail=f"installing dependencies for {tc.name} (untimed)"))
+    prep = prepare(ctx, tc, project, ctx.workdir / tc.name)
+    if cache is not None:
+        cache[key] = prep
+    return prep
+
+
 def _failure(res: ProcessResult, what: str) -> Failure:
     return Failure(
         reason=f"{what}: {res.failure()}",
@@ -241,8 +264,7 @@ class TestSuite:
         cells: list[Cell] = []
         reports: dict[str, tuple[Path, ReportKind]] = {}
         for tc in self.toolchains:
-            ctx.on_event(Event("message", detail=f"test: installing for {tc.name}"))
-            prep = prepare(ctx, tc, self.project, ctx.workdir / tc.name)
+            prep = prepared(ctx, tc, self.project, self.source)
             if prep.failure:
                 doc.measurements.append(
                     _invalid(self.name, "tests", tc.name, prep.failure.reason, prep.failure)
@@ -332,8 +354,7 @@ class BuildSuite:
         cells: list[Cell] = []
         outputs: dict[str, tuple[Prepared, Path]] = {}
         for tc in self.toolchains:
-            ctx.on_event(Event("message", detail=f"build: installing for {tc.name}"))
-            prep = prepare(ctx, tc, self.project, ctx.workdir / tc.name)
+            prep = prepared(ctx, tc, self.project, self.source)
             if prep.failure:
                 doc.measurements.append(
                     _invalid(self.name, "bundle", tc.name, prep.failure.reason, prep.failure)
@@ -409,8 +430,7 @@ class BuildSuite:
         if not self.toolchains:
             return None
         tc = next((t for t in self.toolchains if t.runtime.family == "node"), self.toolchains[0])
-        folder = ctx.workdir / "reference"
-        prep = prepare(ctx, tc, self.project, folder)
+        prep = prepared(ctx, tc, self.project, self.source)
         if prep.failure:
             return None
         res = ctx.executor.run(
@@ -452,7 +472,7 @@ class CISuite:
         # each toolchain commits its own lockfile: generate it once, untimed
         locks: dict[str, Path] = {}
         for tc in self.toolchains:
-            prep = prepare(ctx, tc, self.project, ctx.workdir / tc.name / "lock")
+            prep = prepared(ctx, tc, self.project, self.source)
             lock = prep.project / LOCKFILES[tc.manager]
             if prep.failure is None:
                 # a project without dependencies may get no lockfile: then CI installs unfrozen
