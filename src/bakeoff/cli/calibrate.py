@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from bakeoff.cli.app import cli, out
-from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
+from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
 from bakeoff.session import Options
 from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite
 
@@ -29,12 +29,7 @@ def _pct(x: object) -> str:
     type=click.Choice(list(BUILTIN_CASES)),
     help=f"Start-up case(s) to run A/A (default: {', '.join(CALIBRATE_CASES)}).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, exists=True),
-    help="bakeoff.toml to read (default: the nearest one).",
-)
+@config_option()
 @measure_options
 def calibrate(cases: tuple[str, ...], config_path: Path | None, **kw: Any) -> None:
     """A/A self-check: noise floor, false-positive rate and minimum detectable effect.

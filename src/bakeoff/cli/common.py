@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,16 @@ class ProgressView:
         elif ev.kind == "case_end" and key in self.tasks:
             task = self.tasks[key]
             p.update(task, total=p.tasks[task].completed or 1, note=ev.detail)
+
+
+def config_option(
+    help: str = "bakeoff.toml to read (default: the nearest one).",
+) -> Callable[[F], F]:
+    """``--config FILE`` (which must exist), shared by the commands that read bakeoff.toml."""
+    decorator: Callable[[F], F] = click.option(
+        "--config", "config_path", type=click.Path(path_type=Path, exists=True), help=help
+    )
+    return decorator
 
 
 def measure_options(f: F) -> F:

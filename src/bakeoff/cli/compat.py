@@ -9,7 +9,7 @@ import click
 
 from bakeoff import config
 from bakeoff.cli.app import cli
-from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
+from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
 from bakeoff.compat.probes import all_areas
 from bakeoff.errors import UsageError
 from bakeoff.session import Options
@@ -29,12 +29,7 @@ DEFAULT_RUNTIMES = ("node@lts", "bun@latest", "deno@latest")
 @click.option(
     "--cli-entry", type=click.Path(path_type=Path), help="Script to package (relative to PATH)."
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, exists=True),
-    help="bakeoff.toml to read.",
-)
+@config_option("bakeoff.toml to read.")
 @measure_options
 def compat(
     path: Path | None,

@@ -12,7 +12,7 @@ import click
 
 from bakeoff import config
 from bakeoff.cli.app import cli
-from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
+from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
 from bakeoff.errors import UsageError
 from bakeoff.project.detect import detect
 from bakeoff.session import Options
@@ -88,12 +88,7 @@ def _check_package_json(project: Path) -> None:
 @click.option("--entry", metavar="SCRIPT", help="Script to bundle and smoke-run (build suite).")
 @click.option("--entry-arg", "entry_args", multiple=True, help="Argument for the smoke run.")
 @click.option("--quick", is_flag=True, help="Fewer repetitions.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, exists=True),
-    help="bakeoff.toml to read (default: the project's, if any).",
-)
+@config_option("bakeoff.toml to read (default: the project's, if any).")
 @measure_options
 def devloop(
     project: Path | None,

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from bakeoff import config
 from bakeoff.cli.app import cli, err
-from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
+from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
 from bakeoff.errors import ConfigError, UsageError
 from bakeoff.project import prepare
 from bakeoff.runtimes.provision import Provisioner
@@ -58,12 +58,7 @@ def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
     help="Built-in case(s) to run instead of the defaults (repeatable).",
 )
 @click.option("--cold", is_flag=True, help="Empty runtime caches before every sample of SCRIPT.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, exists=True),
-    help="bakeoff.toml to read (default: the nearest one).",
-)
+@config_option()
 @measure_options
 @click.argument("script_and_args", nargs=-1, type=click.UNPROCESSED)
 def startup(

@@ -9,7 +9,7 @@ import click
 
 from bakeoff import config
 from bakeoff.cli.app import cli
-from bakeoff.cli.common import _execute, _load_config, _settings, measure_options
+from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
 from bakeoff.errors import UsageError
 from bakeoff.measure.loadgen import Request
 from bakeoff.measure.server import Readiness
@@ -41,12 +41,7 @@ def _request(text: str) -> Request:
 @click.option("--phase", metavar="DURATION", help="Length of each fixed-rate phase (5s).")
 @click.option("--pin", is_flag=True, help="Pin server and load generator to separate CPUs.")
 @click.option("--quick", is_flag=True, help="Shorter phases, fewer repetitions.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, exists=True),
-    help="bakeoff.toml to read (default: the nearest one).",
-)
+@config_option()
 @measure_options
 def serve(
     entry: str | None,
