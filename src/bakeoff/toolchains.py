@@ -145,7 +145,7 @@ def build(
                 )
         tools: dict[str, Runtime] = {}
         if manager in ("npm", "pnpm", "yarn"):
-            tools[manager] = provisioner.ensure_tool(manager, _TOOL_RANGES[manager])
+            tools[manager] = provisioner.ensure_tool(manager, TOOL_RANGES[manager])
         if bundler == "esbuild":
             tools["esbuild"] = provisioner.ensure_tool("esbuild")
         needs_node = manager in ("npm", "pnpm", "yarn") or runner in (
@@ -172,7 +172,7 @@ def build(
 
 # pnpm 11+ replaces its JavaScript entry with a native binary in a postinstall step; pnpm 10
 # is the line that runs from the registry tarball on Node.
-_TOOL_RANGES = {"npm": "latest", "pnpm": "10", "yarn": "1"}
+TOOL_RANGES = {"npm": "latest", "pnpm": "10", "yarn": "1"}
 
 
 class ToolchainSet:

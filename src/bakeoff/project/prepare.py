@@ -5,8 +5,11 @@ lockfile or ``packageManager`` says otherwise), its own caches, untimed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from bakeoff.errors import MeasurementError
 from bakeoff.project.detect import package_manager
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.workspace import ALL_LOCKFILES, tool_env
+from bakeoff.toolchains import TOOL_RANGES
 
 
 def needs_install(project: Path) -> bool:
@@ -52,19 +56,32 @@ def working_copy(project: Path, dest: Path, provisioner: Provisioner) -> tuple[P
     if manager == "bun":
         argv = [str(provisioner.ensure("bun@latest").binary), "install"]
     else:
-        tool = provisioner.ensure_tool(manager, {"pnpm": "10", "yarn": "1"}.get(manager, "latest"))
+        tool = provisioner.ensure_tool(manager, TOOL_RANGES[manager])
         argv = [str(node.binary), str(tool.binary), "install"]
     has_lock = any((dest / name).is_file() for name in ALL_LOCKFILES)
     env = tool_env(dest.parent / "cache")
     env["PATH"] = f"{node.binary.parent}:{env.get('PATH', '')}"
+    # its own process group: a timeout or Ctrl-C ends npm and every script it started
+    proc = subprocess.Popen(
+        argv,
+        cwd=dest,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        process_group=0,
+    )
     try:
-        proc = subprocess.run(
-            argv, cwd=dest, env=env, capture_output=True, text=True, timeout=900, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise MeasurementError(f"installing the dependencies of {project} timed out") from None
+        out, err = proc.communicate(timeout=900)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise MeasurementError(f"installing the dependencies of {project} timed out") from None
+        raise
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip()[-600:]
+        tail = (err or out).strip()[-600:]
         raise MeasurementError(
             f"could not install the dependencies of {project} with {manager} "
             f"(exit {proc.returncode}): {tail}",

@@ -146,10 +146,13 @@ class CompatSuite:
         cwd: Path,
         expected: list[str],
     ) -> AreaRun:
+        tmp = ctx.workdir / "tmp"  # probes' temp files: removed with the work folder even when a
+        tmp.mkdir(parents=True, exist_ok=True)  # probe crashes or times out before cleaning up
         env = base_env(
             {
                 "DENO_DIR": str(ctx.workdir / f"deno-dir-{c.family}"),
                 "BUN_RUNTIME_TRANSPILER_CACHE_PATH": "0",
+                "TMPDIR": str(tmp),
             }
         )
         proc = executor.run(
