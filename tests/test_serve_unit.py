@@ -181,3 +181,15 @@ def test_a_generator_that_falls_behind_its_schedule_invalidates_the_phase(
     assert "fell behind its own schedule" in behind.problems[0]
     intended, sent = behind.schedule_distortion()
     assert sent == pytest.approx(2.0, rel=0.02) and intended == pytest.approx(32.0, rel=0.02)
+
+
+def test_percentile_cis_bracket_their_point_estimates() -> None:
+    rng = random.Random(3)
+    windows = [latency.histogram(rng.lognormvariate(0, 0.5) for _ in range(300)) for _ in range(10)]
+    got = latency.percentile_cis(windows, [50, 99])
+    assert len(got) == 2
+    for point, lo, hi in got:
+        assert lo <= point <= hi
+    assert got[0][0] < got[1][0]
+    one = latency.percentile_cis(windows[:1], [50])[0]
+    assert math.isnan(one[1]) and math.isnan(one[2])  # one window: no interval

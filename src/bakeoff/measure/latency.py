@@ -116,17 +116,25 @@ def bootstrap(
     return out
 
 
-def percentile_ci(
-    windows: Sequence[Histogram], q: float, confidence: float = 0.95
-) -> tuple[float, float, float]:
-    """Point estimate (from all windows merged) and a block-bootstrap CI for one percentile."""
-    point = percentiles(merge(windows), [q])[0]
-    reps = bootstrap(windows, [q])[:, 0]
-    reps = reps[np.isfinite(reps)]
-    if len(windows) < 2 or len(reps) == 0:
-        return point, math.nan, math.nan
+def percentile_cis(
+    windows: Sequence[Histogram], qs: Sequence[float], confidence: float = 0.95
+) -> list[tuple[float, float, float]]:
+    """Point estimate (from all windows merged) and a block-bootstrap CI for each percentile,
+    from one bootstrap shared by all of them."""
+    points = percentiles(merge(windows), qs)
+    if len(windows) < 2:
+        return [(p, math.nan, math.nan) for p in points]
+    reps = bootstrap(windows, qs)
     alpha = (1 - confidence) / 2
-    return point, float(np.quantile(reps, alpha)), float(np.quantile(reps, 1 - alpha))
+    out = []
+    for j, point in enumerate(points):
+        col = reps[:, j][np.isfinite(reps[:, j])]
+        if len(col) == 0:
+            out.append((point, math.nan, math.nan))
+        else:
+            lo, hi = float(np.quantile(col, alpha)), float(np.quantile(col, 1 - alpha))
+            out.append((point, lo, hi))
+    return out
 
 
 def ratio_ci(

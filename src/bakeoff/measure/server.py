@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -102,7 +102,6 @@ class ServerProcess:
     cpus: set[int] | None = None  # pin to these CPUs (``--pin``)
     proc: subprocess.Popen[bytes] | None = None
     started_ns: int = 0
-    samples: list[TreeSample] = field(default_factory=list)
 
     def start(self) -> None:
         self.logdir.mkdir(parents=True, exist_ok=True)

@@ -563,8 +563,14 @@ class ServeSuite:
                 base_notes = [*notes, *invalid_notes]
                 if not valid:
                     base_notes.append("no valid repetition: not used for verdicts")
-                for metric, q in PERCENTILES.items():
-                    point, lo, hi = latency.percentile_ci(windows, q) if windows else (0, 0, 0)
+                estimates = (
+                    latency.percentile_cis(windows, list(PERCENTILES.values()))
+                    if windows
+                    else [(0.0, 0.0, 0.0)] * len(PERCENTILES)
+                )
+                for (metric, q), (point, lo, hi) in zip(
+                    PERCENTILES.items(), estimates, strict=True
+                ):
                     doc.measurements.append(
                         Measurement(
                             suite=SUITE,
@@ -585,11 +591,11 @@ class ServeSuite:
                             estimator="pooled",
                         )
                     )
-                for metric, unit, key, lower in (
-                    ("cpu_ms_per_1k_req", "ms", "cpu_ms_per_1k_req", True),
-                    ("rss_steady_mb", "MB", "rss_steady_mb", True),
-                    ("rss_peak_mb", "MB", "rss_peak_mb", True),
-                    ("achieved_rps", "req/s", "achieved_rps", False),
+                for metric, unit, lower in (
+                    ("cpu_ms_per_1k_req", "ms", True),
+                    ("rss_steady_mb", "MB", True),
+                    ("rss_peak_mb", "MB", True),
+                    ("achieved_rps", "req/s", False),
                 ):
                     doc.measurements.append(
                         Measurement(
@@ -598,7 +604,7 @@ class ServeSuite:
                             metric=metric,
                             contestant=name,
                             unit=unit,
-                            samples=[r[key] for r in good],
+                            samples=[r[metric] for r in good],
                             valid=len(good) >= 2,
                             notes=list(base_notes)
                             + ([f"only {len(good)} valid repetition"] if len(good) == 1 else []),
