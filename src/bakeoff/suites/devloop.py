@@ -153,6 +153,33 @@ class Prepared:
     cache: Path
     failure: Failure | None = None
 
+    def env(self) -> dict[str, str]:
+        """The environment to run the toolchain's tools in this copy."""
+        return self.tc.path_env(tool_env(self.cache))
+
+
+def ready_copies(
+    ctx: SuiteContext,
+    doc: ResultsDocument,
+    suite: str,
+    case: str,
+    toolchains: Sequence[Toolchain],
+    project: Path,
+    source: ToolchainSet | Sequence[Toolchain],
+) -> list[Prepared]:
+    """The installed copy for each toolchain; a toolchain whose install failed is recorded as an
+    invalid measurement of ``suite``/``case`` (with the install's error) and left out."""
+    out = []
+    for tc in toolchains:
+        prep = prepared(ctx, tc, project, source)
+        if prep.failure:
+            doc.measurements.append(
+                _invalid(suite, case, tc.name, prep.failure.reason, prep.failure)
+            )
+        else:
+            out.append(prep)
+    return out
+
 
 def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Prepared:
     """A copy of ``source`` with dependencies installed by the toolchain's manager (untimed)."""
@@ -263,17 +290,15 @@ class TestSuite:
         info["runners"] = {tc.name: tc.test_runner for tc in self.toolchains}
         cells: list[Cell] = []
         reports: dict[str, tuple[Path, ReportKind]] = {}
-        for tc in self.toolchains:
-            prep = prepared(ctx, tc, self.project, self.source)
-            if prep.failure:
-                doc.measurements.append(
-                    _invalid(self.name, "tests", tc.name, prep.failure.reason, prep.failure)
-                )
-                continue
+        copies = ready_copies(
+            ctx, doc, self.name, "tests", self.toolchains, self.project, self.source
+        )
+        for prep in copies:
+            tc = prep.tc
             report = ctx.workdir / tc.name / "report.out"
             argv, kind = runner_argv(tc, report)
             reports[tc.name] = (report, kind)
-            env = tc.path_env(tool_env(prep.cache))
+            env = prep.env()
             cmd = Command(
                 tuple(argv),
                 cwd=str(prep.project),
@@ -353,19 +378,17 @@ class BuildSuite:
         info["bundlers"] = {tc.name: tc.describe()["bundler"] for tc in self.toolchains}
         cells: list[Cell] = []
         outputs: dict[str, tuple[Prepared, Path]] = {}
-        for tc in self.toolchains:
-            prep = prepared(ctx, tc, self.project, self.source)
-            if prep.failure:
-                doc.measurements.append(
-                    _invalid(self.name, "bundle", tc.name, prep.failure.reason, prep.failure)
-                )
-                continue
+        copies = ready_copies(
+            ctx, doc, self.name, "bundle", self.toolchains, self.project, self.source
+        )
+        for prep in copies:
+            tc = prep.tc
             fmt = module_format(prep.project, self.entry)
             out = prep.project / "bakeoff-dist" / bundle_name(fmt)
             cmd = Command(
                 tuple(build_argv(tc, self.entry, out)),
                 cwd=str(prep.project),
-                env=tc.path_env(tool_env(prep.cache)),
+                env=prep.env(),
                 timeout_s=max(ctx.timeout_s, 300.0),
             )
             outputs[tc.name] = (prep, out)
@@ -399,7 +422,7 @@ class BuildSuite:
                 Command(
                     tuple(run_argv(prep.tc, str(out), self.smoke_args)),
                     cwd=str(prep.project),
-                    env=prep.tc.path_env(tool_env(prep.cache)),
+                    env=prep.env(),
                     timeout_s=ctx.timeout_s,
                     capture=True,
                 )
@@ -437,7 +460,7 @@ class BuildSuite:
             Command(
                 tuple(run_argv(tc, self.entry, self.smoke_args)),
                 cwd=str(prep.project),
-                env=tc.path_env(tool_env(prep.cache)),
+                env=prep.env(),
                 timeout_s=ctx.timeout_s,
                 capture=True,
             )
