@@ -3,7 +3,9 @@ contestant once, in a fresh random order), with adaptive stopping.
 
 A case stops when every contestant's median has a 95% CI half-width within the precision target
 (after at least ``min_runs``), or at ``max_runs``, or when its share of the time budget is spent,
-or on Ctrl-C. The outcome says which.
+or on Ctrl-C. The outcome says which. A case that feeds a decision passes a ``settle`` check
+instead of the precision target: it is asked after every block (from ``min_runs`` on) and stops
+the case as soon as every decision it feeds is settled (``bakeoff.sequential``).
 
 Noise watch: after every block the scheduler asks a ``NoiseWatch`` (``bakeoff.measure.noisewatch``)
 whether the machine was busy during it. The rule for a noisy block: its samples (every
@@ -50,6 +52,10 @@ class StopRule:
             raise ValueError("max_runs must be >= min_runs")
         if self.warmups < 0:
             raise ValueError("warmups must be >= 0")
+
+
+# Given each active contestant's samples so far, is every decision the case feeds settled?
+Settle = Callable[[dict[str, list[float]]], bool]
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,11 @@ class Scheduler:
         return self.executor.run(cell.command)
 
     def run_case(
-        self, case: str, cells: Sequence[Cell], budget_s: float | None = None
+        self,
+        case: str,
+        cells: Sequence[Cell],
+        budget_s: float | None = None,
+        settle: Settle | None = None,
     ) -> CaseOutcome:
         rule = self.rule
         start = self.clock()
@@ -164,11 +174,17 @@ class Scheduler:
                 if out.blocks_run >= rule.max_runs:
                     out.stop_reason = "max_runs"
                     break
-                if out.blocks_run >= rule.min_runs and all(
-                    precise_enough(out.cells[c.contestant].wall_ms, rule.precision) for c in active
-                ):
-                    out.stop_reason = "precision"
-                    break
+                if out.blocks_run >= rule.min_runs:
+                    if settle is not None:
+                        if settle({c.contestant: out.cells[c.contestant].wall_ms for c in active}):
+                            out.stop_reason = "settled"
+                            break
+                    elif all(
+                        precise_enough(out.cells[c.contestant].wall_ms, rule.precision)
+                        for c in active
+                    ):
+                        out.stop_reason = "precision"
+                        break
                 if budget_s is not None and self.clock() - start >= budget_s:
                     out.stop_reason = "budget"
                     break
