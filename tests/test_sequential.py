@@ -101,8 +101,8 @@ def test_scheduler_stops_a_deciding_case_once_settled() -> None:
     d = Design(family=2, min_n=3, max_n=12)
     cells = [Cell("node", Command(("slow",))), Cell("bun", Command(("fast",)))]
 
-    def settle(samples: dict[str, list[float]]) -> bool:
-        return sequential.settled_all(d, samples, "node", ["bun"])
+    def settle(samples: dict[str, list[float]]) -> sequential.SettleState:
+        return sequential.settle_state(d, samples, "node", ["bun"])
 
     rule = StopRule(min_runs=d.min_n, max_runs=d.max_n, warmups=0)
     out = Scheduler(ex, rule, seed=1, watch=None).run_case("c", cells, settle=settle)
@@ -115,4 +115,4 @@ def test_scheduler_stops_a_deciding_case_once_settled() -> None:
 def test_a_failed_baseline_does_not_hold_the_case_open() -> None:
     d = Design(min_n=3, max_n=10)
     assert sequential.settled_all(d, {"bun": [1.0, 1.1, 1.2]}, "node", ["bun"])
-    assert not sequential.settled_all(d, {"node": [1.0, 1.1]}, "node", ["bun"])
+    assert not sequential.settled_all(d, {"node": [1.0, 1.1], "bun": [1.0, 1.2]}, "node", ["bun"])

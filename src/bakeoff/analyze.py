@@ -152,12 +152,13 @@ def _primary(
     threshold: float,
 ) -> Comparison:
     """A primary comparison: the sequential look at the case's final sample count."""
-    n = max(len(base.samples), len(m.samples))
+    b_samples, m_samples = same_looks(base, m)
+    n = max(len(b_samples), len(m_samples))
     recorded = _design(doc, comp.suite, comp.case, family, n)
     design = Design(recorded.alpha, recorded.family, recorded.min_n, recorded.max_n, threshold)
     comp.test, comp.n = "sequential-t", n
     try:
-        iv = sequential.look(design, base.samples, m.samples, m.lower_is_better)
+        iv = sequential.look(design, b_samples, m_samples, m.lower_is_better)
     except ValueError as exc:
         comp.reason = f"cannot compare: {exc}"
         return comp
@@ -188,6 +189,20 @@ def _primary(
             f"{band} band{more}"
         )
     return comp
+
+
+def same_looks(base: Measurement, m: Measurement) -> tuple[list[float], list[float]]:
+    """Both arms' samples up to the last block both were sampled in: a candidate retired once
+    its decision settled is read at that look, not against baseline samples taken after it."""
+    if len(base.blocks) != len(base.samples) or len(m.blocks) != len(m.samples):
+        return list(base.samples), list(m.samples)
+    if not base.blocks or not m.blocks:
+        return list(base.samples), list(m.samples)
+    last = min(max(base.blocks), max(m.blocks))
+    return (
+        [x for x, b in zip(base.samples, base.blocks, strict=True) if b <= last],
+        [x for x, b in zip(m.samples, m.blocks, strict=True) if b <= last],
+    )
 
 
 def _guardrail(comp: Comparison) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from bakeoff.events import Event, OnEvent, ignore
 from bakeoff.measure.noisewatch import BlockNoise, NoiseWatch, SystemNoiseWatch
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
+from bakeoff.sequential import SettleState
 from bakeoff.stats import median_ci
 
 
@@ -54,8 +55,9 @@ class StopRule:
             raise ValueError("warmups must be >= 0")
 
 
-# Given each active contestant's samples so far, is every decision the case feeds settled?
-Settle = Callable[[dict[str, list[float]]], bool]
+# Given each active contestant's samples so far: who needs no more samples, and is the case
+# settled? (bakeoff.sequential.settle_state)
+Settle = Callable[[dict[str, list[float]]], SettleState]
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class CellOutcome:
     failures: list[ProcessResult] = field(default_factory=list)
     dropped: str | None = None  # why the contestant was dropped from this case
     set_aside: list[tuple[int, ProcessResult]] = field(default_factory=list)  # noisy, re-run
+    settled_at: int | None = None  # blocks after which its decision settled (no more samples)
 
     @property
     def wall_ms(self) -> list[float]:
@@ -176,7 +179,14 @@ class Scheduler:
                     break
                 if out.blocks_run >= rule.min_runs:
                     if settle is not None:
-                        if settle({c.contestant: out.cells[c.contestant].wall_ms for c in active}):
+                        state = settle(
+                            {c.contestant: out.cells[c.contestant].wall_ms for c in active}
+                        )
+                        for c in active:
+                            if c.contestant in state.retire:
+                                out.cells[c.contestant].settled_at = out.blocks_run
+                        active = [c for c in active if c.contestant not in state.retire]
+                        if state.done or not active:
                             out.stop_reason = "settled"
                             break
                     elif all(

@@ -204,6 +204,39 @@ def runs_to_settle(design: Design, ratio: float, log_sd: float, limit: int = 200
     return None
 
 
+@dataclass(frozen=True)
+class SettleState:
+    """After a look: which contestants need no more samples, and whether the case is done."""
+
+    retire: frozenset[str]
+    done: bool
+
+
+def settle_state(
+    design: Design,
+    samples: Mapping[str, Sequence[float]],
+    baseline: str,
+    candidates: Sequence[str],
+    lower_is_better: bool = True,
+) -> SettleState:
+    """The look after a block. ``samples`` holds the contestants still being sampled: a
+    candidate whose comparison is settled is retired (its decision is fixed at this look; the
+    analysis reads it at this look too, see ``analyze``); the case is done when no candidate
+    is left to settle (a dropped baseline ends it: no comparison can improve)."""
+    if baseline not in samples:
+        return SettleState(frozenset(), True)
+    base = samples[baseline]
+    open_ = [c for c in candidates if c in samples]
+    retire = frozenset(
+        c
+        for c in open_
+        if len(base) >= design.min_n
+        and len(samples[c]) >= design.min_n
+        and look(design, base, samples[c], lower_is_better).settled
+    )
+    return SettleState(retire, all(c in retire for c in open_))
+
+
 def settled_all(
     design: Design,
     samples: Mapping[str, Sequence[float]],
@@ -211,18 +244,5 @@ def settled_all(
     candidates: Sequence[str],
     lower_is_better: bool = True,
 ) -> bool:
-    """True when every candidate's comparison with the baseline is settled at this look (a
-    candidate or baseline without samples yet is not settled; one that was dropped because it
-    failed has nothing more to gain from sampling and does not hold the case open)."""
-    if baseline not in samples:  # the baseline failed: no comparison can improve
-        return True
-    base = samples[baseline]
-    if len(base) < design.min_n:
-        return False
-    for name in candidates:
-        got = samples.get(name)
-        if got is None:
-            continue
-        if len(got) < design.min_n or not look(design, base, got, lower_is_better).settled:
-            return False
-    return True
+    """True when every candidate still sampled is settled at this look."""
+    return settle_state(design, samples, baseline, candidates, lower_is_better).done

@@ -18,7 +18,7 @@ from bakeoff.measure.process import Executor
 from bakeoff.plan import Settle, StopRule
 from bakeoff.primary import DecisionPlan
 from bakeoff.results import ResultsDocument
-from bakeoff.sequential import Design, settled_all
+from bakeoff.sequential import Design, SettleState, settle_state
 
 
 @dataclass
@@ -53,8 +53,8 @@ class SuiteContext:
         design = plan.design(min_n, max_n)
         cands = plan.candidates(surface)
 
-        def settle(samples: dict[str, list[float]]) -> bool:
-            return settled_all(design, samples, plan.baseline, cands, lower_is_better)
+        def settle(samples: dict[str, list[float]]) -> SettleState:
+            return settle_state(design, samples, plan.baseline, cands, lower_is_better)
 
         return design, settle
 

@@ -110,14 +110,15 @@ class InstallSuite:
         toolchains: ToolchainSet | Sequence[Toolchain],
         states: Sequence[str] = STATES,
         reps: int = 3,
-        secondary_reps: int = 3,
+        secondary_reps: int | None = None,
     ) -> None:
         self.project = project
         self.source = toolchains
         self.toolchains: list[Toolchain] = []
         self.states = [s for s in STATES if s in states]
         self.reps = reps  # the most repetitions the deciding state may take
-        self.secondary_reps = secondary_reps  # fixed repetitions of the other states
+        # fixed repetitions of the other states (default: as many as ``reps``)
+        self.secondary_reps = reps if secondary_reps is None else secondary_reps
 
     def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
         return resolve(self.source, ctx.contenders)

@@ -458,13 +458,17 @@ class ServeSuite:
             case_info["design"] = seq[0].to_dict()
         info.setdefault("cases", {})[_case(ref)] = case_info
         total = (seq[0].max_n if seq else spec.reps) * len([c for c in people if c.dropped is None])
+        retired: set[str] = set()
         ctx.on_event(Event("case_start", suite=SUITE, case="load", total=total))
         done = 0
         for rep in range(seq[0].max_n if seq else spec.reps):
             case_info["blocks"] = rep
-            if seq and rep >= seq[0].min_n and seq[1](_cpu_samples(people, ref)):
-                case_info["stop_reason"] = "settled"
-                break
+            if seq and rep >= seq[0].min_n:
+                state = seq[1](_cpu_samples(people, ref, retired))
+                retired |= state.retire
+                if state.done:
+                    case_info["stop_reason"] = "settled"
+                    break
             left = ctx.time_left()
             if left is not None and rep > 0:
                 per = len(rates) * spec.phase_s + spec.warmup_s + spec.saturation_s + 2
@@ -473,6 +477,8 @@ class ServeSuite:
                     case_info["stop_reason"] = "budget"
                     break
             for c in self._order(people, rng):
+                if c.who.name in retired:  # its decision settled: no more load for it
+                    continue
                 self._one_round(ctx, c, rep, rates, k6, wrk, info)
                 done += 1
                 ctx.on_event(
@@ -528,7 +534,7 @@ class ServeSuite:
                             [s.t_s, round(s.rss_mb, 2)] for s in sampler.samples
                         ]
                     c.phases.setdefault(rate, []).append(
-                        _phase_record(phase, cpu1 - cpu0, rss, c.mismatches)
+                        {**_phase_record(phase, cpu1 - cpu0, rss, c.mismatches), "rep": rep}
                     )
                 if spec.saturation:
                     c.saturation.append(self._saturate(k6, wrk, port, spec.saturation_s))
@@ -630,6 +636,7 @@ class ServeSuite:
                             contestant=name,
                             unit=unit,
                             samples=[r[metric] for r in good],
+                            blocks=[int(r.get("rep", i)) for i, r in enumerate(good)],
                             valid=len(good) >= 2,
                             notes=list(base_notes)
                             + ([f"only {len(good)} valid repetition"] if len(good) == 1 else []),
@@ -675,8 +682,11 @@ def reference_rate(rates: Sequence[float], peak_rps: float | None) -> float:
     return min(rates, key=lambda r: (abs(math.log(r / peak_rps)), -r))
 
 
-def _cpu_samples(people: Sequence[_Contestant], rate: float) -> dict[str, list[float]]:
-    """Server CPU per 1k requests at ``rate`` from each live contestant's valid phases."""
+def _cpu_samples(
+    people: Sequence[_Contestant], rate: float, retired: set[str]
+) -> dict[str, list[float]]:
+    """Server CPU per 1k requests at ``rate`` from each live, still-sampled contestant's valid
+    phases."""
     return {
         c.who.name: [
             r["cpu_ms_per_1k_req"]
@@ -684,7 +694,7 @@ def _cpu_samples(people: Sequence[_Contestant], rate: float) -> dict[str, list[f
             if not r["problems"] and r["cpu_ms_per_1k_req"] > 0
         ]
         for c in people
-        if c.dropped is None
+        if c.dropped is None and c.who.name not in retired
     }
 
 
