@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,12 +194,58 @@ def load(path: str | None) -> ResultsDocument:
     return results_mod.load(out / "results.json")
 
 
+def real_aa(n: int, extra: Sequence[str]) -> None:
+    """``bakeoff demo --quick --aa`` n times: every primary verdict between the baseline and
+    its A/A twin that is better or worse is a false positive."""
+    bakeoff = Path(sys.executable).parent / "bakeoff"
+    wrong_runs, compared, wrong, blocks = 0, 0, 0, []
+    for i in range(n):
+        out = Path(tempfile.mkdtemp(prefix=f"bakeoff-aa-{i}-"))
+        started = time.monotonic()
+        subprocess.run(
+            [str(bakeoff), "demo", "--quick", "--aa", "--out", str(out), *extra],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        doc = results_mod.load(out / "results.json")
+        twin = [
+            c for c in doc.comparisons if c.role == "primary" and c.contestant.endswith("(A/A)")
+        ]
+        bad = [c for c in twin if c.verdict in ("better", "worse")]
+        compared += len(twin)
+        wrong += len(bad)
+        wrong_runs += bool(bad)
+        blocks += [c.n for c in twin if c.n]
+        print(
+            f"  run {i + 1}: {len(twin)} A/A primaries, {len(bad)} better/worse "
+            + ", ".join(f"{c.surface} {c.verdict}" for c in twin)
+            + f" ({time.monotonic() - started:.0f} s)",
+            flush=True,
+        )
+    lo, hi = wilson(wrong_runs, n)
+    print(
+        f"real A/A: {wrong_runs}/{n} runs with a wrong primary verdict "
+        f"(95% CI {lo:.0%}–{hi:.0%}); {wrong}/{compared} comparisons; "
+        f"median runs per A/A comparison {statistics.median(blocks) if blocks else math.nan:.0f}"
+    )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     p.add_argument("results", nargs="?", help="a saved results.json (default: run the quick demo)")
     p.add_argument("--runs", type=int, default=200, help="replayed evaluations per experiment")
     p.add_argument("--seed", type=int, default=20261201)
+    p.add_argument(
+        "--real",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: run `bakeoff demo --quick --aa` N times and count wrong A/A verdicts",
+    )
     a = p.parse_args()
+    if a.real:
+        real_aa(a.real, ["--suite", "serve,install,test,build,compat"])
+        return
     doc = load(a.results)
     plan_raw = doc.settings.get("primary") or {}
     if not plan_raw.get("family"):

@@ -215,16 +215,16 @@ def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface
         return ""
     case = comp.case if comp is not None else e.case
     for name in (who, doc.settings.get("baseline")):
-        for m in doc.measurements:
-            if (
-                m.suite == e.suite
-                and m.metric == e.metric
-                and m.contestant == name
-                and (m.case == case or case == primary_mod.REFERENCE)
-                and not m.valid
-            ):
+        mine = [m for m in doc.measurements if m.suite == e.suite and m.contestant == name]
+        # the endpoint itself first, then anything of the suite that failed with a reason
+        # (a server that never became ready has failures on its time-to-ready, not on CPU)
+        mine.sort(key=lambda m: (m.metric != e.metric, m.case != case, not m.failures))
+        for m in mine:
+            if not m.valid and (m.failures or m.notes):
                 cause = m.failures[-1].reason if m.failures else "; ".join(m.notes[:2])
-                return f"{name}: {cause}" if cause else f"{name}: no valid measurement"
+                return f"{name}: {cause}"
+            if m.failures and m.metric == "ready_ms" and not m.samples:
+                return f"{name}: {m.failures[-1].reason}"
     info = doc.suites.get(e.suite) or {}
     skipped = info.get("skipped") if isinstance(info, dict) else None
     return f"{e.suite} suite skipped: {skipped}" if skipped else ""

@@ -24,7 +24,7 @@ from rich.progress import (
 from bakeoff import config, hyperfine
 from bakeoff import results as results_mod
 from bakeoff.cli.app import F, err, out
-from bakeoff.errors import Interrupted, UsageError
+from bakeoff.errors import Interrupted, NothingMeasured, UsageError
 from bakeoff.events import Event
 from bakeoff.plan import StopRule
 from bakeoff.render import html, markdown, terminal
@@ -219,6 +219,11 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
         raise Interrupted(f"interrupted: partial results saved to {kw['out_dir'] / 'results.json'}")
+    if doc.measurements and not any(m.valid and m.samples for m in doc.measurements):
+        raise NothingMeasured(
+            "every measurement failed — nothing was compared; the reasons are in the report "
+            f"({kw['out_dir'] / 'report.md'})"
+        )
     return doc
 
 
