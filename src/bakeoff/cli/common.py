@@ -242,7 +242,7 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
 
 
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
-    if not doc.contestants and not doc.measurements:
+    if not doc.contestants and not doc.measurements and not doc.machines:
         return
     out_dir: Path = kw["out_dir"]
     results_mod.save(doc, out_dir / "results.json")

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.markup import escape
 
-from bakeoff import config
+from bakeoff import config, projectrun
 from bakeoff.cli.app import cli, err
 from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
 from bakeoff.errors import ConfigError, UsageError
-from bakeoff.project import prepare
-from bakeoff.runtimes.provision import Provisioner
 from bakeoff.session import Options
 from bakeoff.suites import catalog
 from bakeoff.suites.startup import (
@@ -44,6 +41,7 @@ def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
         runtimes=list(kw["runtimes"] or DEMO_RUNTIMES),
         suites=catalog.demo_suites(catalog.parse_names(suite_names), quick),
         quick=quick,
+        project=projectrun.identity(catalog.sample_project()),
         **s,
     )
     _execute(opts, kw)
@@ -107,9 +105,35 @@ def startup(
     help="Comma-separated suites to run (default: every suite bakeoff.toml configures).",
 )
 @click.option("--quick", is_flag=True, help="Fewer runs.")
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786): run one evaluation per --machines label on the "
+    "workers that advertise it (needs bakeoff[cluster]).",
+)
+@click.option(
+    "--machines",
+    metavar="LIST",
+    help="Comma-separated machine labels (Dask worker resources) for --cluster.",
+)
+@click.option(
+    "--machine-timeout",
+    metavar="DURATION",
+    default="2h",
+    show_default=True,
+    help="With --cluster: a machine still running after this is recorded as failed.",
+)
 @measure_options
-def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) -> None:
-    """Run the suites enabled in bakeoff.toml."""
+def run(
+    config_path: Path | None,
+    suites: str | None,
+    quick: bool,
+    cluster: str | None,
+    machines: str | None,
+    machine_timeout: str,
+    **kw: Any,
+) -> None:
+    """Run the suites enabled in bakeoff.toml (on this machine, or one per machine of a fleet)."""
     path = config_path or config.find(Path.cwd())
     if path is None:
         raise ConfigError(
@@ -119,26 +143,17 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
     cfg = config.load(path)
     wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
-    with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
-        if prepare.needs_install(path.parent) and wanted != ["startup"]:
-            err.print(
-                "[dim]the project has dependencies but no node_modules: installing them into a "
-                "working copy (untimed; your project is not modified)[/]"
-            )
-            copy, how = prepare.working_copy(path.parent, Path(tmp) / "project", Provisioner())
-            err.print(f"[dim]installed with {escape(how)} in {escape(str(copy))}[/]")
-            path = copy / path.name
-        chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
-        for why in skipped:
-            err.print(f"[dim]skipped {escape(why)}[/]")
-        if not chosen:
-            raise ConfigError(f"{path}: no suite to run", "; ".join(skipped) or None)
-        opts = Options(
-            runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
-            suites=chosen,
-            quick=quick,
-            **s,
-        )
-        if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
-            kw["out_dir"] = Path(cfg.bakeoff.out)
+    if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
+        kw["out_dir"] = Path(cfg.bakeoff.out)
+    if cluster or machines:
+        from bakeoff.cli import cluster as cluster_cli
+
+        cluster_cli.run_fleet(path, cfg, wanted, s, quick, cluster, machines, machine_timeout, kw)
+        return
+
+    def note(text: str) -> None:
+        err.print(f"[dim]{escape(text)}[/]")
+
+    runtimes = list(kw["runtimes"] or cfg.bakeoff.runtimes)
+    with projectrun.options(path, cfg, wanted, s, runtimes, quick, note) as opts:
         _execute(opts, kw)

@@ -29,11 +29,16 @@ from bakeoff.value.usage import ValueConfig
 def report(results_file: Path, fmt: str, baseline: str | None, output: Path | None) -> None:
     """Render a saved results document (no runtime needed)."""
     doc = results_mod.load(results_file)
-    if baseline:
+    if doc.machines:  # merged: re-analyse and re-decide each machine on its own
+        from bakeoff import merge
+
+        found = config.find(Path.cwd())
+        merge.reanalyze(doc, baseline, config.load(found).value if found else ValueConfig())
+    elif baseline:
         if baseline not in [c.name for c in doc.contestants]:
             raise UsageError(f"baseline '{baseline}' is not in {results_file}")
         analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
-    if baseline or doc.cost is None:
+    if not doc.machines and (baseline or doc.cost is None):
         found = config.find(Path.cwd())
         decide.fill(doc, config.load(found).value if found else ValueConfig())
     if fmt == "term":

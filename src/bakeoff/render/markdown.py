@@ -31,6 +31,10 @@ def _esc(text: str) -> str:
 
 
 def render(doc: ResultsDocument) -> str:
+    if doc.machines:  # a merged document: one report per machine and the view across them
+        from bakeoff.render import machines
+
+        return machines.markdown(doc)
     base = doc.settings.get("baseline")
     env = doc.environment
     out = ["# bakeoff results", ""]
