@@ -76,8 +76,10 @@ def fleet(tmp_path: Path) -> Iterator[Fleet]:
         dask = str(BIN / "dask")
 
         def single(label: str) -> list[str]:
-            """No nanny (the pid is the worker's), one slot of the machine's label."""
-            return ["--no-nanny", "--name", label, "--resources", f"{label}=1"]
+            """No nanny (the pid is the worker's), one slot of the machine's label, bakeoff
+            imported at start (not on the worker's event loop when the task arrives)."""
+            slot = ["--resources", f"{label}=1"]
+            return ["--no-nanny", "--name", label, *slot, "--preload", "bakeoff.cluster"]
 
         loopback = ["--host", "127.0.0.1", "--no-dashboard"]
         spawn(

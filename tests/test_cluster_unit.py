@@ -181,3 +181,40 @@ def test_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(ClusterError, match="cannot reach the Dask scheduler"):
         cluster.connect(f"tcp://127.0.0.1:{port}", timeout_s=2)
     assert time.monotonic() - started < 30
+
+
+@dataclass
+class FakeWorker:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+    def log_event(self, topic: str, msg: dict[str, Any]) -> None:
+        assert topic == cluster.TOPIC
+        self.sent.append(msg)
+
+
+@dataclass
+class FakeEvent:
+    flag: bool = False
+
+    def is_set(self) -> bool:
+        return self.flag
+
+
+def test_worker_reports_progress_and_stops_when_asked() -> None:
+    from bakeoff.events import Event
+
+    job = cluster.Job("arm", "k1", b"", "bakeoff.toml", ("startup",), True, (), {}, ())
+    worker, stop = FakeWorker(), FakeEvent()
+    report = cluster._Reporter(job, worker, stop)
+    report(Event("case_start", suite="startup", case="hello", total=30))
+    for i in range(50):  # a burst of runs is thinned out, case boundaries always go through
+        report(Event("run", suite="startup", case="hello", contestant="bun", done=i))
+    report(Event("case_end", suite="startup", case="hello"))
+    kinds = [m["kind"] for m in worker.sent]
+    assert kinds[0] == "case_start" and kinds[-1] == "case_end"
+    assert 1 <= kinds.count("run") < 50
+    assert all(m["label"] == "arm" and m["key"] == "k1" for m in worker.sent)
+    stop.flag = True
+    report.last_check -= 2  # the stop request is read at most once a second
+    with pytest.raises(KeyboardInterrupt):
+        report(Event("run", suite="startup", case="hello", contestant="bun", done=51))

@@ -316,7 +316,11 @@ class FleetResult:
 
 
 def _workers(client: Client) -> dict[str, dict[str, Any]]:
-    info: dict[str, Any] = client.scheduler_info(n_workers=-1)
+    """The workers the scheduler knows now. Asked directly: ``Client.scheduler_info`` returns a
+    cache that the client's periodic refresh overwrites with a summary without workers, which
+    would read as every worker gone."""
+    c = cast(Any, client)
+    info: dict[str, Any] = c.sync(c.scheduler.identity, n_workers=-1)
     workers: dict[str, dict[str, Any]] = info.get("workers") or {}
     return workers
 
@@ -376,6 +380,7 @@ def fan_out(
                     f'(start one with: dask worker {address} --nthreads 1 --resources "'
                     f'{job.label}=1")',
                 )
+                on_progress(job.label, {"kind": "finished", **_finished(outcomes[job.label])})
                 continue
             for a in where:
                 if int(workers[a].get("nthreads") or 1) > 1:

@@ -57,11 +57,13 @@ def options(
     """The ``Options`` for the suites ``path`` (a bakeoff.toml) enables among ``wanted``, with
     ``settings`` (stopping rule, threshold, budget… as ``bakeoff run`` merges them from the
     config and flags). A project with dependencies but no node_modules is installed into a
-    temporary working copy first (untimed; the project is not modified), unless only start-up
-    is wanted. ``note`` receives what the CLI would tell the user."""
+    temporary working copy first (untimed; the project is not modified), unless only the
+    built-in start-up cases run. ``note`` receives what the CLI would tell the user."""
     ident = project or identity(path.parent)
+    # the built-in start-up cases need no dependencies; the project's own scripts do
+    in_place = list(wanted) != ["startup"] or bool(cfg.startup.enabled and cfg.startup.scripts)
     with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
-        if prepare.needs_install(path.parent) and list(wanted) != ["startup"]:
+        if prepare.needs_install(path.parent) and in_place:
             note(
                 "the project has dependencies but no node_modules: installing them into a "
                 "working copy (untimed; your project is not modified)"
