@@ -185,7 +185,7 @@ def make_jobs(
             quick=quick,
             runtimes=tuple(runtimes),
             settings=plain_settings(settings),
-            command=(*command, "# machine", label),
+            command=tuple(command),
             project=project,
         )
         for label in labels
