@@ -52,7 +52,7 @@ def test_probe_areas_node_passes_and_known_gaps_show(
     assert status[("resourceLimits visible inside worker", "bun")] == "fail"
     assert status[("createHook init fires for Timeout", "bun")] == "fail"
     for name in ("node", "bun", "deno"):
-        assert status[("join normalizes", name)] == "pass"
+        assert status[("join normalizes . and .. segments", name)] == "pass"
 
 
 def test_packaging_sample_cli(runtimes: list[Runtime], tmp_path: Path) -> None:
