@@ -1,5 +1,6 @@
 import { createRequire, builtinModules, isBuiltin } from "node:module";
 import Module from "node:module";
+import * as moduleNs from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { describe, check, run, eq, ok, deepEq, throws, isFn, stub } from "../harness.mjs";
@@ -51,10 +52,12 @@ check("Module.wrap gives the CommonJS wrapper", () => ok(Module.wrap("x").starts
 // Loader hooks registered with module.register run off-thread; a resolve+load pair that
 // serves a virtual specifier proves they ran (a stub accepts the call and changes nothing).
 check("module.register resolve/load hooks serve an import", async () => {
-  isFn(Module, "register");
+  // the named export, as applications import it (a runtime may have it only there)
+  const register = moduleNs.register ?? Module.register;
+  if (typeof register !== "function") isFn(Module, "register");
   const hooks = `export async function resolve(s, c, next) { return s === "bk-registered:virtual" ? { url: s, shortCircuit: true } : next(s, c); }
 export async function load(u, c, next) { return u === "bk-registered:virtual" ? { format: "module", source: "export default 'from-register-hook'", shortCircuit: true } : next(u, c); }`;
-  Module.register("data:text/javascript," + encodeURIComponent(hooks));
+  register("data:text/javascript," + encodeURIComponent(hooks));
   let m;
   try { m = await import("bk-registered:virtual"); } catch (e) { stub(`module.register accepted the hooks but they never ran (import failed: ${String(e.message).split("\n")[0].slice(0, 100)})`); }
   eq(m.default, "from-register-hook");

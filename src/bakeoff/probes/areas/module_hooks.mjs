@@ -5,6 +5,7 @@
 // OpenTelemetry's http instrumentation wraps the http export, import-in-the-middle registers
 // loader hooks, and newer agents subscribe to the module.require/module.import tracing channels.
 import Module, { createRequire } from "node:module";
+import * as moduleNs from "node:module";
 import dc from "node:diagnostics_channel";
 import httpDefault, * as httpNs from "node:http";
 import path from "node:path";
@@ -119,10 +120,12 @@ check("registerHooks load hook rewrites the source of a real file for require()"
 }, { ref: "https://github.com/oven-sh/bun/issues/27369" });
 // import-in-the-middle registers hooks like these to wrap the namespaces of imported modules.
 check("module.register load hook rewrites the source of a real file for import", async () => {
-  isFn(Module, "register");
+  // the named export, as applications import it (a runtime may have it only there)
+  const register = moduleNs.register ?? Module.register;
+  if (typeof register !== "function") isFn(Module, "register");
   const target = pathToFileURL(path.join(fx, "esm-lib.mjs")).href + "?bk-hooked";
   const hooks = `export async function load(u, c, next) { const r = await next(u, c); return u === ${JSON.stringify(target)} ? { ...r, source: String(r.source).replace('"esm"', '"hooked-esm"'), shortCircuit: true } : r; }`;
-  Module.register("data:text/javascript," + encodeURIComponent(hooks));
+  register("data:text/javascript," + encodeURIComponent(hooks));
   const ns = await import(target);
   if (ns.kind === "esm") stub("module.register accepted the load hook but the imported source was not changed");
   eq(ns.kind, "hooked-esm");
