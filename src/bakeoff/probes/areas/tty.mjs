@@ -13,7 +13,9 @@ const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 // Run the child on a pty; `type` is written once the child says READY.
 const onPty = (mode, type = "", env = {}) => new Promise((res, rej) => {
   const cmd = `stty cols 101 rows 31; ${selfArgv(child, [mode]).map(quote).join(" ")}`;
-  const p = spawn("script", ["-q", "-e", "-c", cmd, "/dev/null"], { env: { ...process.env, TERM: "xterm-256color", ...env } });
+  // a terminal as a developer has it: no colour overrides (bakeoff sets NO_COLOR for its runs)
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !["NO_COLOR", "FORCE_COLOR", "NODE_DISABLE_COLORS"].includes(k)));
+  const p = spawn("script", ["-q", "-e", "-c", cmd, "/dev/null"], { env: { ...base, TERM: "xterm-256color", ...env } });
   let out = "", typed = false;
   p.stdout.on("data", (c) => {
     out += c;
