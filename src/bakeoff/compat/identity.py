@@ -168,7 +168,7 @@ class TreeWatcher:
         while not self._stop.is_set():
             self.poll()
             # fast at first (short-lived children), then gentler on long runs
-            wait = self.interval_s if time.monotonic() - started < 2 else self.interval_s * 4
+            wait = self.interval_s if time.monotonic() - started < 10 else self.interval_s * 4
             self._stop.wait(wait)
 
     def start(self) -> TreeWatcher:
