@@ -27,7 +27,7 @@ from bakeoff.errors import ResultsError, UsageError
 from bakeoff.results import SCHEMA, Failure, MachineRun, ResultsDocument
 from bakeoff.value import machines as machines_mod
 from bakeoff.value import pricebook
-from bakeoff.value.usage import ValueConfig, resolve
+from bakeoff.value.usage import Usage, ValueConfig, resolve
 
 _SCHEMA = re.compile(r"^bakeoff/(\d+)(?:\.(\d+))?$")
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+-]*$")
@@ -258,11 +258,19 @@ def failed_machine(
     )
 
 
-def price(merged: ResultsDocument, value: ValueConfig, named: dict[str, str]) -> None:
+def _base_value(doc: ResultsDocument, value: ValueConfig | None) -> ValueConfig | Usage:
+    """The usage a machine is priced with: ``value`` when given (--config, --usage), else the
+    usage stored in the machine's own document."""
+    return value if value is not None else decide.stored_value(doc)[0]
+
+
+def price(merged: ResultsDocument, value: ValueConfig | None, named: dict[str, str]) -> None:
     """Price machines as their instance type or CI runner (label → type): ``named`` (the
-    command line) over ``value.machines`` (bakeoff.toml) over the price a machine already
-    carries from an earlier merge. A priced machine's cost and decisions are recomputed from its
-    own measurements. A label in ``named`` that is not a machine is an error."""
+    command line) over ``value.machines`` (a bakeoff.toml given now) over the machine's own
+    stored ``[value.machines]`` over the price it already carries from an earlier merge. A
+    priced machine's cost and decisions are recomputed from its own measurements, with
+    ``value``'s usage or else its own stored usage. A label in ``named`` that is not a machine
+    is an error."""
     labels = [r.label for r in merged.machines]
     unknown = [label for label in named if label not in labels]
     if unknown:
@@ -270,22 +278,31 @@ def price(merged: ResultsDocument, value: ValueConfig, named: dict[str, str]) ->
             f"no machine labelled {', '.join(map(repr, unknown))} in the merged document "
             f"(machines: {', '.join(labels)})"
         )
-    earlier = {r.label: str(r.price["type"]) for r in merged.machines if r.price}
-    wanted = {**earlier, **value.machines, **named}
-    usage = resolve(value)
+    given = value.machines if value is not None else {}
     for run in merged.machines:
-        if run.label not in wanted or run.document is None:
+        doc = run.document
+        if doc is None:
             continue
-        book = pricebook.load(value.prices)
-        machine_usage, record = machines_mod.priced(usage, book, run.label, wanted[run.label])
-        decide.fill(run.document, machine_usage, book)
+        base = _base_value(doc, value)
+        stored = base.machines if isinstance(base, ValueConfig) else {}
+        earlier = str(run.price["type"]) if run.price else None
+        kind = named.get(run.label) or given.get(run.label) or stored.get(run.label) or earlier
+        if kind is None:
+            continue
+        if isinstance(base, ValueConfig):
+            book, usage = pricebook.load(base.prices), resolve(base)
+        else:
+            book, usage = pricebook.load(), base
+        machine_usage, record = machines_mod.priced(usage, book, run.label, kind)
+        decide.fill(doc, machine_usage, book)
         run.price = record
     merged.cross_machine = crossmachine.build(merged)
 
 
-def reanalyze(merged: ResultsDocument, baseline: str | None, value: ValueConfig) -> None:
+def reanalyze(merged: ResultsDocument, baseline: str | None, value: ValueConfig | None) -> None:
     """Re-run each machine's analysis (against ``baseline`` when given) and decisions, then the
-    cross-machine view — what ``bakeoff report --baseline`` does for one document."""
+    cross-machine view — what ``bakeoff report --baseline`` does for one document. Dollars use
+    ``value`` when given, else each machine's stored usage; priced machines keep their price."""
     for run in merged.machines:
         doc = run.document
         if doc is None:
@@ -294,7 +311,6 @@ def reanalyze(merged: ResultsDocument, baseline: str | None, value: ValueConfig)
             if baseline not in [c.name for c in doc.contestants]:
                 raise UsageError(f"baseline '{baseline}' is not a contestant on {run.label}")
             analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
-        if baseline or doc.cost is None:
-            decide.fill(doc, value)
+        if baseline or value is not None or doc.cost is None:
+            decide.fill(doc, _base_value(doc, value))
     price(merged, value, {})
-    merged.cross_machine = crossmachine.build(merged)

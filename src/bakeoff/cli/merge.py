@@ -42,7 +42,8 @@ from bakeoff.cli.app import cli, err, out
     "--config",
     "config_path",
     type=click.Path(path_type=Path, exists=True),
-    help="bakeoff.toml with the [value] usage to price with (default: the nearest one).",
+    help="Price every machine with this bakeoff.toml's [value] (default: the usage stored in "
+    "each machine's document).",
 )
 def merge(
     files: tuple[str, ...],
@@ -59,7 +60,6 @@ def merge(
     from bakeoff import results as results_mod
     from bakeoff.render import markdown, terminal
     from bakeoff.value import machines
-    from bakeoff.value.usage import ValueConfig
 
     inputs = []
     for arg in files:
@@ -68,8 +68,7 @@ def merge(
             label, name = "", arg
         path = Path(name)
         inputs.append(merge_mod.Input(merge_mod.read(path), str(path), label or None))
-    found = config_path or config.find(Path.cwd())
-    value = config.load(found).value if found else ValueConfig()
+    value = config.load(config_path).value if config_path else None
     merged = merge_mod.merge(inputs, repeat=repeat, command=["bakeoff", "merge", *files])
     merge_mod.price(merged, value, machines.parse(price_machine))
     results_mod.save(merged, output)
