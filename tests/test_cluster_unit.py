@@ -218,3 +218,20 @@ def test_worker_reports_progress_and_stops_when_asked() -> None:
     report.last_check -= 2  # the stop request is read at most once a second
     with pytest.raises(KeyboardInterrupt):
         report(Event("run", suite="startup", case="hello", contestant="bun", done=51))
+
+
+def test_run_cluster_options_are_checked_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bakeoff.cli import main
+
+    _project(tmp_path / "p")
+    monkeypatch.chdir(tmp_path / "p")
+    assert main(["run", "--machines", "a,b"]) == 2
+    assert "--machines needs --cluster" in capsys.readouterr().err
+    assert main(["run", "--cluster", "tcp://127.0.0.1:1"]) == 2
+    assert "needs --machines" in capsys.readouterr().err
+    assert main(["run", "--cluster", "tcp://127.0.0.1:1", "--machines", "a,a"]) == 2
+    assert "named twice" in capsys.readouterr().err
+    assert main(["run", "--cluster", "tcp://127.0.0.1:1", "--machines", "a b"]) == 2
+    assert "machine label 'a b'" in capsys.readouterr().err
