@@ -1,89 +1,22 @@
-"""Shared by the commands that measure: the progress display, the measuring options, merging
-config with flags, and running an evaluation with its results saved even on Ctrl-C."""
+"""Shared by the commands that measure: the measuring options, merging config with flags, and
+running an evaluation with its results saved even on Ctrl-C. Heavy modules are imported inside
+the functions that run a command, so the decorators cost nothing at ``--help`` time."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from bakeoff import config, hyperfine
-from bakeoff import results as results_mod
 from bakeoff.cli.app import F, err, out
-from bakeoff.errors import Interrupted, UsageError
-from bakeoff.events import Event
-from bakeoff.plan import StopRule
-from bakeoff.render import html, markdown, terminal
-from bakeoff.results import ResultsDocument
-from bakeoff.session import Evaluation, Options
 
-
-class ProgressView:
-    """Renders progress events as Rich progress bars on stderr."""
-
-    def __init__(self) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[note]}"),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=err,
-            transient=False,
-        )
-        self.tasks: dict[str, TaskID] = {}
-        self.downloads: dict[str, TaskID] = {}
-        self.overall: TaskID | None = None
-
-    def __enter__(self) -> ProgressView:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(None, None, None)
-
-    def __call__(self, ev: Event) -> None:
-        p = self.progress
-        key = f"{ev.suite}/{ev.case}"
-        if ev.kind == "download":
-            if ev.detail not in self.downloads:
-                self.downloads[ev.detail] = p.add_task(
-                    f"download {ev.detail}", total=ev.total or None, note=""
-                )
-            p.update(self.downloads[ev.detail], completed=ev.done, total=ev.total or None)
-        elif ev.kind == "message":
-            p.console.print(f"[dim]{escape(ev.detail)}[/]")
-        elif ev.kind in ("suite_start", "suite_end"):
-            # one bar for the whole evaluation: suites done out of all, with time left
-            if self.overall is None:
-                self.overall = p.add_task("evaluation", total=ev.total, note="")
-            note = f"running {ev.suite}" if ev.kind == "suite_start" else f"{ev.suite} done"
-            p.update(self.overall, completed=ev.done, total=ev.total, note=note)
-        elif ev.kind == "case_start":
-            self.tasks[key] = p.add_task(
-                f"{ev.suite} · {ev.case}", total=ev.total, note="warming up"
-            )
-        elif ev.kind == "run" and key in self.tasks:
-            p.update(self.tasks[key], completed=ev.done, note=ev.contestant)
-        elif ev.kind == "case_end" and key in self.tasks:
-            task = self.tasks[key]
-            p.update(task, total=p.tasks[task].completed or 1, note=ev.detail)
+if TYPE_CHECKING:  # the measuring machinery is imported when a command runs, not for --help
+    from bakeoff import config
+    from bakeoff.results import ResultsDocument
+    from bakeoff.session import Options
 
 
 def config_option(
@@ -178,6 +111,10 @@ def measure_options(f: F) -> F:
 
 def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> dict[str, Any]:
     """Merge config values with command-line overrides (the command line wins)."""
+    from bakeoff import config
+    from bakeoff.errors import UsageError
+    from bakeoff.plan import StopRule
+
     m = cfg.measure
     try:
         precision = config.parse_fraction(kw["precision"]) if kw.get("precision") else m.precision
@@ -209,7 +146,12 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
 def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
     """Run an evaluation with a progress display, save results (also when interrupted or
     failed) and print the summary."""
-    view = ProgressView()
+    from bakeoff.cli.progress import make_view
+    from bakeoff.errors import Interrupted
+    from bakeoff.render import terminal
+    from bakeoff.session import Evaluation
+
+    view = make_view()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
     try:
         with view:
@@ -223,6 +165,12 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
 
 
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
+    import json
+
+    from bakeoff import hyperfine
+    from bakeoff import results as results_mod
+    from bakeoff.render import html, markdown
+
     if not doc.contestants and not doc.measurements:
         return
     out_dir: Path = kw["out_dir"]
@@ -244,6 +192,8 @@ def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
 
 
 def _load_config(path: Path | None) -> config.Config:
+    from bakeoff import config
+
     if path is not None:
         return config.load(path)
     found = config.find(Path.cwd())

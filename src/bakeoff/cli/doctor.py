@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
-
-from bakeoff import doctor as doctor_mod
 from bakeoff.cli.app import cli, out
 
 STYLE = {"ok": "green", "warn": "yellow", "info": "cyan"}
@@ -14,6 +10,11 @@ STYLE = {"ok": "green", "warn": "yellow", "info": "cyan"}
 @cli.command()
 def doctor() -> None:
     """Check this machine for benchmarking noise (read-only: never tunes anything)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from bakeoff import doctor as doctor_mod
+
     t = Table(title="bakeoff doctor (read-only)", title_justify="left")
     for col in ("check", "value", "status", "what it means"):
         t.add_column(col)

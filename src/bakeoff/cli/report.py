@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from bakeoff import analyze, config, decide, hyperfine
-from bakeoff import results as results_mod
 from bakeoff.cli.app import cli, out
 from bakeoff.errors import UsageError
-from bakeoff.render import html, markdown, terminal
-from bakeoff.value.usage import ValueConfig
 
 
 @cli.command()
@@ -28,6 +23,13 @@ from bakeoff.value.usage import ValueConfig
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
 def report(results_file: Path, fmt: str, baseline: str | None, output: Path | None) -> None:
     """Render a saved results document (no runtime needed)."""
+    import json
+
+    from bakeoff import analyze, config, decide, hyperfine
+    from bakeoff import results as results_mod
+    from bakeoff.render import html, markdown, terminal
+    from bakeoff.value.usage import ValueConfig
+
     doc = results_mod.load(results_file)
     if baseline:
         if baseline not in [c.name for c in doc.contestants]:

@@ -13,6 +13,8 @@ from bakeoff.suites.base import Suite
 from bakeoff.suites.compat import CompatSuite
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
 from bakeoff.suites.install import STATES, InstallSuite
+from bakeoff.suites.names import DEVLOOP as DEVLOOP
+from bakeoff.suites.names import NAMES as NAMES
 from bakeoff.suites.serve import ServeSuite, sample_spec, spec_from_config
 from bakeoff.suites.startup import (
     BUILTIN_CASES,
@@ -24,7 +26,6 @@ from bakeoff.suites.startup import (
 )
 from bakeoff.toolchains import ToolchainSet, ToolchainSpec
 
-NAMES = ("startup", "serve", "install", "test", "build", "ci", "compat")
 SAMPLE_CLI = "src/report-cli.mjs"
 SAMPLE_CLI_ARGS = ("--limit", "300")
 
@@ -73,9 +74,6 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
     if "compat" in wanted:
         suites.append(CompatSuite.for_demo(quick))
     return suites
-
-
-DEVLOOP = ("install", "test", "build", "ci")
 
 
 def devloop_suites(
