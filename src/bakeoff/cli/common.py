@@ -143,9 +143,13 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     }
 
 
-def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
+def _execute(
+    opts: Options, kw: dict[str, Any], paths: dict[Path, Path] | None = None
+) -> ResultsDocument:
     """Run an evaluation with a progress display, save results (also when interrupted or
-    failed) and print the summary."""
+    failed) and print the summary. ``paths``: temporary working copy -> the folder it copies;
+    the results name the user's folders, not bakeoff's temporary ones."""
+    from bakeoff import results as results_mod
     from bakeoff.cli.progress import make_view
     from bakeoff.errors import Interrupted
     from bakeoff.render import terminal
@@ -157,6 +161,10 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
         with view:
             doc = ev.run()
     finally:
+        mapping = {
+            str(k): str(v) for copy, v in (paths or {}).items() for k in (copy, copy.resolve())
+        }
+        results_mod.replace_paths(ev.doc, mapping)
         _save(ev.doc, kw)
     out.print(terminal.render(doc))
     if doc.status == "interrupted":

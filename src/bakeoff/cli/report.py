@@ -21,7 +21,16 @@ from bakeoff.errors import UsageError
 )
 @click.option("--baseline", metavar="NAME", help="Re-analyse against another contestant.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
-def report(results_file: Path, fmt: str, baseline: str | None, output: Path | None) -> None:
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=0),
+    default=65_536,
+    show_default=True,
+    help="md: fold and cut long tables to fit (a GitHub comment's limit); 0: no limit.",
+)
+def report(
+    results_file: Path, fmt: str, baseline: str | None, output: Path | None, max_chars: int
+) -> None:
     """Render a saved results document (no runtime needed)."""
     import json
 
@@ -43,7 +52,7 @@ def report(results_file: Path, fmt: str, baseline: str | None, output: Path | No
             raise UsageError("--output needs --format md, json or html")
         out.print(terminal.render(doc))
         return
-    renderers = {"md": markdown.render, "html": html.render}
+    renderers = {"md": lambda d: markdown.render(d, max_chars or None), "html": html.render}
     if fmt == "hyperfine":
         text = json.dumps(hyperfine.export(doc), indent=2) + "\n"
     else:

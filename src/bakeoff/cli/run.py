@@ -49,6 +49,7 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
     cfg = config.load(path)
     wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
+    paths: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
         if prepare.needs_install(path.parent) and wanted != ["startup"]:
             err.print(
@@ -57,6 +58,7 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
             )
             copy, how = prepare.working_copy(path.parent, Path(tmp) / "project", Provisioner())
             err.print(f"[dim]installed with {escape(how)} in {escape(str(copy))}[/]")
+            paths[copy] = path.parent.resolve()  # reports name the project, not the copy
             path = copy / path.name
         chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
         for why in skipped:
@@ -71,4 +73,4 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
         )
         if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
             kw["out_dir"] = Path(cfg.bakeoff.out)
-        _execute(opts, kw)
+        _execute(opts, kw, paths)
