@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit clean benchmarks trust
+.PHONY: demo test lint typecheck unit clean benchmarks trust wheel
 
 # k6 (the serve suite's load generator) is not installed here: bakeoff provisions its pinned,
 # sha256-checked build into its cache on first use, as any pip/pipx/uv install of bakeoff does.
@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/bakeoff demo $(DEMO_ARGS)
+
+# The wheel pipx / uv tool / pip install (README, "Install as a tool").
+wheel: $(STAMP)
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/bakeoff-*.whl
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
