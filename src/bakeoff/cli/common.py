@@ -151,7 +151,7 @@ def _execute(
     the results name the user's folders, not bakeoff's temporary ones."""
     from bakeoff import results as results_mod
     from bakeoff.cli.progress import make_view
-    from bakeoff.errors import Interrupted
+    from bakeoff.errors import Interrupted, NothingMeasured
     from bakeoff.render import terminal
     from bakeoff.session import Evaluation
 
@@ -169,6 +169,11 @@ def _execute(
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
         raise Interrupted(f"interrupted: partial results saved to {kw['out_dir'] / 'results.json'}")
+    if doc.measurements and not any(m.valid and m.samples for m in doc.measurements):
+        raise NothingMeasured(
+            "every measurement failed — nothing was compared; the reasons are in the report "
+            f"({kw['out_dir'] / 'report.md'})"
+        )
     return doc
 
 
