@@ -69,7 +69,9 @@ def measure_options(f: F) -> F:
         ),
         click.option("--seed", type=int, help="Seed for the randomized run order."),
         click.option(
-            "--offline", is_flag=True, help="Never contact the registry; use cached runtimes only."
+            "--offline",
+            is_flag=True,
+            help="Never download; use cached runtimes (and k6) only.",
         ),
         click.option(
             "--out",
