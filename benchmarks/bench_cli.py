@@ -15,6 +15,7 @@ hyperfine: ``apt-get install -y hyperfine`` (Debian/Ubuntu), ``brew install hype
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -55,6 +56,7 @@ def main() -> None:
         ("ref: import click, rich.console", [py, "-c", "import click, rich.console"], False),
         ("ref: import bakeoff.session", [py, "-c", "import bakeoff.session"], False),
     ]
+    load_before = os.getloadavg()[0]
     times: dict[str, list[float]] = {label: [] for label, _, _ in commands}
     for _ in range(args.rounds):
         for label, argv, _ in commands:
@@ -104,7 +106,9 @@ def main() -> None:
     )
     print(
         f"\nhyperfine -N, {args.rounds} rounds × {args.runs} runs per command (3 warm-ups each); "
-        f"the 'x' columns are ratios of medians measured in this run."
+        f"the 'x' columns are ratios of medians measured in this run; load average "
+        f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after, on {os.cpu_count()} cores "
+        "(on a busy machine compare the ratios: absolute times include waiting for a CPU)."
     )
     if not have_time:
         print("peak RSS not measured: GNU time is not installed (apt-get install time)")
