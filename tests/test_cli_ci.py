@@ -253,3 +253,17 @@ def test_completion_completes_commands_and_choices() -> None:
     assert complete("bakeoff rep", 1) == ["report"]
     assert complete("bakeoff startup --case imp", 3) == ["imports:cold", "imports:warm"]
     assert "md" in complete("bakeoff report r.json --format ", 4)
+
+
+def test_progress_bars_render_every_event_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    view = progress_mod.ProgressView()
+    with view:
+        view(Event("suite_start", suite="startup", done=0, total=1))
+        view(Event("case_start", "startup", "hello", total=5))
+        view(Event("run", "startup", "hello", "node", done=1, total=5))
+        view(Event("download", detail="k6@1.1.0", done=10, total=100))
+        view(Event("message", detail="provisioning node@lts"))
+        view(Event("case_end", "startup", "hello", detail="precision"))
+        view(Event("suite_end", suite="startup", done=1, total=1))
+    err = capsys.readouterr().err
+    assert "startup · hello" in err and "download k6@1.1.0" in err and "provisioning" in err

@@ -464,6 +464,18 @@ def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
     return {"baseline": base, "surfaces": surfaces, "rules": RULES}
 
 
+def stored_value(doc: ResultsDocument) -> tuple[Usage | ValueConfig, str]:
+    """The usage (and price overrides) a document was priced with, so re-rendering a saved
+    file gives the same dollars in any folder; and where it came from, to say so."""
+    raw = doc.settings.get("value")
+    if isinstance(raw, dict):
+        return ValueConfig.model_validate(raw), "the usage stored in the results file"
+    usage = (doc.cost or {}).get("usage")
+    if isinstance(usage, dict):
+        return Usage.model_validate(usage), "the usage stored in the results file"
+    return preset("medium"), "the medium usage preset (the results file stores no usage)"
+
+
 def fill(
     doc: ResultsDocument, usage: Usage | ValueConfig | None = None, prices: PriceBook | None = None
 ) -> None:

@@ -116,6 +116,8 @@ class Evaluation:
                 "runtimes": list(o.runtimes),
                 "aa": o.aa,
                 "quick": o.quick,
+                # what the dollars are priced with: re-rendering uses it, not the folder's config
+                "value": (o.value or ValueConfig()).model_dump(mode="json", exclude_unset=True),
             }
         )
         if not self.contenders:
