@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from bakeoff import config, projectrun
+from bakeoff import results as results_mod
 from bakeoff.errors import BakeoffError, ClusterError
 from bakeoff.events import Event
 from bakeoff.plan import StopRule
@@ -155,6 +156,7 @@ class Job:
     settings: dict[str, Any]  # plain_settings()
     command: tuple[str, ...]
     project: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # the project folder on the machine that submitted it
 
     @property
     def cancel_name(self) -> str:
@@ -187,6 +189,7 @@ def make_jobs(
             settings=plain_settings(settings),
             command=tuple(command),
             project=project,
+            origin=str(config_path.parent.resolve()),
         )
         for label in labels
     ]
@@ -258,13 +261,17 @@ def run_job(job: Job) -> dict[str, Any]:
 
             with projectrun.options(
                 path, cfg, job.suites, settings, job.runtimes, job.quick, note, job.project
-            ) as opts:
-                opts.machine_label = job.label
-                ev = Evaluation(opts, on_event=report, command=job.command)
+            ) as prepared:
+                prepared.options.machine_label = job.label
+                ev = Evaluation(prepared.options, on_event=report, command=job.command)
                 try:
                     doc = ev.run()
                 finally:
                     doc = ev.doc
+                    # name the project as the user knows it, not this worker's unpacked copy
+                    here = {root, *prepared.paths}
+                    mapping = {str(k): job.origin for p in here for k in (p, p.resolve())}
+                    results_mod.replace_paths(doc, mapping)
         except BakeoffError as exc:
             error = exc.message
         except KeyboardInterrupt:  # asked to stop before the evaluation began measuring

@@ -12,6 +12,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,15 @@ def _ignore(_: str) -> None:
     return None
 
 
+@dataclass
+class Prepared:
+    """What to run, and the temporary working copy → the project folder it copies (results
+    name the user's folders, not bakeoff's temporary ones: ``results.replace_paths``)."""
+
+    options: Options
+    paths: dict[Path, Path] = field(default_factory=dict)
+
+
 @contextmanager
 def options(
     path: Path,
@@ -53,7 +63,7 @@ def options(
     quick: bool = False,
     note: Note = _ignore,
     project: dict[str, Any] | None = None,
-) -> Iterator[Options]:
+) -> Iterator[Prepared]:
     """The ``Options`` for the suites ``path`` (a bakeoff.toml) enables among ``wanted``, with
     ``settings`` (stopping rule, threshold, budget… as ``bakeoff run`` merges them from the
     config and flags). A project with dependencies but no node_modules is installed into a
@@ -62,6 +72,7 @@ def options(
     ident = project or identity(path.parent)
     # the built-in start-up cases need no dependencies; the project's own scripts do
     in_place = list(wanted) != ["startup"] or bool(cfg.startup.enabled and cfg.startup.scripts)
+    paths: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
         if prepare.needs_install(path.parent) and in_place:
             note(
@@ -70,16 +81,18 @@ def options(
             )
             copy, how = prepare.working_copy(path.parent, Path(tmp) / "project", Provisioner())
             note(f"installed with {how} in {copy}")
+            paths[copy] = path.parent.resolve()
             path = copy / path.name
         chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
         for why in skipped:
             note(f"skipped {why}")
         if not chosen:
             raise ConfigError(f"{path}: no suite to run", "; ".join(skipped) or None)
-        yield Options(
+        opts = Options(
             runtimes=list(runtimes or cfg.bakeoff.runtimes),
             suites=chosen,
             quick=quick,
             project=ident,
             **settings,
         )
+        yield Prepared(opts, paths)

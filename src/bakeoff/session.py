@@ -16,7 +16,7 @@ from bakeoff import analyze, calibration, decide, fingerprint
 from bakeoff.calibration import AA_SUFFIX
 from bakeoff.contestants import Contender, name_contenders
 from bakeoff.errors import UsageError
-from bakeoff.events import Event, OnEvent, ignore
+from bakeoff.events import Event, OnEvent, download, ignore
 from bakeoff.measure import environment
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.plan import StopRule
@@ -71,9 +71,7 @@ class Evaluation:
         self.decision: DecisionPlan | None = None
 
     def _download_event(self, p: DownloadProgress) -> None:
-        self.on_event(
-            Event("download", detail=f"{p.package}@{p.version}", done=p.done, total=p.total or 0)
-        )
+        self.on_event(download(p))
 
     def provision(self) -> list[Contender]:
         runtimes = []
@@ -176,6 +174,7 @@ class Evaluation:
                 seed=o.seed,
                 budget_s=share,
                 quick=o.quick,
+                offline=o.offline,
                 decision=self.decision,
             )
             ctx.workdir.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """The command line: parse arguments, call the library, render, and map errors to messages and
 exit codes — in one place (``main``). Library modules never print or exit.
 
-Each command lives in its own module, registered on the group by importing it here.
+Each command lives in its own module, ``bakeoff.cli.<name>``, imported only when that command
+runs or its help is shown (see ``app.LazyGroup``), so ``bakeoff --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -12,19 +13,6 @@ from collections.abc import Sequence
 import click
 from rich.markup import escape
 
-from bakeoff.cli import (  # noqa: F401  (register commands)
-    calibrate,
-    compare,
-    compat,
-    devloop,
-    doctor,
-    init,
-    measure,
-    merge,
-    report,
-    runtimes,
-    serve,
-)
 from bakeoff.cli.app import cli, err
 from bakeoff.errors import BakeoffError, Interrupted
 

@@ -1,103 +1,22 @@
-"""Shared by the commands that measure: the progress display, the measuring options, merging
-config with flags, and running an evaluation with its results saved even on Ctrl-C."""
+"""Shared by the commands that measure: the measuring options, merging config with flags, and
+running an evaluation with its results saved even on Ctrl-C. Heavy modules are imported inside
+the functions that run a command, so the decorators cost nothing at ``--help`` time."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
-from bakeoff import config, hyperfine
-from bakeoff import results as results_mod
 from bakeoff.cli.app import F, err, out
-from bakeoff.errors import Interrupted, NothingMeasured, UsageError
-from bakeoff.events import Event
-from bakeoff.plan import StopRule
-from bakeoff.render import html, markdown, terminal
-from bakeoff.results import ResultsDocument
-from bakeoff.session import Evaluation, Options
 
-
-class _BoundColumn(TimeRemainingColumn):
-    """Time remaining, only for tasks that have an honest bound on it (see ProgressView)."""
-
-    def render(self, task: Task) -> Text:
-        if not task.fields.get("left"):
-            return Text("")
-        return super().render(task)
-
-
-class ProgressView:
-    """Renders progress events as Rich progress bars on stderr."""
-
-    def __init__(self) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[note]}"),
-            TimeElapsedColumn(),
-            # a case's total is its most runs (deciding cases stop once settled): time left is
-            # an upper bound, and the whole evaluation (suites of very different lengths) gets
-            # none rather than a made-up one
-            TextColumn("{task.fields[left]}"),
-            _BoundColumn(),
-            console=err,
-            transient=False,
-        )
-        self.tasks: dict[str, TaskID] = {}
-        self.downloads: dict[str, TaskID] = {}
-        self.overall: TaskID | None = None
-
-    def __enter__(self) -> ProgressView:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(None, None, None)
-
-    def __call__(self, ev: Event) -> None:
-        p = self.progress
-        key = f"{ev.suite}/{ev.case}"
-        if ev.kind == "download":
-            if ev.detail not in self.downloads:
-                self.downloads[ev.detail] = p.add_task(
-                    f"download {ev.detail}", total=ev.total or None, note="", left="left"
-                )
-            p.update(self.downloads[ev.detail], completed=ev.done, total=ev.total or None)
-        elif ev.kind == "message":
-            p.console.print(f"[dim]{escape(ev.detail)}[/]")
-        elif ev.kind in ("suite_start", "suite_end"):
-            # one bar for the whole evaluation: suites done out of all, with time left
-            if self.overall is None:
-                self.overall = p.add_task("evaluation", total=ev.total, note="", left="")
-            note = f"running {ev.suite}" if ev.kind == "suite_start" else f"{ev.suite} done"
-            p.update(self.overall, completed=ev.done, total=ev.total, note=note)
-        elif ev.kind == "case_start":
-            self.tasks[key] = p.add_task(
-                f"{ev.suite} · {ev.case}", total=ev.total, note="warming up", left="at most"
-            )
-        elif ev.kind == "run" and key in self.tasks:
-            p.update(self.tasks[key], completed=ev.done, note=ev.contestant)
-        elif ev.kind == "case_end" and key in self.tasks:
-            task = self.tasks[key]
-            p.update(task, total=p.tasks[task].completed or 1, note=ev.detail, left="")
+if TYPE_CHECKING:  # the measuring machinery is imported when a command runs, not for --help
+    from bakeoff import config
+    from bakeoff.results import ResultsDocument
+    from bakeoff.session import Options
 
 
 def config_option(
@@ -150,7 +69,9 @@ def measure_options(f: F) -> F:
         ),
         click.option("--seed", type=int, help="Seed for the randomized run order."),
         click.option(
-            "--offline", is_flag=True, help="Never contact the registry; use cached runtimes only."
+            "--offline",
+            is_flag=True,
+            help="Never download; use cached runtimes (and k6) only.",
         ),
         click.option(
             "--out",
@@ -192,6 +113,10 @@ def measure_options(f: F) -> F:
 
 def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> dict[str, Any]:
     """Merge config values with command-line overrides (the command line wins)."""
+    from bakeoff import config
+    from bakeoff.errors import UsageError
+    from bakeoff.plan import StopRule
+
     m = cfg.measure
     try:
         precision = config.parse_fraction(kw["precision"]) if kw.get("precision") else m.precision
@@ -220,15 +145,28 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     }
 
 
-def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
+def _execute(
+    opts: Options, kw: dict[str, Any], paths: dict[Path, Path] | None = None
+) -> ResultsDocument:
     """Run an evaluation with a progress display, save results (also when interrupted or
-    failed) and print the summary."""
-    view = ProgressView()
+    failed) and print the summary. ``paths``: temporary working copy -> the folder it copies;
+    the results name the user's folders, not bakeoff's temporary ones."""
+    from bakeoff import results as results_mod
+    from bakeoff.cli.progress import make_view
+    from bakeoff.errors import Interrupted, NothingMeasured
+    from bakeoff.render import terminal
+    from bakeoff.session import Evaluation
+
+    view = make_view()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
     try:
         with view:
             doc = ev.run()
     finally:
+        mapping = {
+            str(k): str(v) for copy, v in (paths or {}).items() for k in (copy, copy.resolve())
+        }
+        results_mod.replace_paths(ev.doc, mapping)
         _save(ev.doc, kw)
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
@@ -242,6 +180,12 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
 
 
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
+    import json
+
+    from bakeoff import hyperfine
+    from bakeoff import results as results_mod
+    from bakeoff.render import html, markdown
+
     if not doc.contestants and not doc.measurements and not doc.machines:
         return
     out_dir: Path = kw["out_dir"]
@@ -263,6 +207,8 @@ def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
 
 
 def _load_config(path: Path | None) -> config.Config:
+    from bakeoff import config
+
     if path is not None:
         return config.load(path)
     found = config.find(Path.cwd())

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bakeoff import config
 from bakeoff.cli.app import cli
-from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
+from bakeoff.cli.common import config_option, measure_options
 from bakeoff.errors import UsageError
-from bakeoff.measure.loadgen import Request
-from bakeoff.measure.server import Readiness
-from bakeoff.session import Options
-from bakeoff.suites.serve import ServeSpec, ServeSuite, spec_from_config
+
+if TYPE_CHECKING:
+    from bakeoff.measure.loadgen import Request
 
 
 def _request(text: str) -> Request:
+    from bakeoff.measure.loadgen import Request
+
     parts = text.split(None, 1)
     if len(parts) == 1:
         method, path = "GET", parts[0]
@@ -66,6 +66,13 @@ def serve(
     bakeoff serve -r node@24 -r bun@latest src/server.js --request /health --request '/api/items'
     bakeoff serve --command '{run} dist/main.js --port {port}' --rate 500 --rate 1000
     """
+    from bakeoff import config
+    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.measure.loadgen import Request
+    from bakeoff.measure.server import Readiness
+    from bakeoff.session import Options
+    from bakeoff.suites.serve import ServeSpec, ServeSuite, spec_from_config
+
     cfg = _load_config(config_path)
     s = _settings(cfg, kw, quick)
     if entry or command:

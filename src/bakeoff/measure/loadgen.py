@@ -21,14 +21,16 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bakeoff.measure import latency
+from bakeoff.runtimes import k6 as k6_tool
+from bakeoff.runtimes.k6 import K6Binary
+from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 
 GENERATOR_CPU_LIMIT = 0.8  # fraction of one core
 MIN_ACHIEVED = 0.99
@@ -74,12 +76,13 @@ def weighted_order(mix: Sequence[Request]) -> list[int]:
     return order
 
 
-def find_k6() -> str | None:
-    """k6 installed into this Python environment (the pinned wheel), else on PATH."""
-    local = Path(sys.prefix) / "bin" / "k6"
-    if local.is_file() and os.access(local, os.X_OK):
-        return str(local)
-    return shutil.which("k6")
+def find_k6(
+    offline: bool = False, on_progress: Callable[[DownloadProgress], None] | None = None
+) -> K6Binary:
+    """The k6 to drive: ``BAKEOFF_K6``, else the pinned k6 from bakeoff's cache (downloaded and
+    verified on first use), else k6 on PATH; see ``bakeoff.runtimes.k6``. Raises
+    ProvisionError (OfflineError) saying how to get one."""
+    return k6_tool.ensure(Provisioner(offline=offline, on_progress=on_progress))
 
 
 def find_wrk() -> str | None:

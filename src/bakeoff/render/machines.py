@@ -86,8 +86,11 @@ def _demote(md: str) -> str:
     return re.sub(r"^(#{1,4}) ", r"##\1 ", md, flags=re.MULTILINE)
 
 
-def markdown(doc: ResultsDocument) -> str:
+def markdown(doc: ResultsDocument, limit: int | None = None) -> str:
+    """The merged report; over ``limit`` characters its long tables are folded and cut as a
+    single machine's are (``render.mdfit``): the cross-machine view comes first, so it stays."""
     from bakeoff.render import markdown as single
+    from bakeoff.render import mdfit
 
     labels = [m.label for m in doc.machines]
     out = [f"# {mv.title(doc)}", "", f"Merged {doc.created} · status **{doc.status}**", ""]
@@ -141,8 +144,10 @@ def markdown(doc: ResultsDocument) -> str:
     for run in doc.machines:
         if run.document is None:
             continue
-        out += [f"## Machine `{run.label}`", "", _demote(single.render(run.document)), ""]
-    return "\n".join(out).rstrip() + "\n"
+        text = single.render(run.document, limit=None)
+        out += [f"## Machine `{run.label}`", "", _demote(text), ""]
+    text = "\n".join(out).rstrip() + "\n"
+    return text if limit is None else mdfit.fit(text, limit)
 
 
 _MAIN = re.compile(r"<main>(.*)</main>", re.DOTALL)
