@@ -1,4 +1,4 @@
-"""``bakeoff runtimes list|install|which|remove``."""
+"""``bakeoff runtimes list|install|which|remove|verify``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from bakeoff.cli.app import cli, out
 from bakeoff.cli.common import ProgressView
+from bakeoff.errors import ProvisionError
 from bakeoff.events import Event
 from bakeoff.runtimes.provision import Provisioner
 
@@ -70,3 +72,29 @@ def runtimes_remove(specs: Sequence[str]) -> None:
             out.print(f"{spec}: nothing cached matches")
         for path in removed:
             out.print(f"removed {path}")
+
+
+@runtimes.command("verify")
+@click.option("--repair", is_flag=True, help="Re-install every damaged entry from the registry.")
+def runtimes_verify(repair: bool) -> None:
+    """Hash every file of every cached runtime and tool against its install-time manifest."""
+    prov = _provisioner()
+    reports = prov.verify()
+    if not reports:
+        out.print("the cache is empty: nothing to verify")
+        return
+    bad = [r for r in reports if not r.ok]
+    for r in reports:
+        status = "[green]ok[/]" if r.ok else f"[red]damaged:[/] {escape('; '.join(r.problems))}"
+        out.print(f"{escape(r.package)}: {status}")
+    if bad and repair:
+        for r in bad:
+            rt = prov.repair(r)
+            out.print(f"{escape(r.package)}: re-installed ({escape(str(rt.binary))})")
+        return
+    if bad:
+        raise ProvisionError(
+            f"{len(bad)} of {len(reports)} cached packages failed verification",
+            "run `bakeoff runtimes verify --repair` to re-install them from the registry",
+        )
+    out.print(f"{len(reports)} cached packages verified: every file matches its manifest")
