@@ -18,6 +18,7 @@ from bakeoff.contestants import Contender, name_contenders
 from bakeoff.errors import UsageError
 from bakeoff.events import Event, OnEvent, ignore
 from bakeoff.measure import environment
+from bakeoff.measure.containment import run_tmpdir
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.plan import StopRule
 from bakeoff.results import ResultsDocument
@@ -111,7 +112,8 @@ class Evaluation:
         workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
         status: Status = "complete"
         try:
-            with LauncherExecutor() as executor:
+            # every process of the run keeps its temporary files in the work folder
+            with run_tmpdir(workdir / "tmp"), LauncherExecutor() as executor:
                 doc.environment["launcher_floor_kb"] = executor.floor_kb
                 if not self._run_suites(executor, workdir):
                     status = "interrupted"

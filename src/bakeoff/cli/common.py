@@ -23,8 +23,9 @@ from rich.progress import (
 
 from bakeoff import config, hyperfine
 from bakeoff import results as results_mod
+from bakeoff.cli import guard
 from bakeoff.cli.app import F, err, out
-from bakeoff.errors import Interrupted, UsageError
+from bakeoff.errors import Interrupted, ResultsError, UsageError
 from bakeoff.events import Event
 from bakeoff.plan import StopRule
 from bakeoff.render import html, markdown, terminal
@@ -179,13 +180,19 @@ def measure_options(f: F) -> F:
 def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> dict[str, Any]:
     """Merge config values with command-line overrides (the command line wins)."""
     m = cfg.measure
-    try:
-        precision = config.parse_fraction(kw["precision"]) if kw.get("precision") else m.precision
-        threshold = config.parse_fraction(kw["threshold"]) if kw.get("threshold") else m.threshold
-        budget = config.parse_duration(kw["budget"]) if kw.get("budget") else m.budget
-        timeout = config.parse_duration(kw["timeout"]) if kw.get("timeout") else m.timeout
-    except ValueError as exc:
-        raise UsageError(f"invalid option value: {exc}") from None
+
+    def option(name: str, parse: Callable[[Any], float], default: Any) -> Any:
+        if kw.get(name) is None:  # an empty value is an error, not "use the default"
+            return default
+        try:
+            return parse(kw[name])
+        except ValueError as exc:
+            raise UsageError(f"invalid option value: --{name} {kw[name]!r}: {exc}") from None
+
+    precision = option("precision", config.parse_fraction, m.precision)
+    threshold = option("threshold", config.parse_fraction, m.threshold)
+    budget = option("budget", config.parse_duration, m.budget)
+    timeout = option("timeout", config.parse_duration, m.timeout)
     min_runs = kw.get("min_runs") or (8 if quick else m.min_runs)
     max_runs = kw.get("max_runs") or (15 if quick else m.max_runs)
     if max_runs < min_runs:
@@ -209,17 +216,51 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
 def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
     """Run an evaluation with a progress display, save results (also when interrupted or
     failed) and print the summary."""
+    guard.check_outputs(kw["out_dir"], _output_files(kw))  # before anything is measured
     view = ProgressView()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
+    saved_to: Path | None = None
     try:
         with view:
             doc = ev.run()
     finally:
-        _save(ev.doc, kw)
+        saved_to = _save_or_fall_back(ev.doc, kw)
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
-        raise Interrupted(f"interrupted: partial results saved to {kw['out_dir'] / 'results.json'}")
+        where = saved_to or kw["out_dir"]
+        raise Interrupted(f"interrupted: partial results saved to {where / 'results.json'}")
+    if saved_to is not None:
+        raise ResultsError(
+            f"could not write the results to {kw['out_dir']}; they were saved to {saved_to}"
+        )
     return doc
+
+
+def _output_files(kw: dict[str, Any]) -> dict[str, Path | None]:
+    return {
+        "--json": kw.get("json_file"),
+        "--export-hyperfine": kw.get("hyperfine_file"),
+        "--markdown": kw.get("md_file"),
+    }
+
+
+def _save_or_fall_back(doc: ResultsDocument, kw: dict[str, Any]) -> Path | None:
+    """Save; when that fails (the disk filled, the folder vanished), save into a temporary
+    folder instead and return it (the measurements are never lost to a write error)."""
+    try:
+        _save(doc, kw)
+        return None
+    except OSError as exc:
+        problem = f"{exc.strerror or exc}: {exc.filename or kw['out_dir']}"
+    try:
+        folder = guard.fallback_folder()
+        _save(doc, {"out_dir": folder})
+    except OSError as exc:
+        err.print(f"[bold red]could not save the results ({problem}) nor to a temporary folder:[/]")
+        err.print(f"  {escape(str(exc))}")
+        return None
+    err.print(f"[bold red]could not save the results ({escape(problem)});[/] saved to {folder}")
+    return folder
 
 
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
