@@ -55,6 +55,7 @@ _URL_PATH = r"^/[^\s\x00-\x1f\x7f]*$"  # what an HTTP request line can carry
 _ENV_NAME = r"^[^=\x00]+$"
 _HEADER_NAME = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 _VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_CONTESTANT = r"^(node|bun|deno)(@[0-9A-Za-z.+-]+)?'*$"
 
 
 def parse_duration(value: Any) -> float:
@@ -253,7 +254,8 @@ class ServeConfig(_Strict):
 
 class ToolchainConfig(_Strict):
     name: NonEmpty
-    runtime: NonEmpty  # a contestant name or family: node, bun, deno
+    # a contestant name or family: node, bun, deno (or node@24.1.0 when node runs twice)
+    runtime: Annotated[str, Field(pattern=_CONTESTANT)]
     manager: Literal["npm", "pnpm", "yarn", "bun", "deno"] | None = None
     test_runner: Literal["node", "bun", "deno", "jest", "vitest", "mocha"] | None = None
     bundler: Literal["esbuild", "bun", "deno", "none"] | None = None
@@ -338,6 +340,7 @@ _PATTERNS = {
     _ENV_NAME: "an environment variable name cannot be empty or contain '=' or a NUL byte",
     _HEADER_NAME: "expected an HTTP header name (letters, digits and -!#$%&'*+.^_`|~)",
     _VAR_NAME: "expected an environment variable name like PORT",
+    _CONTESTANT: "expected a contestant: node, bun, deno (or node@24.1.0 when node runs twice)",
 }
 
 
@@ -353,9 +356,9 @@ def _shape(value: Any, where: str, depth: int = 0) -> tuple[str, str] | None:
         if len(value) > MAX_ITEMS:
             return where, f"has more than {MAX_ITEMS} entries"
         for key, item in value.items():
-            at = f"{where}.{key}" if where else str(key)
+            at = f"{where}.{_key(key)}" if where else _key(key)
             if "\x00" in key:
-                return at.replace("\x00", "\\0"), "the key contains a NUL byte"
+                return at, "the key contains a NUL byte"
             if problem := _shape(item, at, depth + 1):
                 return problem
     elif isinstance(value, list):
@@ -375,10 +378,15 @@ def _message(err: Any) -> str:
     return msg
 
 
+def _key(part: Any) -> str:
+    text = str(part)
+    return text if text.isprintable() else repr(text)
+
+
 def error_text(exc: ValidationError) -> str:
     """``field: what was expected, found X`` for the first error of a validation."""
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    where = ".".join(_key(p) for p in err["loc"]) or "(top level)"
     found = (
         f", found {_describe(err['input'])}" if "input" in err and err["type"] != "missing" else ""
     )
@@ -401,7 +409,7 @@ def validate(data: dict[str, Any], source: str = CONFIG_NAME) -> Config:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        where = ".".join(_key(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
             raise ConfigError(
                 f"{source}: unknown key '{where}'",

@@ -25,6 +25,7 @@ from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 from bakeoff.stats import DEFAULT_THRESHOLD
 from bakeoff.suites.base import Suite, SuiteContext
+from bakeoff.toolchains import ToolchainSet
 from bakeoff.value.usage import ValueConfig
 
 Status = Literal["complete", "partial", "interrupted", "failed"]
@@ -84,6 +85,10 @@ class Evaluation:
                 f"baseline '{base}' is not a contestant (contestants: {', '.join(names)})"
             )
         self.doc.settings["baseline"] = base
+        for suite in self.options.suites:  # a toolchain on no contestant fails now, not later
+            source = getattr(suite, "source", None)
+            if isinstance(source, ToolchainSet):
+                source.check(self.contenders)
         return self.contenders
 
     def run(self) -> ResultsDocument:

@@ -79,6 +79,19 @@ def describe() -> str:
 
 
 # -- output locations ----------------------------------------------------------------------
+def _probe(folder: Path) -> str | None:
+    """Whether a file can be created in ``folder`` (tried for real: permission bits do not
+    tell for root, read-only mounts or /proc)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".bakeoff-probe-", dir=folder)
+    except OSError as exc:
+        return f"{folder} is not writable ({exc.strerror or exc})"
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+    return None
+
+
 def _problem(path: Path, folder: bool) -> str | None:
     """Why ``path`` (a folder, or a file) cannot be written, or None."""
     if "\x00" in str(path):
@@ -88,12 +101,9 @@ def _problem(path: Path, folder: bool) -> str | None:
             return "it exists and is not a folder"
         if not folder and path.is_dir():
             return "it is a folder"
-        target = path if folder else path.parent
-        if not os.access(target, os.W_OK | os.X_OK):
-            return "it is not writable"
         if not folder and not os.access(path, os.W_OK):
             return "it is not writable"
-        return None
+        return _probe(path if folder else path.parent)
     ancestor = path.parent
     while not ancestor.exists():
         if ancestor.is_symlink():
@@ -101,9 +111,7 @@ def _problem(path: Path, folder: bool) -> str | None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         return f"{ancestor} is not a folder"
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        return f"{ancestor} is not writable"
-    return None
+    return _probe(ancestor)
 
 
 def check_outputs(folder: Path, files: dict[str, Path | None]) -> None:
