@@ -13,12 +13,12 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
-from fuzz_inputs import cases
 
 import value_fixture
 from bakeoff import results
 from bakeoff.cli import main
 from bakeoff.runtimes.targets import target
+from fuzz_inputs import cases
 from registry_fake import FakeRegistry, make_tarball
 
 HANG_S = 60.0

@@ -18,7 +18,6 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
-from fuzz_inputs import cases
 
 import value_fixture
 from bakeoff import config, decide
@@ -34,6 +33,7 @@ from bakeoff.runtimes.spec import parse_spec
 from bakeoff.suites import catalog
 from bakeoff.suites.serve import ServeSuite
 from bakeoff.toolchains import ToolchainSet
+from fuzz_inputs import cases
 
 N_CONFIGS = 1200
 HANG_S = 20.0

@@ -290,7 +290,7 @@ def test_a_copied_cache_is_rechecked_once_without_a_download(
     prov_for(cache, registry).ensure("node@24")
     assert downloads(registry) == before
     prov = prov_for(cache, registry)
-    manifest, problems = prov._check_entry(rt.binary_entry)
+    _, problems = prov._check_entry(rt.binary_entry)
     assert problems == []
 
 
@@ -473,7 +473,7 @@ def test_a_download_that_is_not_a_gzip_tarball_is_refused(
     cache: Path, registry: FakeRegistry, data: bytes
 ) -> None:
     registry.publish_tarball(NODE, "24.1.0", data)
-    with pytest.raises(ProvisionError, match="not a (readable )?gzip tarball") as exc:
+    with pytest.raises(ProvisionError, match=r"not a (readable )?gzip tarball") as exc:
         prov_for(cache, registry).ensure("node@24.1.0")
     assert "\n" not in str(exc.value)
     assert list((cache / "tmp").glob("install-*")) == []
