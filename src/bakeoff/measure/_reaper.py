@@ -8,6 +8,8 @@ because the launcher imports it by path and keeps its memory small.
   started us exits (bakeoff killed with SIGKILL included); ``False`` when not on Linux.
 * ``kill_descendants()``: kill every descendant, re-reading our children until none is left
   (killing a process re-parents its own children to us, the subreaper), reaping as we go.
+  Children are read from ``/proc/<pid>/task/*/children``, or by scanning ``/proc`` on kernels
+  built without it; when we have no child at all it costs one ``waitpid``.
 
 Linux only for the two ``prctl`` calls (elsewhere they return False and bakeoff falls back to
 process groups); cgroups were not used because they need a delegated cgroup v2 subtree, which
@@ -76,31 +78,30 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def reap() -> None:
-    """Collect every child that has exited (orphans re-parented to us included)."""
+def has_children() -> bool:
+    """Reap every child that has exited (orphans re-parented to us included); True while a
+    child is still running. Costs one system call when there is none."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return False
         except InterruptedError:
             continue
         if pid == 0:
-            return
+            return True
 
 
 def kill_descendants(deadline_s: float = 5.0) -> int:
-    """SIGKILL every descendant of this process; returns how many were killed. Stops after
-    ``deadline_s`` (a process stuck in uninterruptible sleep cannot be reaped sooner)."""
+    """SIGKILL every descendant of this process and reap it; returns how many were killed.
+    Loops until no child is left at all (a child that dies re-parents its own children to
+    us, the subreaper, so they show up in a later round). Stops after ``deadline_s`` (a
+    process stuck in uninterruptible sleep cannot be reaped sooner)."""
     me = os.getpid()
     killed: set[int] = set()
     end = time.monotonic() + deadline_s
-    while True:
-        reap()
-        live = [p for p in children(me) if not _zombie(p)]
-        if not live or time.monotonic() > end:
-            return len(killed)
-        for pid in live:
+    while has_children() and time.monotonic() < end:
+        for pid in children(me):
             try:  # a daemon that called setsid leads its own group: end all of it at once
                 if os.getpgid(pid) == pid:
                     os.killpg(pid, signal.SIGKILL)
@@ -111,13 +112,5 @@ def kill_descendants(deadline_s: float = 5.0) -> int:
                 killed.add(pid)
             except OSError:
                 pass
-        time.sleep(0.001)
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            stat = fh.read()
-    except OSError:
-        return True  # gone
-    return stat[stat.rfind(")") + 2 :].startswith("Z")
+        time.sleep(0.002)
+    return len(killed)
