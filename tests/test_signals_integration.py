@@ -6,6 +6,7 @@ And a detached grandchild of a measured command does not survive its run."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -74,7 +75,7 @@ def wait_until(check: Callable[[], bool], proc: subprocess.Popen[bytes], what: s
     deadline = time.monotonic() + START_S
     while not check():
         if proc.poll() is not None:
-            raise AssertionError(f"bakeoff exited before {what}: {proc.communicate()}")
+            raise AssertionError(f"bakeoff exited (code {proc.returncode}) before {what}")
         if time.monotonic() > deadline:
             proc.kill()
             raise AssertionError(f"never reached {what}")
@@ -108,10 +109,9 @@ def start_serve(tmp_path: Path, node: Runtime) -> tuple[subprocess.Popen[bytes],
         "--out",
         str(out),
     ]
-    env = {**dict(__import__("os").environ), "PIDFILE": str(pidfile)}
-    proc = subprocess.Popen(
-        argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    env = {**os.environ, "PIDFILE": str(pidfile)}
+    with (tmp_path / "stderr").open("wb") as err:  # a file: a full pipe would block bakeoff
+        proc = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=err)
     return proc, pidfile, out
 
 
@@ -145,9 +145,10 @@ def test_sigterm_during_serve_saves_partial_results_and_leaves_nothing(
         wait_until(lambda: under_load(proc), proc, "a load phase")
     pids, ports = the_run(proc, pidfile)
     proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 143, stderr.decode()[-2000:]
-    assert "terminated (SIGTERM): partial results saved" in " ".join(stderr.decode().split())
+    proc.wait(timeout=120)
+    stderr = (tmp_path / "stderr").read_text()
+    assert proc.returncode == 143, stderr[-2000:]
+    assert "terminated (SIGTERM): partial results saved" in " ".join(stderr.split())
     procs, open_ports = left_after(pids, ports, GONE_S)
     assert procs == [] and open_ports == [], (procs, open_ports)
     doc = json.loads((out / "results.json").read_text())
@@ -168,7 +169,7 @@ def test_sigkill_during_serve_leaves_nothing(
     pids, ports = the_run(proc, pidfile)
     assert pids and ports
     proc.kill()
-    proc.communicate()
+    proc.wait()
     procs, open_ports = left_after(pids, ports, GONE_S)
     assert procs == [] and open_ports == [], (procs, open_ports)
 

@@ -12,7 +12,8 @@ Cache layout (``BAKEOFF_CACHE_DIR`` or the platform user cache dir, then ``runti
     tmp/install-*                                               downloads in progress (a stale one,
                                                                 whose owner died, is swept)
 
-A cache entry is checked on every use against its manifest (sizes and times of every file,
+The entries, locks, swaps and sweeps live in ``runtimes.cache``. A cache entry is checked on
+every use against its manifest (sizes and times of every file,
 ``runtimes.manifest``), fully (every file hashed) by ``bakeoff runtimes verify`` and whenever the
 quick check disagrees; a damaged entry is re-installed from the registry, or refused offline.
 Only ``sha512``/``sha384``/``sha256`` integrity is accepted (a sha1-only package is refused), and
@@ -27,20 +28,15 @@ passed. ``BAKEOFF_NODE_LTS`` overrides the major.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tarfile
-import tempfile
-import time
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +50,7 @@ from bakeoff.errors import (
     ProvisionError,
 )
 from bakeoff.runtimes import manifest as manifest_mod
+from bakeoff.runtimes.cache import EntryReport, EntryStore, lock_name, slug
 from bakeoff.runtimes.manifest import file_sha256
 from bakeoff.runtimes.registry import BadAnswer, NotFound, Registry, RegistryUnreachable
 from bakeoff.runtimes.semver import Range, Version, highest
@@ -62,7 +59,6 @@ from bakeoff.runtimes.targets import JS_TOOLS, TOOLS, target
 from bakeoff.runtimes.unpack import safe_extract
 
 STRONG = ("sha512", "sha384", "sha256")  # integrity algorithms accepted, strongest first
-STALE_TMP_S = 6 * 3600.0  # an install folder without a lock this old is a leftover
 
 
 @dataclass(frozen=True)
@@ -102,21 +98,6 @@ class ResolvedPackage:
     tarball: str
     integrity: str
     binary: str
-
-
-@dataclass(frozen=True)
-class EntryReport:
-    """The full verification of one cache entry (``bakeoff runtimes verify``)."""
-
-    entry: Path
-    package: str  # package@version, or the folder name when the manifest is unreadable
-    family: str
-    version: str
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def default_cache_dir() -> Path:
@@ -178,10 +159,6 @@ def binary_version(family: str, binary: Path) -> str:
     return first.strip().lstrip("v") if family == "node" else first.strip()
 
 
-def _slug(package: str) -> str:
-    return package.replace("@", "").replace("/", "-")
-
-
 def _safe_extract(tar: tarfile.TarFile, dest: Path) -> None:
     """Unpack ``tar`` into ``dest`` refusing anything unsafe (see ``runtimes.unpack``)."""
     safe_extract(tar, dest)
@@ -205,37 +182,6 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _lock_name(manifest: dict[str, Any]) -> str:
-    return f"{_slug(str(manifest['package']))}-{manifest['version']}"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _owner_gone(owner: Path) -> bool | None:
-    """Whether the process that made an install folder is gone (its lock is free); None when
-    that cannot be told."""
-    try:
-        with owner.open("r") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            fcntl.flock(fh, fcntl.LOCK_UN)
-            return True
-    except OSError:
-        return None
-
-
 class Provisioner:
     def __init__(
         self,
@@ -245,15 +191,17 @@ class Provisioner:
         on_progress: Callable[[DownloadProgress], None] | None = None,
     ) -> None:
         base = cache_dir or default_cache_dir()
-        self.root = base / "runtimes"
-        self.locks = base / "locks"
-        self.tmp = base / "tmp"
+        self.store = EntryStore(base)
+        self.root, self.locks, self.tmp = self.store.root, self.store.locks, self.store.tmp
         self.registry = Registry(registry, base / "metadata", offline)
         self.offline = offline
         self.on_progress = on_progress
-        self._healthy: set[tuple[Path, int]] = set()  # entries that passed, by manifest time
         self._damaged: list[str] = []  # matching entries the last cache lookup refused
-        self._held: set[str] = set()  # package locks this provisioner holds now
+        # the cache's entries, locks and temporaries (``runtimes.cache``)
+        self._lock = self.store.lock
+        self._entries = self.store.entries
+        self._check_entry = self.store.check
+        self.sweep = self.store.sweep
 
     # -- resolution ----------------------------------------------------------------------
     def resolve(self, spec: RuntimeSpec | str) -> ResolvedPackage:
@@ -317,101 +265,12 @@ class Provisioner:
 
     # -- cache ---------------------------------------------------------------------------
     def _entry_dir(self, r: ResolvedPackage) -> Path:
-        return self.root / r.family / f"{r.version}-{_slug(r.package)}"
-
-    @staticmethod
-    def _load_manifest(entry: Path) -> dict[str, Any] | None:
-        try:
-            data = json.loads((entry / manifest_mod.MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        needed = ("family", "package", "version", "binary", "binary_sha256", "reported_version")
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in needed):
-            return None
-        return data
-
-    def _check_entry(
-        self, entry: Path, full: bool = False
-    ) -> tuple[dict[str, Any] | None, list[str]]:
-        """A cache entry's manifest and what is wrong with it (``[]`` when healthy). The quick
-        check runs once per entry and provisioner; a quick mismatch gets the full check."""
-        manifest = self._load_manifest(entry)
-        if manifest is None:
-            return None, ["its manifest.json is missing or unreadable"]
-        files = manifest.get("files")
-        if files is None:
-            return self._adopt(entry, manifest)
-        if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
-            return manifest, ["its manifest's file list is malformed"]
-        recorded = files.get(manifest["binary"], {}).get("sha256")
-        if recorded != manifest["binary_sha256"]:
-            return manifest, ["its manifest does not record the binary it names"]
-        try:
-            stamp = (entry / manifest_mod.MANIFEST).stat().st_mtime_ns
-        except OSError:
-            return None, ["its manifest.json is missing or unreadable"]
-        if not full and (entry, stamp) in self._healthy:
-            return manifest, []
-        problems = [] if full else manifest_mod.quick_check(entry, files)
-        if full or problems:
-            problems = manifest_mod.full_check(entry, files)
-            if not problems and not full:
-                manifest = self._restamp(entry, manifest)
-        if not problems:
-            with contextlib.suppress(OSError):
-                self._healthy.add((entry, (entry / manifest_mod.MANIFEST).stat().st_mtime_ns))
-        return manifest, problems
-
-    def _adopt(
-        self, entry: Path, manifest: dict[str, Any]
-    ) -> tuple[dict[str, Any] | None, list[str]]:
-        """An entry written without a file list (an older bakeoff, or a tool installer that
-        does not record one): its binary is checked against the recorded sha256 as before, then
-        every file is recorded, so later edits anywhere in it are caught."""
-        binary = entry / manifest["binary"]
-        try:
-            if file_sha256(binary) != manifest["binary_sha256"]:
-                return manifest, [f"{manifest['binary']} changed (sha256)"]
-        except OSError:
-            return manifest, [f"{manifest['binary']} is missing"]
-        with self._try_lock(_lock_name(manifest)) as locked:
-            if locked:
-                with contextlib.suppress(OSError):
-                    adopted = {
-                        **manifest,
-                        "format": manifest_mod.FORMAT,
-                        "files": manifest_mod.record(entry),
-                        "adopted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    }
-                    _write_atomic(entry / manifest_mod.MANIFEST, json.dumps(adopted, indent=1))
-                    return adopted, []
-        return manifest, []
-
-    def _restamp(self, entry: Path, manifest: dict[str, Any]) -> dict[str, Any]:
-        """Record the files' current times after a full check passed (e.g. a copied cache)."""
-        with self._try_lock(_lock_name(manifest)) as locked:
-            if locked:
-                try:
-                    files = manifest_mod.restamp(entry, manifest["files"])
-                    manifest = {**manifest, "files": files}
-                    _write_atomic(entry / manifest_mod.MANIFEST, json.dumps(manifest, indent=1))
-                except OSError:
-                    pass  # a read-only cache still works; it is fully checked each time
-        return manifest
+        return self.root / r.family / f"{r.version}-{slug(r.package)}"
 
     def _read_entry(self, entry: Path) -> dict[str, Any] | None:
         """The manifest of a healthy cache entry, or None when missing or damaged."""
         manifest, problems = self._check_entry(entry)
         return manifest if not problems else None
-
-    def _entries(self, family: str | None = None) -> Iterator[Path]:
-        if not self.root.is_dir():
-            return
-        for fam_dir in sorted(self.root.iterdir()):
-            if fam_dir.is_dir() and (family is None or fam_dir.name == family):
-                for entry in sorted(fam_dir.iterdir()):
-                    if entry.is_dir() and not entry.name.startswith("."):
-                        yield entry
 
     def _runtime_from_entry(self, spec_text: str, manifest: dict[str, Any], entry: Path) -> Runtime:
         binary = entry / manifest["binary"]
@@ -425,101 +284,21 @@ class Provisioner:
             f"{manifest['package']}@{manifest['version']}",
         )
 
-    @contextmanager
-    def _lock(self, name: str) -> Iterator[None]:
-        try:
-            self.locks.mkdir(parents=True, exist_ok=True)
-            fh = (self.locks / f"{name}.lock").open("w")
-        except OSError as exc:
-            raise ProvisionError(
-                f"cannot use the cache folder {self.locks.parent}: {exc}"
-            ) from None
-        with fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            self._held.add(name)
-            try:
-                yield
-            finally:
-                self._held.discard(name)
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    @contextmanager
-    def _try_lock(self, name: str) -> Iterator[bool]:
-        """The package lock if it is free now (True), else False (someone is installing):
-        for small updates of a manifest that can wait for another time."""
-        if name in self._held:
-            yield True
-            return
-        try:
-            self.locks.mkdir(parents=True, exist_ok=True)
-            fh = (self.locks / f"{name}.lock").open("w")
-        except OSError:
-            yield False
-            return
-        with fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-
-    def sweep(self) -> list[Path]:
-        """Remove install folders left by a killed bakeoff (their owner's lock is free, or,
-        without a lock file, older than ``STALE_TMP_S``) and old swapped-out entries."""
-        removed: list[Path] = []
-        try:
-            children = list(self.tmp.iterdir())
-        except OSError:
-            return removed
-        now = time.time()
-        for path in children:
-            try:
-                age = now - path.lstat().st_mtime
-            except OSError:
-                continue
-            if path.name.startswith("install-"):
-                stale = _owner_gone(path / ".owner") if (path / ".owner").exists() else None
-                if stale is None:
-                    stale = age > STALE_TMP_S
-            else:
-                stale = path.name.startswith("stale-") and age > 3600
-            if stale:
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
-        return removed
-
     # -- install -------------------------------------------------------------------------
     def _install(self, r: ResolvedPackage) -> dict[str, Any]:
         entry = self._entry_dir(r)
-        with self._lock(_lock_name({"package": r.package, "version": r.version})):
+        with self._lock(lock_name(r.package, r.version)):
             manifest = self._read_entry(entry)
             if manifest is not None:  # another process installed it while we waited
                 return manifest
             self.sweep()
-            try:
-                self.tmp.mkdir(parents=True, exist_ok=True)
-                work = Path(
-                    tempfile.mkdtemp(
-                        prefix=f"install-{_slug(r.package)}-{r.version}-", dir=self.tmp
-                    )
-                )
-                owner = (work / ".owner").open("w")
-            except OSError as exc:
-                raise ProvisionError(
-                    f"cannot use the cache folder {self.tmp.parent}: {exc}"
-                ) from None
-            fcntl.flock(owner, fcntl.LOCK_EX)  # held while we work: a sweep leaves us alone
-            try:
-                return self._unpack_into(r, work, entry)
-            except OSError as exc:
-                raise ProvisionError(f"installing {r.package}@{r.version} failed: {exc}") from None
-            finally:
-                owner.close()
-                shutil.rmtree(work, ignore_errors=True)
+            with self.store.workdir(f"{slug(r.package)}-{r.version}") as work:
+                try:
+                    return self._unpack_into(r, work, entry)
+                except OSError as exc:
+                    raise ProvisionError(
+                        f"installing {r.package}@{r.version} failed: {exc}"
+                    ) from None
 
     def _unpack_into(self, r: ResolvedPackage, work: Path, entry: Path) -> dict[str, Any]:
         tgz = work / "package.tgz"
@@ -568,19 +347,8 @@ class Provisioner:
         }
         (unpack / manifest_mod.MANIFEST).write_text(json.dumps(manifest, indent=1))
         entry.parent.mkdir(parents=True, exist_ok=True)
-        self._replace(entry, unpack)
+        self.store.replace(entry, unpack)
         return manifest
-
-    def _replace(self, entry: Path, new: Path) -> None:
-        """Move ``new`` to ``entry``; a damaged entry is moved aside first (running processes
-        keep their open files) and deleted afterwards."""
-        aside: Path | None = None
-        if entry.exists() or entry.is_symlink():
-            aside = Path(tempfile.mkdtemp(prefix="stale-", dir=self.tmp))
-            os.rename(entry, aside / "entry")
-        os.rename(new, entry)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
 
     def _verify(self, r: ResolvedPackage, tgz: Path) -> None:
         expected = strongest_integrity(r.integrity)
