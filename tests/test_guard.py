@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import tarfile
 from pathlib import Path
 
@@ -75,3 +76,12 @@ def test_the_fallback_filter_for_pythons_without_the_data_filter(
         unpack.safe_extract(tar, tmp_path)
     st = (tmp_path / "package/bin/tool").stat()
     assert st.st_mode & 0o7777 == 0o755 and st.st_uid == os.getuid()
+
+
+def test_a_signal_while_saving_waits_until_the_results_are_written() -> None:
+    written = []
+    with guard.signals_handled():
+        with pytest.raises(guard.Terminated), guard.deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            written.append("results")  # without the deferral, Terminated comes first
+        assert written == ["results"] and guard.exit_code(130) == 143

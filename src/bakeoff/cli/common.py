@@ -224,7 +224,8 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
         with view:
             doc = ev.run()
     finally:
-        saved_to = _save_or_fall_back(ev.doc, kw)
+        with guard.deferred():  # a SIGTERM now waits until the results are on disk
+            saved_to = _save_or_fall_back(ev.doc, kw)
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
         where = saved_to or kw["out_dir"]

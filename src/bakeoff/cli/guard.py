@@ -21,6 +21,8 @@ from bakeoff.errors import UsageError
 HANDLED: tuple[int, ...] = (signal.SIGTERM, signal.SIGHUP)
 
 _received: int | None = None
+_deferring = False
+_deferred: int | None = None
 
 
 class Terminated(KeyboardInterrupt):
@@ -33,11 +35,30 @@ class Terminated(KeyboardInterrupt):
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
-    global _received
-    if _received is not None:
+    global _received, _deferred
+    if _received is not None or _deferred is not None:
         return  # a second signal while cleaning up: let the cleanup finish (SIGKILL still works)
+    if _deferring:
+        _deferred = signum  # raised when the results are saved
+        return
     _received = signum
     raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold SIGTERM/SIGHUP while the block runs (saving results must not be cut in half);
+    one that arrived meanwhile ends the command right after it."""
+    global _deferring, _deferred, _received
+    _deferring, _deferred = True, None
+    try:
+        yield
+    finally:
+        _deferring = False
+        signum, _deferred = _deferred, None
+        if signum is not None and _received is None:
+            _received = signum
+            raise Terminated(signum)
 
 
 @contextlib.contextmanager
