@@ -77,10 +77,11 @@ def parse_duration(value: Any) -> float:
 
 
 def parse_fraction(value: Any) -> float:
-    """A fraction from ``0.02`` or ``"2%"``."""
-    if isinstance(value, str) and value.strip().endswith("%"):
+    """A fraction from ``0.02``, ``"0.02"`` (a command-line value) or ``"2%"``."""
+    if isinstance(value, str):
+        text = value.strip()
         try:
-            value = float(value.strip()[:-1]) / 100
+            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:
             raise ValueError("expected a fraction like 0.02 or a percentage like '2%'") from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
@@ -231,7 +232,9 @@ class ServeConfig(_Strict):
     ladder: list[Fraction] = Field(
         default_factory=lambda: [0.25, 0.5, 0.75], min_length=1, max_length=20
     )
-    reps: int = Field(default=5, ge=1, le=MAX_REPS)
+    reps: int = Field(
+        default=6, ge=1, le=MAX_REPS
+    )  # most load repetitions (they stop once settled)
     ready_samples: int = Field(default=10, ge=2, le=MAX_REPS)
     phase: Duration = 5.0
     warmup: Duration = 2.0
@@ -271,21 +274,21 @@ def _all_states() -> list[InstallState]:
 class InstallConfig(_Strict):
     enabled: bool = True
     states: list[InstallState] = Field(default_factory=_all_states, min_length=1)
-    reps: Reps = 5
+    reps: Reps = 8  # most repetitions of the deciding state
     managers: list[Literal["npm", "pnpm", "yarn", "bun", "deno"]] = Field(default_factory=list)
 
 
 class TestConfig(_Strict):
     enabled: bool = True
     runner: Literal["jest", "vitest", "mocha"] | None = None  # the project's runner under Node
-    reps: Reps = 5
+    reps: Reps = 10  # most repetitions (they stop once settled)
 
 
 class BuildConfig(_Strict):
     enabled: bool = True
     entry: NonEmpty
     args: list[Text] = Field(default_factory=list)  # for the smoke run of the bundle
-    reps: Reps = 5
+    reps: Reps = 10  # most repetitions (they stop once settled)
 
 
 class CIConfig(_Strict):
