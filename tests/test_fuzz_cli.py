@@ -135,7 +135,11 @@ def calls(w: World) -> list[Call]:
         Call(["startup", "-r", "node@24", *quick], {3}, {"BAKEOFF_REGISTRY": "notaurl"}),
         Call(["runtimes", "list"], {3}, {"BAKEOFF_REGISTRY": "file:///tmp/x"}),
         Call(["runtimes", "install", "bun"], {3}, {"BAKEOFF_REGISTRY": "http://example.com/"}),
-        Call(["runtimes", "install", "bun"], {3}, {"npm_config_registry": "ftp://x/"}),
+        Call(
+            ["runtimes", "install", "bun"],
+            {3},
+            {"BAKEOFF_REGISTRY": "", "npm_config_registry": "ftp://x/"},
+        ),
         Call(["runtimes", "list"], {3}, {"BAKEOFF_CACHE_DIR": "/dev/null"}, "not a folder"),
         Call(["runtimes", "verify"], {3}, {"BAKEOFF_CACHE_DIR": "/dev/null"}),
         Call([*start], {3}, {"BAKEOFF_CACHE_DIR": "/dev/null"}),
@@ -248,6 +252,7 @@ def test_odd_invocations(
     before = signal.signal(signal.SIGALRM, on_alarm)
     monkeypatch.chdir(world.root)
     base = {
+        "BAKEOFF_CACHE_DIR": str(world.root / "cache"),  # what other tests cached is not here
         "BAKEOFF_REGISTRY": "http://127.0.0.1:9/",  # nothing is reachable by accident
         "RUNLOG": str(world.runlog),
         "BAKEOFF_NODE_LTS": "24",

@@ -276,7 +276,10 @@ def _save_or_fall_back(doc: ResultsDocument, kw: dict[str, Any]) -> Path | None:
         folder = guard.fallback_folder()
         _save(doc, {"out_dir": folder})
     except OSError as exc:
-        err.print(f"[bold red]could not save the results ({problem}) nor to a temporary folder:[/]")
+        err.print(
+            f"[bold red]could not save the results ({escape(problem)}) nor to a temporary "
+            "folder:[/]"
+        )
         err.print(f"  {escape(str(exc))}")
         return None
     err.print(f"[bold red]could not save the results ({escape(problem)});[/] saved to {folder}")
