@@ -304,6 +304,7 @@ class CompatConfig(_Strict):
     packages: bool = True  # install and smoke-test the common packages (needs npm registry)
     cli_entry: NonEmpty | None = None  # script to package as a single-file executable
     cli_args: list[Text] = Field(default_factory=list)
+    native: bool = True  # classify and load the project's own .node addons under each runtime
 
     @field_validator("areas")
     @classmethod
