@@ -95,7 +95,9 @@ def run_fleet(
 ) -> None:
     from bakeoff import cluster, merge
     from bakeoff import results as results_mod
-    from bakeoff.cli.common import _save
+    from bakeoff.cli import guard
+    from bakeoff.cli.common import _output_files, _save_or_fall_back
+    from bakeoff.errors import ResultsError
     from bakeoff.render import terminal
 
     if not address:
@@ -106,6 +108,7 @@ def run_fleet(
     except ValueError as exc:
         raise ConfigError(f"--machine-timeout {machine_timeout!r}: {exc}") from None
     out_dir: Path = kw["out_dir"]
+    guard.check_outputs(out_dir, _output_files(kw))  # before anything is measured
     project = path.parent.resolve()
     skip = [out_dir.resolve().name] if out_dir.resolve().parent == project else []
     archive = cluster.pack(project, skip)
@@ -132,13 +135,20 @@ def run_fleet(
     # workers of one box) are kept apart as a declared repeat, with a warning
     merged = merge.merge(inputs, repeat=True, failures=failures, command=command)
     merge.price(merged, cfg.value, {})
-    for run in merged.machines:
-        if run.document is not None:
-            results_mod.save(run.document, out_dir / "machines" / run.label / "results.json")
-    _save(merged, kw)
+    with guard.deferred():  # a SIGTERM now waits until the results are on disk
+        saved_to = _save_or_fall_back(merged, kw)
+        for run in merged.machines:
+            if run.document is not None:
+                folder = (saved_to or out_dir) / "machines" / run.label
+                results_mod.save(run.document, folder / "results.json")
     out.print(terminal.render(merged))
     if fleet.interrupted:
-        raise Interrupted(f"interrupted: partial results saved to {out_dir / 'results.json'}")
+        where = saved_to or out_dir
+        raise Interrupted(f"interrupted: partial results saved to {where / 'results.json'}")
+    if saved_to is not None:
+        raise ResultsError(
+            f"could not write the results to {out_dir}; they were saved to {saved_to}"
+        )
     if not any(
         m.valid and m.samples
         for run in merged.machines

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
+from bakeoff.cli import guard
 from bakeoff.cli.app import F, err, out
 
 if TYPE_CHECKING:  # the measuring machinery is imported when a command runs, not for --help
@@ -118,13 +120,19 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     from bakeoff.plan import StopRule
 
     m = cfg.measure
-    try:
-        precision = config.parse_fraction(kw["precision"]) if kw.get("precision") else m.precision
-        threshold = config.parse_fraction(kw["threshold"]) if kw.get("threshold") else m.threshold
-        budget = config.parse_duration(kw["budget"]) if kw.get("budget") else m.budget
-        timeout = config.parse_duration(kw["timeout"]) if kw.get("timeout") else m.timeout
-    except ValueError as exc:
-        raise UsageError(f"invalid option value: {exc}") from None
+
+    def option(name: str, parse: Callable[[Any], float], default: Any) -> Any:
+        if kw.get(name) is None:  # an empty value is an error, not "use the default"
+            return default
+        try:
+            return parse(kw[name])
+        except ValueError as exc:
+            raise UsageError(f"invalid option value: --{name} {kw[name]!r}: {exc}") from None
+
+    precision = option("precision", config.parse_fraction, m.precision)
+    threshold = option("threshold", config.parse_fraction, m.threshold)
+    budget = option("budget", config.parse_duration, m.budget)
+    timeout = option("timeout", config.parse_duration, m.timeout)
     min_runs = kw.get("min_runs") or (8 if quick else m.min_runs)
     max_runs = kw.get("max_runs") or (15 if quick else m.max_runs)
     if max_runs < min_runs:
@@ -153,12 +161,14 @@ def _execute(
     the results name the user's folders, not bakeoff's temporary ones."""
     from bakeoff import results as results_mod
     from bakeoff.cli.progress import make_view
-    from bakeoff.errors import Interrupted, NothingMeasured
+    from bakeoff.errors import Interrupted, NothingMeasured, ResultsError
     from bakeoff.render import terminal
     from bakeoff.session import Evaluation
 
+    guard.check_outputs(kw["out_dir"], _output_files(kw))  # before anything is measured
     view = make_view()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
+    saved_to: Path | None = None
     try:
         with view:
             doc = ev.run()
@@ -167,16 +177,52 @@ def _execute(
             str(k): str(v) for copy, v in (paths or {}).items() for k in (copy, copy.resolve())
         }
         results_mod.replace_paths(ev.doc, mapping)
-        _save(ev.doc, kw)
+        with guard.deferred():  # a SIGTERM now waits until the results are on disk
+            saved_to = _save_or_fall_back(ev.doc, kw)
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
-        raise Interrupted(f"interrupted: partial results saved to {kw['out_dir'] / 'results.json'}")
+        where = saved_to or kw["out_dir"]
+        raise Interrupted(f"interrupted: partial results saved to {where / 'results.json'}")
+    if saved_to is not None:
+        raise ResultsError(
+            f"could not write the results to {kw['out_dir']}; they were saved to {saved_to}"
+        )
     if doc.measurements and not any(m.valid and m.samples for m in doc.measurements):
         raise NothingMeasured(
             "every measurement failed — nothing was compared; the reasons are in the report "
             f"({kw['out_dir'] / 'report.md'})"
         )
     return doc
+
+
+def _output_files(kw: dict[str, Any]) -> dict[str, Path | None]:
+    return {
+        "--json": kw.get("json_file"),
+        "--export-hyperfine": kw.get("hyperfine_file"),
+        "--markdown": kw.get("md_file"),
+    }
+
+
+def _save_or_fall_back(doc: ResultsDocument, kw: dict[str, Any]) -> Path | None:
+    """Save; when that fails (the disk filled, the folder vanished), save into a temporary
+    folder instead and return it (the measurements are never lost to a write error)."""
+    try:
+        _save(doc, kw)
+        return None
+    except OSError as exc:
+        problem = f"{exc.strerror or exc}: {exc.filename or kw['out_dir']}"
+    try:
+        folder = guard.fallback_folder()
+        _save(doc, {"out_dir": folder})
+    except OSError as exc:
+        err.print(
+            f"[bold red]could not save the results ({escape(problem)}) nor to a temporary "
+            "folder:[/]"
+        )
+        err.print(f"  {escape(str(exc))}")
+        return None
+    err.print(f"[bold red]could not save the results ({escape(problem)});[/] saved to {folder}")
+    return folder
 
 
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:

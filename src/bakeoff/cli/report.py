@@ -71,7 +71,7 @@ def report(
     if config_path:
         value, source = config.load(config_path).value, f"[value] of {config_path}"
     elif usage:
-        value, source = ValueConfig(preset=usage), f"the '{usage}' usage preset"
+        value, source = ValueConfig.model_validate({"preset": usage}), f"the '{usage}' usage preset"
     else:
         value, source = decide.stored_value(doc)
     if doc.machines:  # merged: each machine re-analysed and re-decided on its own

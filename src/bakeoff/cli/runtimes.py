@@ -1,6 +1,6 @@
-"""``bakeoff runtimes list|install|which|remove``: the runtimes (and tools) bakeoff provisions.
-``install k6`` fetches the serve suite's pinned load generator ahead of a run (e.g. before going
-offline)."""
+"""``bakeoff runtimes list|install|which|remove|verify``: the runtimes (and tools) bakeoff
+provisions. ``install k6`` fetches the serve suite's pinned load generator ahead of a run (e.g.
+before going offline); ``verify`` re-hashes every cached file against its manifest."""
 
 from __future__ import annotations
 
@@ -93,3 +93,33 @@ def runtimes_remove(specs: Sequence[str]) -> None:
             out.print(f"{spec}: nothing cached matches")
         for path in removed:
             out.print(f"removed {path}")
+
+
+@runtimes.command("verify")
+@click.option("--repair", is_flag=True, help="Re-install every damaged entry from the registry.")
+def runtimes_verify(repair: bool) -> None:
+    """Hash every file of every cached runtime and tool against its install-time manifest."""
+    from rich.markup import escape
+
+    from bakeoff.errors import ProvisionError
+
+    prov, _view = _provisioner()
+    reports = prov.verify()
+    if not reports:
+        out.print("the cache is empty: nothing to verify")
+        return
+    bad = [r for r in reports if not r.ok]
+    for r in reports:
+        status = "[green]ok[/]" if r.ok else f"[red]damaged:[/] {escape('; '.join(r.problems))}"
+        out.print(f"{escape(r.package)}: {status}")
+    if bad and repair:
+        for r in bad:
+            rt = prov.repair(r)
+            out.print(f"{escape(r.package)}: re-installed ({escape(str(rt.binary))})")
+        return
+    if bad:
+        raise ProvisionError(
+            f"{len(bad)} of {len(reports)} cached packages failed verification",
+            "run `bakeoff runtimes verify --repair` to re-install them from the registry",
+        )
+    out.print(f"{len(reports)} cached packages verified: every file matches its manifest")

