@@ -56,6 +56,12 @@ def _request(text: str) -> Request:
 @click.option("--phase", metavar="DURATION", help="Length of each fixed-rate phase (5s).")
 @click.option("--pin", is_flag=True, help="Pin server and load generator to separate CPUs.")
 @click.option("--quick", is_flag=True, help="Shorter phases, fewer repetitions.")
+@click.option(
+    "--soak",
+    metavar="DURATION",
+    help="Instead: a soak test — one fixed rate (the first --rate, else [value.traffic] "
+    "peak_rps) for this long per runtime, RSS growth in MB/min with its CI, e.g. 10m.",
+)
 @config_option()
 @measure_options
 def serve(
@@ -71,6 +77,7 @@ def serve(
     phase: str | None,
     pin: bool,
     quick: bool,
+    soak: str | None,
     config_path: Path | None,
     **kw: Any,
 ) -> None:
@@ -87,6 +94,7 @@ def serve(
     from bakeoff.measure.server import Readiness
     from bakeoff.session import Options
     from bakeoff.suites.serve import ServeSpec, ServeSuite, spec_from_config
+    from bakeoff.suites.soak import SoakSpec, SoakSuite
 
     cfg = _load_config(config_path)
     s = _settings(cfg, kw, quick)
@@ -131,9 +139,21 @@ def serve(
         changes["port"] = port
         changes["readiness"] = Readiness("tcp" if tcp else "http", ready_path)
     spec = ServeSpec(**{**spec.__dict__, **changes})
+    suite: ServeSuite | SoakSuite = ServeSuite(spec)
+    if soak is not None:
+        try:
+            duration = config.parse_duration(soak)
+        except ValueError as exc:
+            raise UsageError(f"--soak {soak!r}: {exc}") from None
+        from bakeoff.value.usage import resolve
+
+        rate = spec.rates[0] if spec.rates else resolve(cfg.value).traffic.peak_rps
+        if rate <= 0:
+            raise UsageError("--soak needs a request rate: give --rate RPS")
+        suite = SoakSuite(SoakSpec(spec, duration, float(rate)))
     opts = Options(
         runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
-        suites=[ServeSuite(spec)],
+        suites=[suite],
         quick=quick,
         **s,
     )

@@ -259,7 +259,12 @@ def decisions(doc: ResultsDocument) -> str:
         ],
         "decisions",
     )
-    return f'<h2 id="decisions">Decisions per surface</h2><div class="cards">{cards}</div>{table}'
+    skipped = vv.not_evaluated(doc)
+    more = f"<p><small>{escape(skipped)}</small></p>" if skipped else ""
+    return (
+        f'<h2 id="decisions">Decisions per surface</h2><div class="cards">{cards}</div>{table}'
+        + more
+    )
 
 
 def costs(doc: ResultsDocument) -> str:

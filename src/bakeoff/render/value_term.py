@@ -44,4 +44,6 @@ def renderables(doc: ResultsDocument) -> list[RenderableType]:
                 r.rule,
             )
         parts.append(t)
+    if vv.not_evaluated(doc):
+        parts.append(Text(vv.not_evaluated(doc), style="dim"))
     return parts

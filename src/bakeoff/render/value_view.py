@@ -223,3 +223,13 @@ def decision_rows(doc: ResultsDocument) -> list[DecisionRow]:
             )
         )
     return rows
+
+
+def not_evaluated(doc: ResultsDocument) -> str:
+    """One line naming the surfaces this run did not look at, and the suite that would."""
+    items = (doc.decision or {}).get("not_evaluated") or []
+    if not items:
+        return ""
+    return "not evaluated in this run: " + ", ".join(
+        f"{i['label']} (the {i['suite']} suite)" for i in items if isinstance(i, dict)
+    )

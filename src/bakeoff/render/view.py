@@ -214,6 +214,8 @@ METRIC_LABELS = {
     "rss_peak_mb": "RSS under load (peak)",
     "achieved_rps": "achieved rate",
     "throughput_rps": "saturation throughput",
+    "rss_slope_mb_per_min": "RSS growth after warm-up",
+    "rss_end_mb": "RSS at the end",
 }
 
 
@@ -297,10 +299,10 @@ def value_text(m: Measurement) -> str:
 
 
 def row_ratio(row: MetricRow) -> str:
-    if row.is_baseline:
-        return "1"
     if not row.measurement.comparable:
         return ""
+    if row.is_baseline:
+        return "1"
     return ratio_text(row.comparison)
 
 

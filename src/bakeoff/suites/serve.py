@@ -203,6 +203,15 @@ class ServeSuite:
         )
         return srv, port
 
+    def server(self, ctx: SuiteContext, who: Contender, tag: str) -> tuple[ServerProcess, int]:
+        """A server for ``who`` (not started yet) and its port — for suites that drive the
+        same service differently (the soak)."""
+        return self._server(ctx, _Contestant(who), tag)
+
+    def start(self, srv: ServerProcess, port: int) -> float:
+        """Start ``srv`` and wait until it is ready; the time to ready in ms."""
+        return self._start(srv, port)
+
     def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
         return [Primary("service_runtime", c.name) for c in contenders if c.name != baseline]
 
