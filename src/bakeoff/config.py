@@ -155,6 +155,9 @@ class InstallConfig(_Strict):
 class TestConfig(_Strict):
     enabled: bool = True
     runner: Literal["jest", "vitest", "mocha"] | None = None  # the project's runner under Node
+    # the project's test command (default: package.json "scripts.test"), e.g.
+    # "node --experimental-strip-types --test src/*.test.ts"; each runner runs its files
+    command: str | None = Field(default=None, min_length=1)
     reps: int = Field(default=5, ge=2)
 
 

@@ -76,9 +76,12 @@ def _tool_text(name: str, tools: Mapping[str, Runtime]) -> str:
 
 
 def default_test_runner(family: str, project_runner: str | None) -> str:
-    if family == "bun":
+    """``bun test`` for Bun (it runs node:test, jest and vitest suites; mocha's API it does not
+    have, so mocha runs on Bun), ``deno test`` for node:test suites on Deno (jest, vitest and
+    mocha run on Deno: ``deno test`` has none of their globals), else the project's runner."""
+    if family == "bun" and project_runner != "mocha":
         return "bun"
-    if family == "deno":
+    if family == "deno" and project_runner not in ("jest", "vitest", "mocha"):
         return "deno"
     if project_runner in ("jest", "vitest", "mocha"):
         return project_runner
@@ -148,6 +151,7 @@ def build(
             tools[manager] = provisioner.ensure_tool(manager, TOOL_RANGES[manager])
         if bundler == "esbuild":
             tools["esbuild"] = provisioner.ensure_tool("esbuild")
+        # jest/vitest/mocha run on the toolchain's own runtime; Node lists their files
         needs_node = manager in ("npm", "pnpm", "yarn") or runner in (
             "node",
             "jest",
