@@ -168,8 +168,10 @@ def test_a_runner_that_ran_fewer_tests_is_not_faster(tmp_path: Path) -> None:
     assert not fast.valid and any("ran 2 of 3" in n for n in fast.notes)
     assert doc.measurement("test", "tests", "wall_s", "node").valid
     parity = doc.suites["test"]["parity"]
-    assert parity["diff"] == [{"test": "suite > formats", "node": "passed", "bun": "missing"}]
-    assert parity["summary"]["bun"]["missing"] == 1
+    assert parity["diff"] == [
+        {"file": None, "test": "suite > formats", "node": "passed", "bun": "not collected"}
+    ]
+    assert parity["summary"]["bun"]["not collected"] == 1
 
 
 def test_ci_phases_total_and_billable_minutes(tmp_path: Path) -> None:
@@ -267,7 +269,9 @@ def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
     assert node.valid and len(node.samples) == 2
     assert any("1 of 2 tests failed" in n for n in node.notes)
     parity = doc.suites["test"]["parity"]
-    assert parity["diff"] == [{"test": "suite > divides", "node": "failed", "bun": "passed"}]
+    assert parity["diff"] == [
+        {"file": None, "test": "suite > divides", "node": "failed", "bun": "passed"}
+    ]
     assert "expected 2, got 3" in parity["failures"]["node"][0]["message"]
 
 

@@ -15,7 +15,7 @@ STYLE = {"adopt": "bold green", "hybrid": "bold cyan", "trial": "yellow", "hold"
 def renderables(doc: ResultsDocument) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if vv.has_cost(doc):
-        t = Table(title=f"cost per month — {vv.title(doc)}", title_justify="left")
+        t = Table(title=Text(f"cost per month — {vv.title(doc)}"), title_justify="left")
         for col in (
             "contestant",
             "cloud + CI",
@@ -26,7 +26,9 @@ def renderables(doc: ResultsDocument) -> list[RenderableType]:
         ):
             t.add_column(col, justify="left" if col == "contestant" else "right")
         for c in vv.cost_rows(doc):
-            t.add_row(c.contestant, c.cash, c.saving, c.wait, c.migration, c.payback)
+            t.add_row(
+                *(Text(x) for x in (c.contestant, c.cash, c.saving, c.wait, c.migration, c.payback))
+            )
         parts.append(t)
         parts.extend(Text(s) for s in vv.statements(doc))
     rows = vv.decision_rows(doc)
@@ -37,11 +39,11 @@ def renderables(doc: ResultsDocument) -> list[RenderableType]:
         for r in rows:
             why = r.reason + (f" (blockers: {'; '.join(r.blockers)})" if r.blockers else "")
             t.add_row(
-                r.surface,
+                Text(r.surface),
                 Text(r.decision, style=STYLE.get(r.decision, "")),
-                r.contestant,
-                why,
-                r.rule,
+                Text(r.contestant),
+                Text(why),
+                Text(r.rule),
             )
         parts.append(t)
     return parts

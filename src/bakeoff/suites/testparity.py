@@ -106,6 +106,17 @@ def compare(results: list[RunnerResult], baseline: str | None = None) -> dict[st
         got[r.name] = per
         messages[r.name] = msgs
     units = sorted({k for per in got.values() for k in per}, key=lambda k: (_file_key(k[0]), k[1]))
+    # units some runner reported as one test while another reported their subtests
+    parts: dict[tuple[str | None, str], set[str]] = {}
+    for ts in tests.values():
+        for t in ts:
+            parts.setdefault(unit(t.file, t.name), set()).add(t.name)
+    whole: dict[str, int] = {}
+    for r in results:
+        own = {(t.file, t.name) for t in tests[r.name]}
+        n = sum(1 for k in units if k in own and len(parts.get(k, ())) > 1)
+        if n:
+            whole[r.name] = n
     findings = {r.name: f for r in results if (f := suite_finding(r, results)) is not None}
     rows: list[dict[str, Any]] = []
     reasons: dict[str, dict[str, str]] = {r.name: {} for r in results}
@@ -146,6 +157,9 @@ def compare(results: list[RunnerResult], baseline: str | None = None) -> dict[st
     return {
         "tests": len(units),
         "baseline": baseline,
+        # runner → how many compared tests it reported as one while another runner reported
+        # their subtests (compared as one test, failed when any part failed)
+        "whole_tests": whole,
         "classes": list(CLASSES),
         "summary": summary,
         "diff": diff[:ROW_LIMIT],

@@ -81,6 +81,19 @@ class Inputs:
             out["ratio_ci"] = comp.ci
         return out
 
+    def missing(self, suite: str, case: str, metric: str, who: str) -> str:
+        """Why ``who`` has no usable value for this measurement: the suite failed (its reason)
+        or it was not measured."""
+        for m in self.doc.measurements:
+            if (m.suite, m.case, m.metric, m.contestant) != (suite, case, metric, who):
+                continue
+            if m.failures:
+                return f"{suite} failed for {who}: {m.failures[-1].reason}"
+            if m.notes:
+                return f"{suite} not usable for {who}: {m.notes[-1]}"
+            return f"{suite} not usable for {who}"
+        return f"{suite} not measured for {who}"
+
     def first(self, who: str, options: list[tuple[str, str, str]]) -> tuple[str, str, str] | None:
         """The first (suite, case, metric) of ``options`` measured for ``who``."""
         return next((o for o in options if self.has(*o, who)), None)
