@@ -298,3 +298,101 @@ def test_clear_install_is_rm_rf_node_modules_plus_lockfiles(tmp_path: Path) -> N
     clear_install(src, copy)
     assert sorted(p.name for p in copy.iterdir()) == ["package.json", "src"]
     assert (copy / "package.json").read_text() == (src / "package.json").read_text()
+
+
+def _script_project(tmp_path: Path, script: str, files: list[str]) -> Path:
+    project = tmp_path / "scripted"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps({"scripts": {"test": script}}))
+    for f in files:
+        (project / f).parent.mkdir(parents=True, exist_ok=True)
+        (project / f).write_text("")
+    return project
+
+
+def _node_junit(files: list[str], root: str) -> str:
+    cases = "".join(f'<testcase name="works" classname="test" file="{root}/{f}"/>' for f in files)
+    return f"<testsuites>{cases}<!-- tests {len(files)} --></testsuites>"
+
+
+def test_every_runner_runs_the_projects_command_and_its_files(tmp_path: Path) -> None:
+    project = _script_project(
+        tmp_path,
+        "node --test test/*.test.mjs",
+        ["test/a.test.mjs", "test/b.test.mjs", "test/fixtures/c.test.mjs", "other.test.mjs"],
+    )
+    ran: dict[str, list[str]] = {}
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        assert cmd.cwd is not None
+        files = [a.removeprefix("./") for a in cmd.argv if a.endswith(".mjs")]
+        ran[cmd.argv[0]] = files
+        Path(dest).write_text(_node_junit(files, cmd.cwd))
+        return result(200.0 if cmd.argv[0] == "/opt/node" else 50.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    want = ["test/a.test.mjs", "test/b.test.mjs"]  # the shell's expansion of test/*.test.mjs
+    assert ran == {"/opt/node": want, "/opt/bun": want}
+    info = doc.suites["test"]
+    assert info["command"]["script"] == "node --test test/*.test.mjs"
+    assert info["runs"]["bun"]["command"].endswith("./test/a.test.mjs ./test/b.test.mjs")
+    assert info["parity"]["tests"] == 2 and info["parity"]["diff"] == []
+    assert doc.measurement("test", "tests", "wall_s", "bun").valid
+
+
+def test_a_runner_that_writes_no_report_is_a_finding_with_its_cause(tmp_path: Path) -> None:
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        if cmd.argv[0] == "/opt/node":
+            assert cmd.cwd is not None
+            Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+            return result(200.0)
+        return result(30.0, exit_code=1, stderr='error: Cannot find module "./setup"')
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    finding = doc.suites["test"]["parity"]["findings"]["bun"]
+    assert finding["kind"] == "no report"
+    assert "Cannot find module" in finding["reason"] and "Errno" not in finding["reason"]
+    bun = doc.measurement("test", "tests", "wall_s", "bun")
+    assert not bun.valid
+    f = bun.failures[-1]
+    assert f.command.startswith("/opt/bun test") and f.exit_code == 1
+    assert "Cannot find module" in f.stderr_tail
+    assert doc.suites["test"]["parity"]["summary"]["bun"]["not run"] == 1
+    assert doc.suites["test"]["parity"]["summary"]["bun"]["failed"] == 0
+
+
+def test_a_build_step_before_the_tests_runs_once_untimed(tmp_path: Path) -> None:
+    project = _script_project(tmp_path, "tsc -p . && node --test dist/", [])
+    setups: list[str] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        if cmd.argv[:2] == ("sh", "-c"):
+            setups.append(cmd.argv[2])
+            assert cmd.env is not None and "node_modules/.bin" in cmd.env["PATH"]
+            return result(10.0, exit_code=2, stderr="error TS2307: Cannot find module 'x'")
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        Path(dest).write_text("<testsuites/>")
+        return result(20.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    assert setups == ["tsc -p .", "tsc -p ."]  # once per toolchain's copy
+    failed = doc.suites["test"]["setup_failures"]["node"][0]
+    assert "tsc -p ." in failed["reason"] and "TS2307" in failed["stderr_tail"]
+    node = doc.measurement("test", "tests", "wall_s", "node")
+    assert any("before the tests" in n for n in node.notes)

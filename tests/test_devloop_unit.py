@@ -54,7 +54,9 @@ DENO_JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
 def test_junit_names_agree_across_runners() -> None:
     node = parse_junit(NODE_JUNIT, Path("/p")).tests
     assert [t.name for t in node] == ["top level", "math > adds", "math > divides"]
-    assert node[2] == TestOutcome("math > divides", "failed", "expected 2, got 3", "test/a.test.mjs")
+    assert node[2] == TestOutcome(
+        "math > divides", "failed", "expected 2, got 3", "test/a.test.mjs"
+    )
     assert node[0].file == "test/a.test.mjs"
     bun = parse_junit(BUN_JUNIT).tests
     assert sorted(t.name for t in bun) == ["math > adds", "top level"]

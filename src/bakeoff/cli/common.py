@@ -21,7 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from bakeoff import config, hyperfine
+from bakeoff import comparedocs, config, hyperfine
 from bakeoff import results as results_mod
 from bakeoff.cli.app import F, err, out
 from bakeoff.errors import Interrupted, UsageError
@@ -206,11 +206,14 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     }
 
 
-def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
+def _execute(opts: Options, kw: dict[str, Any], project: Path | None = None) -> ResultsDocument:
     """Run an evaluation with a progress display, save results (also when interrupted or
-    failed) and print the summary."""
+    failed) and print the summary. ``project``: the project measured (recorded so `bakeoff
+    compare` can refuse documents of two different projects)."""
     view = ProgressView()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
+    if project is not None:
+        ev.doc.settings["project"] = comparedocs.project_identity(project)
     try:
         with view:
             doc = ev.run()

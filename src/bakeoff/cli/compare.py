@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -58,9 +59,9 @@ def _term(result: DocComparison) -> None:
     for p in result.pairs:
         v = p.verdict + (" · REGRESSION" if p.regression else "")
         t.add_row(
-            f"{p.suite} · {p.case}",
-            p.metric,
-            p.contestant,
+            Text(f"{p.suite} · {p.case}"),
+            Text(p.metric),
+            Text(p.contestant),
             fmt_num(p.base_median),
             fmt_num(p.new_median),
             f"{p.ratio:.3f} ({_ci(p.ci)})",
@@ -131,7 +132,7 @@ def compare(
         "not in the CIs (see README, 'How far can you trust a verdict?')[/]"
     )
     for d in result.differences:
-        err.print(f"[yellow]differs[/] {d}" + (" (forced)" if d.matters else ""))
+        err.print(f"[yellow]differs[/] {escape(str(d))}" + (" (forced)" if d.matters else ""))
     if not result.pairs:
         raise UsageError("nothing to compare: the documents share no valid measurement")
     if result.regressions:

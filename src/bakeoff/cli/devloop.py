@@ -156,4 +156,4 @@ def devloop(
         quick=quick,
         **s,
     )
-    _execute(opts, kw)
+    _execute(opts, kw, root)

@@ -46,7 +46,7 @@ def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
         quick=quick,
         **s,
     )
-    _execute(opts, kw)
+    _execute(opts, kw, catalog.sample_project())
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -117,6 +117,7 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
             "write one (see the README), or use `bakeoff startup`",
         )
     cfg = config.load(path)
+    project = path.parent
     wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
     with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
@@ -141,4 +142,4 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
         )
         if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
             kw["out_dir"] = Path(cfg.bakeoff.out)
-        _execute(opts, kw)
+        _execute(opts, kw, project)

@@ -53,20 +53,30 @@ def parity(doc: ResultsDocument) -> list[RenderableType]:
             lines.append(t(f"  {name}: {file} did not load — {why}", "yellow"))
         if len(errs) > 5:
             lines.append(t(f"  {name}: … {len(errs) - 5} more files that did not load", "yellow"))
-    if view.diff:
-        lines.append(t(f"  {len(view.diff)} test(s) differ between runners:", "bold"))
-        for row in view.diff[: pv.TERMINAL_DIFF_ROWS]:
+    # a runner whose whole suite did not run differs on every test: its finding says why
+    ran = [r.name for r in view.runners if not r.finding]
+    diff = [row for row in view.diff if len({row.get(n) for n in ran}) > 1]
+    if len(diff) < len(view.diff):
+        lines.append(
+            t(
+                f"  {len(view.diff) - len(diff)} test(s) differ only because a suite did not run",
+                "dim",
+            )
+        )
+    if diff:
+        lines.append(t(f"  {len(diff)} test(s) differ between runners that ran:", "bold"))
+        for row in diff[: pv.TERMINAL_DIFF_ROWS]:
             cells = ", ".join(f"{n} {pv.row_cell(row, n)}" for n in view.names)
             lines.append(t(f"    {pv.test_name(row)}: {cells}"))
-        if len(view.diff) > pv.TERMINAL_DIFF_ROWS:
+        if len(diff) > pv.TERMINAL_DIFF_ROWS:
             lines.append(
                 t(
-                    f"    … {len(view.diff) - pv.TERMINAL_DIFF_ROWS} more in report.md / "
+                    f"    … {len(diff) - pv.TERMINAL_DIFF_ROWS} more in report.md / "
                     "report.html (the full per-test table)",
                     "dim",
                 )
             )
-    elif view.tests:
+    elif view.tests and not view.diff:
         lines.append(t("  every runner gave every test the same outcome", "dim"))
     for r in view.runners:
         lines.append(t(f"  {r.name} ran: {_short(r.command)}", "dim"))

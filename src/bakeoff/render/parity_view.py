@@ -112,7 +112,10 @@ def parity(doc: ResultsDocument) -> ParityView | None:
         rows=list(par.get("rows") or par.get("diff") or []),
         names=list(par["summary"]),
         notes=notes,
-        file_errors={k: dict(v) for k, v in (par.get("file_errors") or {}).items()},
+        # a runner whose whole suite did not run has one finding, not one line per file
+        file_errors={
+            k: dict(v) for k, v in (par.get("file_errors") or {}).items() if k not in findings
+        },
     )
 
 

@@ -385,8 +385,9 @@ def _judge(m: Measurement, par: dict[str, Any], command: Command, setup: list[Fa
         m.notes += [f"before the tests: {f.reason}" for f in setup]
     if finding is not None:
         m.valid = False
-        m.notes.append(f"the suite did not run: {finding['reason']}")
-        if m.metric == "wall_s":
+        if m.metric != "wall_s":
+            m.notes.append(f"the suite did not run: {finding['reason']}")
+        else:  # the failure carries the reason (and its evidence) for the wall time
             m.failures.append(
                 Failure(
                     reason=f"the suite did not run: {finding['reason']}",

@@ -10,7 +10,6 @@ lists its files (``suites.testrun``); the defaults here are the fallback when it
 
 from __future__ import annotations
 
-import fnmatch
 import glob
 import os
 import re
@@ -74,7 +73,7 @@ def node_test_files(paths: Sequence[str], cwd: Path, strip_types: bool) -> list[
         target = cwd / arg
         if target.is_dir():
             base = Path(os.path.normpath(arg)).as_posix()
-            hits = [f for f in _walk(target) if node_default_match(f, exts)]
+            hits = sorted(f for f in _walk(target) if node_default_match(f, exts))
             found += [f if base == "." else f"{base}/{f}" for f in hits]
         elif target.is_file():
             found.append(Path(os.path.normpath(arg)).as_posix())
@@ -90,10 +89,6 @@ def strips_types(node_major: int | None, flags: Sequence[str]) -> bool:
     if any(f in ("--experimental-strip-types", "--experimental-transform-types") for f in flags):
         return True
     return node_major is not None and node_major >= 23
-
-
-# jest's default testMatch, vitest's default include
-JEST_DEFAULT = ("**/__tests__/**/*.?(m|c)[jt]s?(x)", "**/?(*.)+(spec|test).?(m|c)[jt]s?(x)")
 
 
 def framework_default_files(framework: str, cwd: Path) -> list[str]:
@@ -136,7 +131,3 @@ def mocha_files(args: Sequence[str], cwd: Path, recursive: bool) -> list[str]:
         else:
             found += sorted(_glob(spec, cwd))
     return list(dict.fromkeys(found))
-
-
-def matches_any(rel: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(rel, p) for pat in patterns for p in braces(pat))

@@ -193,10 +193,10 @@ def _classify(
             return "not run", f"cancelled by {r.name} (its parent test or file failed or timed out)"
         return status, ""
     if finding is not None:
-        return "not run", f"the suite did not run under {r.name}: {finding['reason']}"
+        return "not run", "the suite did not run (see its finding)"
     errors = _file_errors(r)
     if file is not None and file in errors:
-        return "not run", f"{file} did not load under {r.name}: {errors[file]}"
+        return "not run", "the file did not load (see the file errors)"
     if file is not None and r.files is not None and file not in r.files:
         return "not run", f"{file} was not in the file list given to {r.name}"
     if file is not None and not any(t.file == file for t in tests):

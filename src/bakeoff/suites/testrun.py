@@ -95,15 +95,21 @@ def _is_reporting(flag: str) -> bool:
 
 
 def node_flags_for_node(flags: list[str]) -> tuple[list[str], list[str]]:
-    """The project's Node flags for ``node --test`` itself: everything but its reporters and
-    coverage (bakeoff sets its own reporter; coverage is left out for every runner)."""
+    """The project's Node flags for ``node --test`` itself, as written, but for its reporters
+    and coverage (bakeoff sets its own reporter; coverage is left out for every runner)."""
     keep: list[str] = []
     notes: list[str] = []
-    for k, v in _pairs(flags):
-        if _is_reporting(k):
-            notes.append(f"left out {k}{'=' + v if v else ''} (bakeoff sets the reporter)")
-            continue
-        keep += [f"{k}={v}"] if v is not None and k.startswith("--") else [k, *([v] if v else [])]
+    i = 0
+    while i < len(flags):
+        f = flags[i]
+        key = f.split("=", 1)[0]
+        takes = "=" not in f and key in NODE_VALUE_FLAGS and i + 1 < len(flags)
+        words = flags[i : i + 2] if takes else [f]
+        if _is_reporting(key):
+            notes.append(f"left out {' '.join(words)} (bakeoff sets the reporter)")
+        else:
+            keep += words
+        i += len(words)
     return keep, notes
 
 

@@ -55,16 +55,17 @@ def _unknowns(base: list[CostLine], lines: list[CostLine], kind: str) -> list[st
     side has and the other has not, or a line whose amount is unknown on either side."""
     b = {x.name: x for x in base if x.kind == kind}
     c = {x.name: x for x in lines if x.kind == kind}
-    out: list[str] = []
+    why: dict[str, list[str]] = {}  # reason → the lines it makes unknown
     for name in dict.fromkeys([*b, *c]):
         if name not in b or name not in c:
             side = "the baseline" if name not in b else "the candidate"
-            out.append(f"{name}: {side} has no such line")
+            why.setdefault(f"{side} has no such line", []).append(name)
             continue
         for x in (b[name], c[name]):
             if x.amount is None and (kind != "time" or x.hours is None):
-                out.append(f"{name}: {x.note or 'unknown'}")
-    return list(dict.fromkeys(out))
+                note = (x.note or "unknown").removeprefix("unknown: ")
+                why.setdefault(note, []).append(name)
+    return [f"{', '.join(dict.fromkeys(names))}: {note}" for note, names in why.items()]
 
 
 def _hours_saved(base: list[CostLine], lines: list[CostLine], lo: str, hi: str) -> float | None:
