@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bakeoff.contestants import name_contenders
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites import testcmd
@@ -102,3 +104,19 @@ def test_jest_under_bun_test_gets_the_files_jest_lists(tmp_path: Path) -> None:
     assert parse_listing(json.dumps([{"name": "t", "file": "x.test.ts"}]), tmp_path) == [
         "x.test.ts"
     ]
+
+
+def test_the_tests_do_not_inherit_bakeoffs_quiet_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bakeoff.suites.testrun import TestPlanner
+    from bakeoff.suites.workspace import tool_env
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    root = _project(tmp_path, "TZ=UTC node --test", [])
+    env = TestPlanner(root).step_env(root, tool_env(tmp_path / "cache"))
+    # a project's colour or CI tests must not fail only because bakeoff set these
+    assert "NO_COLOR" not in env and "CI" not in env and env["FORCE_COLOR"] == "1"
+    assert env["TZ"] == "UTC" and env["PATH"].startswith(str(root / "node_modules" / ".bin"))

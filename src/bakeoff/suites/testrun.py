@@ -464,8 +464,18 @@ class TestPlanner:
         return out
 
     def step_env(self, copy: Path, env: dict[str, str]) -> dict[str, str]:
+        """The environment the project's test steps run in: the toolchain's, without the
+        quiet defaults bakeoff sets for its own tools (``NO_COLOR``, ``FORCE_COLOR``, ``CI``:
+        tests of colour or CI handling would fail only because of them), with the script's
+        own ``VAR=value`` assignments and ``node_modules/.bin`` first on PATH."""
         cmd = self.command()
-        merged = {**env, **(cmd.env if cmd else {})}
+        merged = dict(env)
+        for key in OWN_DEFAULTS:
+            if key in os.environ:
+                merged[key] = os.environ[key]
+            else:
+                merged.pop(key, None)
+        merged.update(cmd.env if cmd else {})
         bin_dir = str(copy / "node_modules" / ".bin")
         merged["PATH"] = os.pathsep.join([bin_dir, merged.get("PATH", os.defpath)])
         return merged
@@ -552,6 +562,7 @@ class TestPlanner:
         return runner_command(tc, cmd, files, report, copy)
 
 
+OWN_DEFAULTS = ("NO_COLOR", "FORCE_COLOR", "CI")
 MOCHA_VALUE_FLAGS = {
     "--require",
     "-r",
