@@ -266,3 +266,20 @@ def test_migration_counts_only_tests_that_ran_and_failed() -> None:
 
 def test_clean_strips_colour() -> None:
     assert testreport.clean("\x1b[0m\x1b[1m\x1b[31merror\x1b[0m: x") == "error: x"
+
+
+def test_ava_tap_output() -> None:
+    tap = (
+        "TAP version 13\n"
+        "ok 1 - test.js › deletes files\n"
+        "not ok 2 - test.js › dry run\n  ---\n  message: boom\n  ...\n"
+        "ok 3 - test.js › later # SKIP\n"
+        "1..3\n# tests 3\n# pass 1\n# skip 1\n# fail 1\n"
+    )
+    got = testreport.parse_tap(tap)
+    assert [(t.file, t.name, t.status) for t in got.tests] == [
+        ("test.js", "deletes files", "passed"),
+        ("test.js", "dry run", "failed"),
+        ("test.js", "later", "skipped"),
+    ]
+    assert got.totals == {"tests": 3, "pass": 1, "skip": 1, "fail": 1}

@@ -120,3 +120,14 @@ def test_the_tests_do_not_inherit_bakeoffs_quiet_defaults(
     # a project's colour or CI tests must not fail only because bakeoff set these
     assert "NO_COLOR" not in env and "CI" not in env and env["FORCE_COLOR"] == "1"
     assert env["TZ"] == "UTC" and env["PATH"].startswith(str(root / "node_modules" / ".bin"))
+
+
+def test_ava_runs_on_each_runtime_with_tap(tmp_path: Path) -> None:
+    root = _project(tmp_path, "xo && ava", [])
+    cmd = testcmd.from_project(root)
+    assert cmd is not None and cmd.framework == "ava"
+    assert any("xo" in n for n in cmd.not_run)
+    assert default_test_runner("bun", "ava") == "ava" == default_test_runner("deno", "ava")
+    rc = runner_command(_tc("bun", "ava"), cmd, None, REPORT, root)
+    assert rc.argv == ["/opt/bun", "--bun", "node_modules/ava/entrypoints/cli.mjs", "--tap"]
+    assert rc.kind == "tap"

@@ -134,7 +134,7 @@ class ToolchainConfig(_Strict):
     name: str = Field(min_length=1)
     runtime: str = Field(min_length=1)  # a contestant name or family: node, bun, deno
     manager: Literal["npm", "pnpm", "yarn", "bun", "deno"] | None = None
-    test_runner: Literal["node", "bun", "deno", "jest", "vitest", "mocha"] | None = None
+    test_runner: Literal["node", "bun", "deno", "jest", "vitest", "mocha", "ava"] | None = None
     bundler: Literal["esbuild", "bun", "deno", "none"] | None = None
 
 
@@ -154,7 +154,7 @@ class InstallConfig(_Strict):
 
 class TestConfig(_Strict):
     enabled: bool = True
-    runner: Literal["jest", "vitest", "mocha"] | None = None  # the project's runner under Node
+    runner: Literal["jest", "vitest", "mocha", "ava"] | None = None  # the project's runner
     # the project's test command (default: package.json "scripts.test"), e.g.
     # "node --experimental-strip-types --test src/*.test.ts"; each runner runs its files
     command: str | None = Field(default=None, min_length=1)

@@ -20,7 +20,7 @@ from bakeoff.errors import ConfigError
 from bakeoff.runtimes.provision import Provisioner, Runtime
 
 MANAGERS = ("npm", "pnpm", "yarn", "bun", "deno")
-RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha")
+RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha", "ava")
 BUNDLERS = ("esbuild", "bun", "deno", "none")
 
 
@@ -76,16 +76,20 @@ def _tool_text(name: str, tools: Mapping[str, Runtime]) -> str:
 
 
 def default_test_runner(family: str, project_runner: str | None) -> str:
-    """``bun test`` for Bun (it runs node:test, jest and vitest suites; mocha's API it does not
-    have, so mocha runs on Bun), ``deno test`` for node:test suites on Deno (jest, vitest and
-    mocha run on Deno: ``deno test`` has none of their globals), else the project's runner."""
-    if family == "bun" and project_runner != "mocha":
+    """``bun test`` for Bun (it runs node:test, jest and vitest suites; mocha's and ava's APIs
+    it does not have, so those run on Bun), ``deno test`` for node:test suites on Deno (jest,
+    vitest, mocha and ava run on Deno: ``deno test`` has none of their globals), else the
+    project's runner."""
+    if family == "bun" and project_runner not in ("mocha", "ava"):
         return "bun"
-    if family == "deno" and project_runner not in ("jest", "vitest", "mocha"):
+    if family == "deno" and project_runner not in FRAMEWORK_RUNNERS:
         return "deno"
-    if project_runner in ("jest", "vitest", "mocha"):
+    if project_runner in FRAMEWORK_RUNNERS:
         return project_runner
     return "node"
+
+
+FRAMEWORK_RUNNERS = ("jest", "vitest", "mocha", "ava")
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ def build(
             "jest",
             "vitest",
             "mocha",
+            "ava",
         )
         for family, needed in (
             ("node", needs_node),

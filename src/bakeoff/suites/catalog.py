@@ -95,7 +95,9 @@ def devloop_suites(
     bundle and smoke-run, with its arguments (no build suite without one); ``project_runner``:
     the project's own test framework under Node (jest, vitest, mocha)."""
     planner = TestPlanner(project_dir)
-    project_runner = project_runner or script_runner(planner)
+    # the test script's runner when it names one, else what detection found
+    cmd = planner.command()
+    project_runner = script_runner(planner) if cmd and cmd.framework else project_runner
     common = ToolchainSet(extra=list(toolchains), project_runner=project_runner)
     extra = [ToolchainSpec(m, "node", manager=m) for m in managers]
     installs = ToolchainSet(extra=[*toolchains, *extra], project_runner=project_runner)
@@ -119,7 +121,7 @@ def script_runner(planner: TestPlanner) -> str | None:
     """jest, vitest or mocha when the project's test script runs one of them."""
     cmd = planner.command()
     fw = cmd.framework if cmd else None
-    return fw if fw in ("jest", "vitest", "mocha") else None
+    return fw if fw in ("jest", "vitest", "mocha", "ava") else None
 
 
 def _devloop(

@@ -287,7 +287,7 @@ class TestSuite:
                 timeout_s=timeout,
                 # failing tests are a result, not a crash (mocha exits with the failure count)
                 ok_exit_codes=frozenset(range(256))
-                if tc.test_runner == "mocha"
+                if tc.test_runner in ("mocha", "ava")
                 else frozenset({0, 1}),
                 keep_output=True,
             )
@@ -349,6 +349,11 @@ def _runner_result(
         result.error = (
             f"{rc.runner}: {last.failure() or 'failed'}; {testreport.suite_error(output)}"
         )
+        return result
+    if rc.kind == "tap":  # the report is the run's stdout
+        result.report = testreport.parse_tap(last.stdout or last.stdout_tail)
+        if not result.report.tests:
+            result.error = testreport.suite_error(output) or f"{rc.runner} reported no tests"
         return result
     if not report.is_file():
         result.error = (

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Framework = Literal["node", "jest", "vitest", "mocha", "bun", "deno"]
-FRAMEWORKS: tuple[str, ...] = ("node", "jest", "vitest", "mocha", "bun", "deno")
+Framework = Literal["node", "jest", "vitest", "mocha", "ava", "bun", "deno"]
+FRAMEWORKS: tuple[str, ...] = ("node", "jest", "vitest", "mocha", "ava", "bun", "deno")
 OPERATORS = ("&&", "||", ";", "|", "&")
 _GLOB = re.compile(r"[*?\[]")
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -318,7 +318,7 @@ def framework_of(words: list[str]) -> Framework | None:
     rest = words[1:]
     if tool in ("node", "nodejs"):
         return "node" if any(w == "--test" or w.startswith("--test=") for w in rest) else None
-    if tool in ("jest", "vitest", "mocha"):
+    if tool in ("jest", "vitest", "mocha", "ava"):
         return tool  # type: ignore[return-value]
     if tool == "bun" and rest[:1] == ["test"]:
         return "bun"
@@ -390,8 +390,8 @@ def parse(script: str, source: str, project: Path) -> TestCommand:
             None,
             step=flat[-1][0].text if flat else script,
             notes=[
-                "no test runner bakeoff knows (node --test, jest, vitest, mocha, bun test, "
-                "deno test) in this script"
+                "no test runner bakeoff knows (node --test, jest, vitest, mocha, ava, "
+                "bun test, deno test) in this script"
             ],
         )
     index, step, env, words = runs[-1]

@@ -233,6 +233,38 @@ def _suite_message(message: str) -> str:
     return lines[0][:300] if lines else "the test suite failed to run"
 
 
+_TAP_LINE = re.compile(r"^(not ok|ok)\s+\d+\s*(?:-\s*)?(.*?)(?:\s+#\s*(SKIP|TODO)\b.*)?$", re.I)
+_TAP_COUNT = re.compile(r"^#\s*(tests|pass|fail|skip|todo)\s+(\d+)\s*$")
+AVA_SEP = " › "
+
+
+def parse_tap(text: str) -> Report:
+    """TAP (ava ``--tap``): ``ok N - [file › ]title`` lines; a ``file › `` prefix (ava adds it
+    when it runs several files) becomes the file."""
+    report = Report()
+    for raw in clean(text).splitlines():
+        line = raw.strip()
+        m = _TAP_LINE.match(line)
+        if m:
+            name = m.group(2).strip()
+            file = None
+            head, sep, rest = name.partition(AVA_SEP)
+            if sep and _is_file_name(head):
+                file, name = head.removeprefix("./"), rest
+            name = name.replace(AVA_SEP, SEP)
+            directive = (m.group(3) or "").upper()
+            status: Status = (
+                "skipped" if directive else "passed" if m.group(1).lower() == "ok" else "failed"
+            )
+            report.tests.append(TestOutcome(name, status, "", file))
+            continue
+        c = _TAP_COUNT.match(line)
+        if c:
+            report.totals[c.group(1)] = int(c.group(2))
+    report.tests = drop_containers(report.tests)
+    return report
+
+
 def parse_report(path: Path, kind: Literal["junit", "jest"], root: Path | None = None) -> Report:
     text = path.read_text(encoding="utf-8", errors="replace")
     return parse_jest_json(text, root) if kind == "jest" else parse_junit(text, root)

@@ -27,12 +27,13 @@ from bakeoff.suites import testcmd, testfiles
 from bakeoff.suites.testcmd import NODE_VALUE_FLAGS, TestCommand
 from bakeoff.toolchains import Toolchain
 
-ReportKind = Literal["junit", "jest"]
-PACKAGES = {"jest": "jest", "vitest": "vitest", "mocha": "mocha"}
+ReportKind = Literal["junit", "jest", "tap"]  # tap: read from the run's stdout
+PACKAGES = {"jest": "jest", "vitest": "vitest", "mocha": "mocha", "ava": "ava"}
 FALLBACK_ENTRY = {
     "jest": "node_modules/jest/bin/jest.js",
     "vitest": "node_modules/vitest/vitest.mjs",
     "mocha": "node_modules/mocha/bin/mocha.js",
+    "ava": "node_modules/ava/entrypoints/cli.mjs",
 }
 # TypeScript loaders Node needs and Bun/Deno do not (they run TypeScript themselves)
 TS_LOADERS = (
@@ -241,11 +242,13 @@ def _strip_reporter_args(framework: str, args: list[str]) -> tuple[list[str], li
         "mocha": {"--reporter", "-R", "--reporter-option", "--reporter-options", "-O"},
         "jest": {"--outputFile", "--reporters"},
         "vitest": {"--reporter", "--outputFile"},
+        "ava": set(),
     }[framework]
     drop_flag = {
         "mocha": set(),
         "jest": {"--json", "--coverage", "--watch", "--watchAll"},
         "vitest": {"--coverage", "--watch", "--ui"},
+        "ava": {"--tap", "--verbose", "-v", "--watch", "-w"},
     }[framework]
     out: list[str] = []
     notes: list[str] = []
@@ -256,6 +259,7 @@ def _strip_reporter_args(framework: str, args: list[str]) -> tuple[list[str], li
         if k in drop_value or k.startswith(("--reporter-option", "--outputFile.", "--coverage.")):
             if "=" not in a and i + 1 < len(args):
                 i += 1
+                a = f"{a} {args[i]}"
             notes.append(f"left out {a} (bakeoff sets the reporter)")
         elif k in drop_flag:
             notes.append(f"left out {a} (coverage/watch/reporter: not part of the timed run)")
@@ -361,6 +365,9 @@ def runner_command(
                 f"--outputFile.junit={report}",
             ]
             kind = "junit"
+        elif r == "ava":
+            argv = [*base, *args, "--tap"]
+            kind = "tap"
         else:
             argv = [*base, *args, "--reporter", "xunit", "--reporter-option", f"output={report}"]
             kind = "junit"
