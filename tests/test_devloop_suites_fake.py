@@ -222,7 +222,7 @@ def test_toolchain_syntax() -> None:
         "bun",
     )
     assert parse_toolchain("pnpm=node:pnpm").test_runner is None
-    for bad in ("node", "x=", "x=node:cargo", "x=node:npm:ava", "x=a:b:c:d:e"):
+    for bad in ("node", "x=", "x=node:cargo", "x=node:npm:tap", "x=a:b:c:d:e"):
         with pytest.raises(UsageError):
             parse_toolchain(bad)
 

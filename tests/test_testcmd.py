@@ -150,7 +150,7 @@ def test_vitest_mocha_and_unknown_runners(tmp_path: Path) -> None:
         "--check-leaks",
         "test/",
     ]
-    unknown = testcmd.parse("xo && ava", "x", root)
+    unknown = testcmd.parse("xo && tap test/*.js", "x", root)
     assert unknown.framework is None and unknown.notes
     none = _project(tmp_path / "m", {"test": 'echo "Error: no test specified" && exit 1'}, [])
     assert testcmd.from_project(none) is None
