@@ -396,3 +396,25 @@ def test_a_build_step_before_the_tests_runs_once_untimed(tmp_path: Path) -> None
     assert "tsc -p ." in failed["reason"] and "TS2307" in failed["stderr_tail"]
     node = doc.measurement("test", "tests", "wall_s", "node")
     assert any("before the tests" in n for n in node.notes)
+
+
+def test_a_toolchain_whose_install_failed_ran_no_test(tmp_path: Path) -> None:
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            if cmd.argv[0] == "/opt/bun":
+                return result(10.0, exit_code=1, stderr="error: package 'x' does not exist")
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a)
+        assert cmd.cwd is not None
+        Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+        return result(200.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    par = doc.suites["test"]["parity"]
+    assert par["summary"]["bun"]["not run"] == 1 and par["summary"]["bun"]["failed"] == 0
+    assert "install with bun failed" in par["findings"]["bun"]["reason"]
+    assert "does not exist" in par["findings"]["bun"]["stderr_tail"]

@@ -283,3 +283,24 @@ def test_ava_tap_output() -> None:
         ("test.js", "later", "skipped"),
     ]
     assert got.totals == {"tests": 3, "pass": 1, "skip": 1, "fail": 1}
+
+
+def test_names_that_differ_only_in_quotes_are_the_same_test() -> None:
+    node = testreport.Report(
+        tests=[
+            testreport.TestOutcome("resolve > [ '/a' ] -> '/a'", "passed", "", "t.test.ts"),
+            testreport.TestOutcome("resolve > [ 'b' ] -> 'b'", "passed", "", "t.test.ts"),
+        ]
+    )
+    bun = testreport.Report(
+        tests=[
+            testreport.TestOutcome('resolve > [ "/a" ] -> /a', "passed", "", "t.test.ts"),
+            testreport.TestOutcome('resolve > [ "b" ] -> "b"', "failed", "x", "t.test.ts"),
+        ]
+    )
+    p = compare([RunnerResult("node", node), RunnerResult("bun", bun)], "node")
+    assert p["tests"] == 2
+    assert [(r["test"], r["node"], r["bun"]) for r in p["rows"]] == [
+        ("resolve > [ '/a' ] -> '/a'", "passed", "passed"),
+        ("resolve > [ 'b' ] -> 'b'", "passed", "failed"),
+    ]

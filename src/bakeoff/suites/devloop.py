@@ -308,6 +308,22 @@ class TestSuite:
                 plans.items(), [p.project for p in copies], strict=True
             )
         ]
+        # a toolchain whose install failed ran no test: every test is "not run" for it
+        for tc in self.toolchains:
+            if tc.name not in plans:
+                prep = prepared(ctx, tc, self.project, self.source)
+                f = prep.failure or Failure(reason="its working copy could not be prepared")
+                results.append(
+                    testparity.RunnerResult(
+                        tc.name,
+                        None,
+                        command=f.command,
+                        exit_code=f.exit_code,
+                        stdout_tail=f.stdout_tail,
+                        stderr_tail=f.stderr_tail,
+                        error=f.reason,
+                    )
+                )
         base = str(doc.settings.get("baseline") or (results[0].name if results else ""))
         par = testparity.compare(results, base if base in plans else None)
         info["parity"] = par

@@ -16,6 +16,7 @@ the file but did not report the test).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,40 @@ def _resolve_files(results: list[RunnerResult]) -> dict[str, list[TestOutcome]]:
                     t = TestOutcome(t.name, t.status, t.message, next(iter(files)))
             tests.append(t)
         out[r.name] = tests
+    return _align_spelling(out)
+
+
+_SPELLING = re.compile(r"[\"'`\s]+")
+
+
+def _spelling(name: str) -> str:
+    """A name without quotes and spaces: runners format ``test.each`` arguments differently
+    (vitest ``[ '/' ]``, Bun ``[ "/" ]``)."""
+    return _SPELLING.sub("", name)
+
+
+def _align_spelling(tests: dict[str, list[TestOutcome]]) -> dict[str, list[TestOutcome]]:
+    """A test no other runner reports under its exact name takes the name another runner
+    gives it when they differ only in quotes and spaces, and only one test of that file is
+    spelled so (the first runner's spelling wins: the baseline's)."""
+    exact: dict[tuple[str | None, str], set[str]] = {}
+    for who, ts in tests.items():
+        for t in ts:
+            exact.setdefault((t.file, t.name), set()).add(who)
+    spelled: dict[tuple[str | None, str], list[str]] = {}
+    for file, name in exact:
+        spelled.setdefault((file, _spelling(name)), []).append(name)
+    out: dict[str, list[TestOutcome]] = {}
+    for who, ts in tests.items():
+        fixed: list[TestOutcome] = []
+        for t in ts:
+            alone = exact[(t.file, t.name)] == {who}
+            names = spelled.get((t.file, _spelling(t.name)), [])
+            if alone and len(names) == 2 and t.name != names[0]:
+                if who not in exact[(t.file, names[0])]:
+                    t = TestOutcome(names[0], t.status, t.message, t.file)
+            fixed.append(t)
+        out[who] = fixed
     return out
 
 
