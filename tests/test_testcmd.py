@@ -170,3 +170,20 @@ def test_mocha_spec_files(tmp_path: Path) -> None:
         "test/sub/b.js",
         "test/support/env.js",
     ]
+
+
+def test_run_s_globs_name_scripts(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "test": "run-s lint test:lib",
+            "lint": "run-s lint:*",
+            "lint:code": "biome check",
+            "lint:docs": "prettier --check docs/",
+            "test:lib": "jest",
+        },
+        [],
+    )
+    cmd = testcmd.from_project(root)
+    assert cmd is not None and cmd.framework == "jest" and cmd.before == []
+    assert len(cmd.not_run) == 2 and all("check" in n for n in cmd.not_run)

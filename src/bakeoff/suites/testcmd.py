@@ -350,6 +350,7 @@ def _flatten(
         refs = _script_refs([w.text for w in words])
         if refs is not None and depth < MAX_DEPTH:
             names, extra = refs
+            names = [n for pat in names for n in _script_names(pat, scripts)]
             inner: list[tuple[Step, dict[str, str], list[Word]]] = []
             for i, name in enumerate(names):
                 if name not in scripts:
@@ -367,6 +368,15 @@ def _flatten(
                 continue
         out.append((step, env, words))
     return out
+
+
+def _script_names(pattern: str, scripts: dict[str, str]) -> list[str]:
+    """npm-run-all's ``lint:*`` (``*`` within one ``:`` segment, ``**`` across them) → the
+    matching script names, in package.json order; a plain name as it is."""
+    if "*" not in pattern:
+        return [pattern]
+    rx = re.escape(pattern).replace(r"\*\*", ".*").replace(r"\*", "[^:]*")
+    return [name for name in scripts if re.fullmatch(rx, name)]
 
 
 def _quote(arg: str) -> str:

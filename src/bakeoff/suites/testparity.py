@@ -88,9 +88,13 @@ def _align_spelling(tests: dict[str, list[TestOutcome]]) -> dict[str, list[TestO
         for t in ts:
             alone = exact[(t.file, t.name)] == {who}
             names = spelled.get((t.file, _spelling(t.name)), [])
-            if alone and len(names) == 2 and t.name != names[0]:
-                if who not in exact[(t.file, names[0])]:
-                    t = TestOutcome(names[0], t.status, t.message, t.file)
+            if (
+                alone
+                and len(names) == 2
+                and t.name != names[0]
+                and who not in exact[(t.file, names[0])]
+            ):
+                t = TestOutcome(names[0], t.status, t.message, t.file)
             fixed.append(t)
         out[who] = fixed
     return out
