@@ -418,3 +418,36 @@ def test_a_toolchain_whose_install_failed_ran_no_test(tmp_path: Path) -> None:
     assert par["summary"]["bun"]["not run"] == 1 and par["summary"]["bun"]["failed"] == 0
     assert "install with bun failed" in par["findings"]["bun"]["reason"]
     assert "does not exist" in par["findings"]["bun"]["stderr_tail"]
+
+
+def test_the_ci_test_phase_is_the_projects_script(tmp_path: Path) -> None:
+    project = _script_project(
+        tmp_path, "tsc -p . && node --test test/*.test.js", ["test/a.test.js", "test/b.js"]
+    )
+    steps: list[tuple[str, ...]] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            assert cmd.cwd is not None
+            (Path(cmd.cwd) / LOCK[_manager(cmd)]).write_text("lock")
+            return result(1000.0)
+        steps.append(cmd.argv)
+        if cmd.argv[0] == "/opt/bun" and "test" in cmd.argv:
+            return result(500.0, exit_code=1, stderr="error: boom")
+        return result(2000.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert CISuite(project, _toolchains(), None, reps=2).run(ctx, doc)
+    assert ("sh", "-c", "tsc -p .") in steps
+    node_test = next(s for s in steps if s[0] == "/opt/node" and "--test" in s)
+    assert node_test[-1] == "test/a.test.js"
+    bun_test = next(s for s in steps if s[0] == "/opt/bun" and "test" in s)
+    assert bun_test[-1] == "./test/a.test.js"
+    # the build step and the test step are both the test phase (2 s + 2 s)
+    assert doc.measurement("ci", "test", "wall_s", "node").samples == [4.0, 4.0]
+    bun = doc.measurement("ci", "total", "wall_s", "bun")
+    assert not bun.valid
+    f = bun.failures[0]
+    assert f.reason.startswith("test step failed") and f.command.startswith("/opt/bun test")
+    assert "boom" in f.stderr_tail
