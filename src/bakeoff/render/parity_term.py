@@ -79,7 +79,9 @@ def parity(doc: ResultsDocument) -> list[RenderableType]:
     elif view.tests and not view.diff:
         lines.append(t("  every runner gave every test the same outcome", "dim"))
     for r in view.runners:
-        lines.append(t(f"  {r.name} ran: {_short(r.command)}", "dim"))
+        if r.translated:
+            lines.append(t(f"  {r.name}, translated: {'; '.join(r.translated)}", "dim"))
+    lines.append(t("  the command each runner ran: report.md / report.html, Test parity", "dim"))
     parts.extend(lines)
     return parts
 
