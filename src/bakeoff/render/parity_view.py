@@ -98,7 +98,7 @@ def parity(doc: ResultsDocument) -> ParityView | None:
         count = files.get("count")
         notes.append(
             "test files: "
-            + (f"{count} files, " if count is not None else "")
+            + (f"{count} file{'' if count == 1 else 's'}, " if count is not None else "")
             + f"from {files['how']}"
         )
     if par.get("rows_truncated"):

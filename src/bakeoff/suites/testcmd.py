@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import Literal
 
 Framework = Literal["node", "jest", "vitest", "mocha", "ava", "bun", "deno"]
-FRAMEWORKS: tuple[str, ...] = ("node", "jest", "vitest", "mocha", "ava", "bun", "deno")
-OPERATORS = ("&&", "||", ";", "|", "&")
 _GLOB = re.compile(r"[*?\[]")
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # commands that only check the code (the tests never depend on them)
