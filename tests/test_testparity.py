@@ -156,6 +156,18 @@ Node.js v26.12.1
 BUN_STDERR = """
 test/a.test.js:
 (pass) one [1.27ms]
+error: expect(received).toBe(expected)
+(fail) two [0.2ms]
+
+test/c.test.ts:
+
+# Unhandled error between tests
+-------------------------------
+8 | vi.mock("./repo");
+       ^
+TypeError: mock(module, fn) requires a function
+      at /p/test/c.test.ts:8:4
+-------------------------------
 
 test/b.test.js:
 
@@ -192,9 +204,10 @@ def test_a_file_that_does_not_load_is_a_file_error_not_a_test() -> None:
     assert output_file_errors(NODE_SPEC, "node", ROOT) == {
         "test/b.test.js": "Error: Cannot find module './missing-module'"
     }
-    assert output_file_errors(BUN_STDERR, "bun", ROOT)["test/b.test.js"].startswith(
-        "error: Cannot find module"
-    )
+    bun = output_file_errors(BUN_STDERR, "bun", ROOT)
+    assert bun["test/b.test.js"].startswith("error: Cannot find module")
+    assert bun["test/c.test.ts"] == "TypeError: mock(module, fn) requires a function"
+    assert "test/a.test.js" not in bun  # a failing test's error is not a load failure
 
 
 def test_a_whole_suite_load_failure_is_one_finding_with_its_cause() -> None:

@@ -296,13 +296,18 @@ def output_file_errors(output: str, runner: str, root: Path | None = None) -> di
             info = _paragraph(block, "info:")
             out[file] = (err + (f" ({info})" if info else "")).strip() or "uncaught error"
     elif runner == "bun":
+        # a file's section starts with "path:"; an error outside any test (the file did not
+        # load) follows "# Unhandled error between tests" (a failing test's "error:" does not)
         current: str | None = None
+        unhandled = False
         for line in lines:
             m = _BUN_HEADER.match(line)
             if m:
-                current = rel_file(m.group(1), root)
+                current, unhandled = rel_file(m.group(1), root), False
                 continue
-            if current and line.startswith("error:") and current not in out:
+            if line.startswith("# Unhandled error"):
+                unhandled = True
+            elif current and unhandled and current not in out and _ERROR.match(line):
                 out[current] = line.strip()[:300]
     elif runner == "node":
         for i, line in enumerate(lines):
