@@ -338,10 +338,10 @@ def _paragraph(block: list[str], head: str) -> str:
 
 def suite_error(output: str) -> str:
     """The most telling line of a run that produced no report: an ``error`` line (Deno's
-    ``info:`` hint appended), else the last non-empty line."""
+    ``info:`` hint appended), else "last output: <the last non-empty line>"."""
     lines = [ln.strip() for ln in clean(output).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(("at ", "Stack backtrace", "0: <unknown>"))]
     err = next((ln for ln in lines if _SUITE_ERROR.match(ln)), "")
     info = _paragraph(lines, "info:")
-    pick = err or (lines[-1] if lines else "")
+    pick = err or (f"last output: {lines[-1]}" if lines else "")
     return (pick + (f" ({info})" if info and info not in pick else ""))[:400]
