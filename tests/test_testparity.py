@@ -317,3 +317,21 @@ def test_names_that_differ_only_in_quotes_are_the_same_test() -> None:
         ("resolve > [ '/a' ] -> '/a'", "passed", "passed"),
         ("resolve > [ 'b' ] -> 'b'", "passed", "failed"),
     ]
+
+
+def test_two_tests_with_one_name_are_two_tests() -> None:
+    xml = (
+        '<testsuite name="Mocha Tests" tests="3" failures="1">'
+        '<testcase classname="res .status" name="works" file="/p/test/a.js"/>'
+        '<testcase classname="res .status" name="works" file="/p/test/a.js">'
+        '<failure message="boom"/></testcase>'
+        '<testcase classname="res .status" name="other" file="/p/test/a.js"/>'
+        "</testsuite>"
+    )  # mocha's xunit reporter: one root testsuite, the describe chain in classname
+    got = parse_junit(xml, ROOT)
+    assert [(t.name, t.status) for t in got.tests] == [
+        ("res .status > works", "passed"),
+        ("res .status > works #2", "failed"),
+        ("res .status > other", "passed"),
+    ]
+    assert got.totals["tests"] == 3

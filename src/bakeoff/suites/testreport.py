@@ -170,7 +170,8 @@ def drop_containers(tests: list[TestOutcome]) -> list[TestOutcome]:
     """Keep only leaves: Deno reports each describe block and each test with steps as a test
     too ("summarize" besides "summarize > x"). A name is a container when another test of the
     same file — or of an unknown file (Deno's node:test ``describe`` blocks name no file) —
-    lies under it. One entry per (file, name)."""
+    lies under it. Two tests with the same name in one file are both kept: the second is
+    named ``<name> #2`` (runners report a file's tests in the order they are declared)."""
     by_file: dict[str | None, set[str]] = {}
     for t in tests:
         parts = t.name.split(SEP)
@@ -184,13 +185,15 @@ def drop_containers(tests: list[TestOutcome]) -> list[TestOutcome]:
             return t.name in anywhere
         return t.name in by_file.get(t.file, set()) or t.name in unknown
 
-    seen: set[tuple[str | None, str]] = set()
+    seen: dict[tuple[str | None, str], int] = {}
     out: list[TestOutcome] = []
     for t in tests:
-        key = (t.file, t.name)
-        if container(t) or key in seen:
+        if container(t):
             continue
-        seen.add(key)
+        key = (t.file, t.name)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            t = TestOutcome(f"{t.name} #{seen[key]}", t.status, t.message, t.file)
         out.append(t)
     return out
 
