@@ -41,10 +41,11 @@ def parse_duration(value: Any) -> float:
 
 
 def parse_fraction(value: Any) -> float:
-    """A fraction from ``0.02`` or ``"2%"``."""
-    if isinstance(value, str) and value.strip().endswith("%"):
+    """A fraction from ``0.02``, ``"0.02"`` (a command-line value) or ``"2%"``."""
+    if isinstance(value, str):
+        text = value.strip()
         try:
-            value = float(value.strip()[:-1]) / 100
+            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:
             raise ValueError("expected a fraction like 0.02 or a percentage like '2%'") from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
@@ -120,7 +121,7 @@ class ServeConfig(_Strict):
     compare: Literal["body", "shape", "status"] = "body"
     rates: list[float] | None = None
     ladder: list[Fraction] = Field(default_factory=lambda: [0.25, 0.5, 0.75], min_length=1)
-    reps: int = Field(default=5, ge=1)
+    reps: int = Field(default=6, ge=1)  # most load repetitions (they stop once settled)
     ready_samples: int = Field(default=10, ge=2)
     phase: Duration = 5.0
     warmup: Duration = 2.0
@@ -148,7 +149,7 @@ def _all_states() -> list[InstallState]:
 class InstallConfig(_Strict):
     enabled: bool = True
     states: list[InstallState] = Field(default_factory=_all_states, min_length=1)
-    reps: int = Field(default=5, ge=2)
+    reps: int = Field(default=8, ge=2)  # most repetitions of the deciding state
     managers: list[Literal["npm", "pnpm", "yarn", "bun", "deno"]] = Field(default_factory=list)
 
 
@@ -158,14 +159,14 @@ class TestConfig(_Strict):
     # the project's test command (default: package.json "scripts.test"), e.g.
     # "node --experimental-strip-types --test src/*.test.ts"; each runner runs its files
     command: str | None = Field(default=None, min_length=1)
-    reps: int = Field(default=5, ge=2)
+    reps: int = Field(default=10, ge=2)  # most repetitions (they stop once settled)
 
 
 class BuildConfig(_Strict):
     enabled: bool = True
     entry: str = Field(min_length=1)
     args: list[str] = Field(default_factory=list)  # for the smoke run of the bundle
-    reps: int = Field(default=5, ge=2)
+    reps: int = Field(default=10, ge=2)  # most repetitions (they stop once settled)
 
 
 class CIConfig(_Strict):

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from bakeoff import analyze, config, decide, hyperfine
 from bakeoff import results as results_mod
-from bakeoff.cli.app import cli, out
+from bakeoff.cli.app import cli, err, out
 from bakeoff.errors import UsageError
 from bakeoff.render import html, markdown, terminal
-from bakeoff.value.usage import ValueConfig
+from bakeoff.value.usage import Usage, ValueConfig
 
 
 @cli.command()
@@ -25,17 +26,46 @@ from bakeoff.value.usage import ValueConfig
     show_default=True,
 )
 @click.option("--baseline", metavar="NAME", help="Re-analyse against another contestant.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Re-price with this bakeoff.toml's [value] (default: the usage stored in the file).",
+)
+@click.option(
+    "--usage",
+    type=click.Choice(["small", "medium", "large"]),
+    help="Re-price with this usage preset instead of the stored usage.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
-def report(results_file: Path, fmt: str, baseline: str | None, output: Path | None) -> None:
-    """Render a saved results document (no runtime needed)."""
+def report(
+    results_file: Path,
+    fmt: str,
+    baseline: str | None,
+    config_path: Path | None,
+    usage: str | None,
+    output: Path | None,
+) -> None:
+    """Render a saved results document (no runtime needed). The dollars use the usage stored
+    in the document unless --config or --usage says otherwise: the same file renders the same
+    from any folder."""
     doc = results_mod.load(results_file)
     if baseline:
         if baseline not in [c.name for c in doc.contestants]:
             raise UsageError(f"baseline '{baseline}' is not in {results_file}")
         analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
-    if baseline or doc.cost is None:
-        found = config.find(Path.cwd())
-        decide.fill(doc, config.load(found).value if found else ValueConfig())
+    if config_path and usage:
+        raise UsageError("give --config or --usage, not both")
+    value: Usage | ValueConfig
+    if config_path:
+        value, source = config.load(config_path).value, f"[value] of {config_path}"
+    elif usage:
+        value, source = ValueConfig(preset=usage), f"the '{usage}' usage preset"
+    else:
+        value, source = decide.stored_value(doc)
+    if baseline or config_path or usage or doc.cost is None:
+        decide.fill(doc, value)
+        err.print(f"[dim]dollars priced with {escape(source)}[/]")
     if fmt == "term":
         if output:
             raise UsageError("--output needs --format md, json or html")
