@@ -335,3 +335,20 @@ def test_two_tests_with_one_name_are_two_tests() -> None:
         ("res .status > other", "passed"),
     ]
     assert got.totals["tests"] == 3
+
+
+def test_a_tab_printed_or_not_and_a_near_twin_name() -> None:
+    node = testreport.Report(
+        tests=[
+            testreport.TestOutcome("hasProtocol > / //test.com", "passed", "", "u.test.ts"),
+            testreport.TestOutcome("hasProtocol > ///test.com", "passed", "", "u.test.ts"),
+        ]
+    )
+    bun = testreport.Report(
+        tests=[
+            testreport.TestOutcome("hasProtocol > /\t//test.com", "passed", "", "u.test.ts"),
+            testreport.TestOutcome("hasProtocol > ///test.com", "passed", "", "u.test.ts"),
+        ]
+    )
+    p = compare([RunnerResult("node", node), RunnerResult("bun", bun)], "node")
+    assert p["tests"] == 2 and p["diff"] == []

@@ -62,19 +62,21 @@ def _resolve_files(results: list[RunnerResult]) -> dict[str, list[TestOutcome]]:
     return _align_spelling(out)
 
 
-_SPELLING = re.compile(r"[\"'`\s]+")
+_QUOTES = re.compile(r"[\"'`]")
+_SPACE = re.compile(r"\s+")
 
 
 def _spelling(name: str) -> str:
-    """A name without quotes and spaces: runners format ``test.each`` arguments differently
-    (vitest ``[ '/' ]``, Bun ``[ "/" ]``)."""
-    return _SPELLING.sub("", name)
+    """A name without quotes, runs of white space as one space: runners format ``test.each``
+    arguments differently (vitest ``[ '/' ]``, Bun ``[ "/" ]``; a tab printed or not)."""
+    return _SPACE.sub(" ", _QUOTES.sub("", name)).strip()
 
 
 def _align_spelling(tests: dict[str, list[TestOutcome]]) -> dict[str, list[TestOutcome]]:
     """A test no other runner reports under its exact name takes the name another runner
-    gives it when they differ only in quotes and spaces, and only one test of that file is
-    spelled so (the first runner's spelling wins: the baseline's)."""
+    gives it when they differ only in quotes and white space — when exactly one such name of
+    that file is missing from this runner (the first runner's spelling wins: the
+    baseline's)."""
     exact: dict[tuple[str | None, str], set[str]] = {}
     for who, ts in tests.items():
         for t in ts:
@@ -82,19 +84,21 @@ def _align_spelling(tests: dict[str, list[TestOutcome]]) -> dict[str, list[TestO
     spelled: dict[tuple[str | None, str], list[str]] = {}
     for file, name in exact:
         spelled.setdefault((file, _spelling(name)), []).append(name)
+    order = {who: i for i, who in enumerate(tests)}
     out: dict[str, list[TestOutcome]] = {}
     for who, ts in tests.items():
         fixed: list[TestOutcome] = []
         for t in ts:
             alone = exact[(t.file, t.name)] == {who}
-            names = spelled.get((t.file, _spelling(t.name)), [])
-            if (
-                alone
-                and len(names) == 2
-                and t.name != names[0]
-                and who not in exact[(t.file, names[0])]
-            ):
-                t = TestOutcome(names[0], t.status, t.message, t.file)
+            others = [
+                n
+                for n in spelled.get((t.file, _spelling(t.name)), [])
+                if n != t.name
+                and who not in exact[(t.file, n)]
+                and min(order[w] for w in exact[(t.file, n)]) < order[who]
+            ]
+            if alone and len(others) == 1:
+                t = TestOutcome(others[0], t.status, t.message, t.file)
             fixed.append(t)
         out[who] = fixed
     return out
