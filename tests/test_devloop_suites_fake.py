@@ -451,3 +451,34 @@ def test_the_ci_test_phase_is_the_projects_script(tmp_path: Path) -> None:
     f = bun.failures[0]
     assert f.reason.startswith("test step failed") and f.command.startswith("/opt/bun test")
     assert "boom" in f.stderr_tail
+
+
+def test_a_bundle_that_does_not_work_says_why(tmp_path: Path) -> None:
+    from bakeoff.suites.devloop import BuildSuite
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        if "--bundle" in cmd.argv or "build" in cmd.argv:  # the bundlers
+            out = next(a.split("=", 1)[1] for a in cmd.argv if a.startswith("--outfile="))
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_text("bundle")
+            return result(50.0)
+        res = result(30.0)
+        # the unbundled entry prints "hi"; bun's bundle prints something else
+        text = (
+            "hello from the bundle\n"
+            if "bakeoff-dist" in cmd.argv[1] and cmd.argv[0] == "/opt/bun"
+            else "hi\n"
+        )
+        return ProcessResult(**{**res.__dict__, "stdout_tail": text})
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert BuildSuite(_project(tmp_path), _toolchains(), "src/cli.mjs", reps=2).run(ctx, doc)
+    assert doc.suites["build"]["smoke"]["node"]["ok"]
+    bun = doc.measurement("build", "bundle", "wall_s", "bun")
+    assert not bun.valid
+    f = bun.failures[-1]
+    assert "expected 'hi', got 'hello from the bundle'" in f.reason
+    assert f.command.startswith("/opt/bun ") and "bakeoff-dist" in f.command

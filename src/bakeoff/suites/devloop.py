@@ -200,6 +200,11 @@ def _rule(
     return rule, seq[1] if seq else None, {"design": seq[0].to_dict()} if seq else {}
 
 
+def _first(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return (lines[0][:80] + (" …" if len(lines) > 1 else "")) if lines else ""
+
+
 def _invalid(suite: str, case: str, name: str, note: str, failure: Failure | None) -> Measurement:
     return Measurement(
         suite=suite,
@@ -504,7 +509,12 @@ class BuildSuite:
         outcome = scheduler.run_case("bundle", cells, budget_s=ctx.time_left(), settle=settle)
         ms = measurements_from(self.name, "bundle", outcome, rule.min_runs, seconds=True)
         smoke: dict[str, Any] = {}
-        reference = self._reference(ctx)
+        reference, ref_failure = self._reference(ctx, [prep for prep, _ in outputs.values()])
+        for m in ms:
+            for f in m.failures:  # the bundler itself failed: say what ran
+                f.command = f.command or " ".join(
+                    build_argv(outputs[m.contestant][0].tc, self.entry, outputs[m.contestant][1])
+                )
         for name, (prep, out) in outputs.items():
             if not out.is_file():
                 continue
@@ -520,29 +530,45 @@ class BuildSuite:
                     comparable=False,
                 )
             )
+            argv = run_argv(prep.tc, str(out), self.smoke_args)
             res = ctx.executor.run(
                 Command(
-                    tuple(run_argv(prep.tc, str(out), self.smoke_args)),
+                    tuple(argv),
                     cwd=str(prep.project),
                     env=prep.env(),
                     timeout_s=ctx.timeout_s,
                     capture=True,
                 )
             )
-            same = res.ok and reference is not None and res.stdout_tail.strip() == reference
-            smoke[name] = {
-                "ok": bool(same),
-                "exit_code": res.exit_code,
-                "detail": "output matches the unbundled entry"
-                if same
-                else (res.failure() or "output differs from the unbundled entry")
-                + (f": {res.stderr_tail[-300:]}" if res.stderr_tail else ""),
-            }
-            if not same:
+            got = res.stdout_tail.strip()
+            same = res.ok and reference is not None and got == reference
+            failure: Failure | None = None
+            if same:
+                detail = "output matches the unbundled entry"
+            elif reference is None and ref_failure is not None:
+                detail = f"not checked: {ref_failure.reason}"
+                failure = ref_failure
+            elif not res.ok:
+                failure = to_failure(res, "the bundle does not work", argv)
+                detail = failure.reason
+            else:
+                detail = (
+                    "the bundle's output differs from the unbundled entry's: expected "
+                    f"{_first(reference)!r}, got {_first(got)!r}"
+                )
+                failure = to_failure(res, detail, argv)
+            smoke[name] = {"ok": bool(same), "exit_code": res.exit_code, "detail": detail}
+            if failure is not None:
                 for m in ms:
                     if m.contestant == name:
                         m.valid = False
-                        m.notes.append(f"the bundle does not work: {smoke[name]['detail'][:160]}")
+                        m.notes.append(
+                            f"the bundle was not checked: {detail[:200]}"
+                            if reference is None
+                            else f"the bundle does not work: {detail[:200]}"
+                        )
+                        if m.metric == "wall_s":
+                            m.failures.append(failure)
         info["smoke"] = smoke
         info["cases"] = {
             "bundle": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run, **design}
@@ -550,24 +576,28 @@ class BuildSuite:
         doc.measurements.extend(ms)
         return not outcome.interrupted
 
-    def _reference(self, ctx: SuiteContext) -> str | None:
-        """The unbundled entry's output under the first Node toolchain (or the first one)."""
-        if not self.toolchains:
-            return None
-        tc = next((t for t in self.toolchains if t.runtime.family == "node"), self.toolchains[0])
-        prep = prepared(ctx, tc, self.project, self.source)
-        if prep.failure:
-            return None
+    def _reference(
+        self, ctx: SuiteContext, copies: list[Prepared]
+    ) -> tuple[str | None, Failure | None]:
+        """The unbundled entry's output in the first Node toolchain's installed copy (or the
+        first one's), or why there is none."""
+        if not copies:
+            return None, Failure(reason="no installed copy to run the unbundled entry in")
+        prep = next((p for p in copies if p.tc.runtime.family == "node"), copies[0])
+        tc = prep.tc
+        argv = run_argv(tc, self.entry, self.smoke_args)
         res = ctx.executor.run(
             Command(
-                tuple(run_argv(tc, self.entry, self.smoke_args)),
+                tuple(argv),
                 cwd=str(prep.project),
                 env=prep.env(),
                 timeout_s=ctx.timeout_s,
                 capture=True,
             )
         )
-        return res.stdout_tail.strip() if res.ok else None
+        if res.ok:
+            return res.stdout_tail.strip(), None
+        return None, to_failure(res, f"the unbundled entry failed under {tc.name}", argv)
 
 
 # -- ci ---------------------------------------------------------------------------------------
