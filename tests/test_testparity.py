@@ -352,3 +352,16 @@ def test_a_tab_printed_or_not_and_a_near_twin_name() -> None:
     )
     p = compare([RunnerResult("node", node), RunnerResult("bun", bun)], "node")
     assert p["tests"] == 2 and p["diff"] == []
+
+
+def test_a_runner_whose_every_file_failed_is_a_finding_even_alone() -> None:
+    jest = testreport.parse_jest_json(
+        '{"numTotalTests": 0, "numRuntimeErrorTestSuites": 1, "testResults": [{"name": '
+        '"/p/test/a-test.ts", "status": "failed", "assertionResults": [], "message": '
+        '"  ● Test suite failed to run\\n\\n    ReferenceError: exports is not defined\\n"}]}',
+        ROOT,
+    )
+    assert jest.file_errors == {"test/a-test.ts": "ReferenceError: exports is not defined"}
+    p = compare([RunnerResult("deno", jest), RunnerResult("node", None, error="install failed")])
+    assert "exports is not defined" in p["findings"]["deno"]["reason"]
+    assert p["findings"]["node"]["reason"] == "install failed"

@@ -252,9 +252,9 @@ def suite_finding(r: RunnerResult, results: list[RunnerResult]) -> dict[str, Any
     test while another runner ran some (every file failed to load, a missing loader...)."""
     reported = len(r.report.tests) if r.report else 0
     others = max((len(o.report.tests) for o in results if o.report and o is not r), default=0)
-    if r.report is not None and (reported or not others):
-        return None
     errors = _file_errors(r)
+    if r.report is not None and (reported or not (others or errors)):
+        return None  # it ran tests, or nobody did and nothing failed (a project without tests)
     if r.report is None:
         kind = "no report"
         reason = r.error or f"{r.name} wrote no report"
