@@ -128,6 +128,11 @@ def _fmt(x: Decimal | None) -> str:
     return "unknown" if x is None else f"${x:,.0f}"
 
 
+def _cause(why: str) -> str:
+    """``"CI minutes: test failed for deno: …"`` → ``"test failed for deno: …"``."""
+    return "; ".join(part.split(": ", 1)[-1] for part in why.split("; "))
+
+
 def statement(
     who: str,
     effect: str,
@@ -142,10 +147,12 @@ def statement(
 ) -> tuple[str, bool]:
     mid, lo, hi = sav["mid"], sav["lo"], sav["hi"]
     unknown = unknown or {}
+    cash_why = "; ".join(unknown.get("cash") or []) or "a price or measurement is missing"
     time_txt = ""
     if hours is None:
         why = "; ".join(unknown.get("waiting") or []) or "a measurement is missing"
-        time_txt = f"; waiting time unknown ({why})"
+        same = mid is None and _cause(why) == _cause(cash_why)
+        time_txt = f"; waiting time unknown ({'the same cause' if same else why})"
     elif abs(hours) >= 0.05:
         verb = "less" if hours > 0 else "more"
         time_txt = (
@@ -155,9 +162,8 @@ def statement(
         )
     mig_txt = f"migration {_fmt(mig_cost)}" + (f" ({migration_note})" if migration_note else "")
     if mid is None:
-        why = "; ".join(unknown.get("cash") or []) or "a price or measurement is missing"
         return (
-            f"{who}: {effect}; cash savings unknown ({why}){time_txt}",
+            f"{who}: {effect}; cash savings unknown ({cash_why}){time_txt}; {mig_txt}",
             False,
         )
     rng = f" ({_fmt(lo)} to {_fmt(hi)})"
