@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -155,10 +156,50 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def replace_paths(doc: ResultsDocument, mapping: Mapping[str, str]) -> None:
+    """Rewrite, in place, every string of ``doc`` that mentions a folder of ``mapping`` (a
+    temporary working copy) to name the folder it stands for (the user's project)."""
+    pairs = sorted(((k, v) for k, v in mapping.items() if k and k != v), key=lambda kv: -len(kv[0]))
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            for old, new in pairs:
+                value = value.replace(old, new)
+            return value
+        if isinstance(value, BaseModel):
+            for name, item in list(value.__dict__.items()):
+                value.__dict__[name] = fix(item)
+            extra = value.__pydantic_extra__
+            if extra:
+                for name, item in list(extra.items()):
+                    extra[name] = fix(item)
+            return value
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(fix(v) for v in value)
+        return value
+
+    if pairs:
+        fix(doc)
+
+
+def _new_file(folder: Path, prefix: str) -> tuple[int, str]:
+    """Create a new, uniquely named file in ``folder`` with the mode the user's umask gives
+    new files (``mkstemp`` would make it 0600, and reports would end up private)."""
+    while True:
+        name = folder / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(name)
+        except FileExistsError:
+            continue
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and an atomic rename."""
+    """Write ``text`` to ``path`` via a temp file in the same folder and an atomic rename; the
+    file gets the user's umask, like any file the user creates."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = _new_file(path.parent, f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -179,7 +220,7 @@ def load(path: Path) -> ResultsDocument:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ResultsError(f"results file not found: {path}") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8, not JSON
         raise ResultsError(f"cannot read results file {path}: {exc}") from None
     schema = raw.get("schema") if isinstance(raw, dict) else None
     if schema != SCHEMA:

@@ -16,8 +16,9 @@ from bakeoff import analyze, calibration, decide, fingerprint
 from bakeoff.calibration import AA_SUFFIX
 from bakeoff.contestants import Contender, name_contenders
 from bakeoff.errors import UsageError
-from bakeoff.events import Event, OnEvent, ignore
+from bakeoff.events import Event, OnEvent, download, ignore
 from bakeoff.measure import environment
+from bakeoff.measure.containment import run_tmpdir
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.plan import StopRule
 from bakeoff.primary import DecisionPlan, Primary
@@ -25,6 +26,7 @@ from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 from bakeoff.stats import DEFAULT_THRESHOLD
 from bakeoff.suites.base import Suite, SuiteContext
+from bakeoff.toolchains import ToolchainSet
 from bakeoff.value.usage import ValueConfig
 
 Status = Literal["complete", "partial", "interrupted", "failed"]
@@ -64,9 +66,7 @@ class Evaluation:
         self.decision: DecisionPlan | None = None
 
     def _download_event(self, p: DownloadProgress) -> None:
-        self.on_event(
-            Event("download", detail=f"{p.package}@{p.version}", done=p.done, total=p.total or 0)
-        )
+        self.on_event(download(p))
 
     def provision(self) -> list[Contender]:
         runtimes = []
@@ -85,6 +85,10 @@ class Evaluation:
                 f"baseline '{base}' is not a contestant (contestants: {', '.join(names)})"
             )
         self.doc.settings["baseline"] = base
+        for suite in self.options.suites:  # a toolchain on no contestant fails now, not later
+            source = getattr(suite, "source", None)
+            if isinstance(source, ToolchainSet):
+                source.check(self.contenders)
         return self.contenders
 
     def declare(self) -> DecisionPlan:
@@ -130,7 +134,8 @@ class Evaluation:
         workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
         status: Status = "complete"
         try:
-            with LauncherExecutor() as executor:
+            # every process of the run keeps its temporary files in the work folder
+            with run_tmpdir(workdir / "tmp"), LauncherExecutor() as executor:
                 doc.environment["launcher_floor_kb"] = executor.floor_kb
                 if not self._run_suites(executor, workdir):
                     status = "interrupted"
@@ -169,6 +174,7 @@ class Evaluation:
                 seed=o.seed,
                 budget_s=share,
                 quick=o.quick,
+                offline=o.offline,
                 decision=self.decision,
             )
             ctx.workdir.mkdir(parents=True, exist_ok=True)

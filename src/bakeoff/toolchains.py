@@ -124,18 +124,12 @@ def build(
     project_runner: str | None = None,
 ) -> list[Toolchain]:
     """Resolve specs against the contestants and provision the tools they need."""
-    by_name = {c.name: c for c in contenders}
     by_family: dict[str, Contender] = {}
     for c in contenders:
         by_family.setdefault(c.family, c)
     out: list[Toolchain] = []
     for s in specs:
-        who = by_name.get(s.runtime) or by_family.get(s.runtime)
-        if who is None:
-            raise ConfigError(
-                f"toolchain {s.name}: runtime {s.runtime!r} is not a contestant "
-                f"(contestants: {', '.join(by_name)})"
-            )
+        who = _runtime_of(s, contenders)
         fam = who.family
         manager = s.manager or {"node": "npm", "bun": "bun", "deno": "deno"}[fam]
         runner = s.test_runner or default_test_runner(fam, project_runner)
@@ -179,6 +173,20 @@ def build(
     return out
 
 
+def _runtime_of(spec: ToolchainSpec, contenders: Sequence[Contender]) -> Contender:
+    """The contestant a toolchain runs on: by name, else the first of that family."""
+    for c in contenders:
+        if c.name == spec.runtime:
+            return c
+    for c in contenders:
+        if c.family == spec.runtime:
+            return c
+    raise ConfigError(
+        f"toolchain {spec.name}: runtime {spec.runtime!r} is not a contestant "
+        f"(contestants: {', '.join(c.name for c in contenders)})"
+    )
+
+
 # pnpm 11+ replaces its JavaScript entry with a native binary in a postinstall step; pnpm 10
 # is the line that runs from the registry tarball on Node.
 TOOL_RANGES = {"npm": "latest", "pnpm": "10", "yarn": "1"}
@@ -202,6 +210,12 @@ class ToolchainSet:
         self._resolved: list[Toolchain] | None = None
         # installed working copies, shared by the dev-loop suites (see suites.devloop.prepared)
         self.prepared: dict[tuple[str, str], Any] = {}
+
+    def check(self, contenders: Sequence[Contender]) -> None:
+        """Before anything is measured: every declared toolchain runs on a contestant
+        (``ConfigError`` otherwise); nothing is provisioned."""
+        for spec in [*(self.specs or []), *self.extra]:
+            _runtime_of(spec, contenders)
 
     def resolve(self, contenders: Sequence[Contender]) -> list[Toolchain]:
         if self._resolved is None:

@@ -6,12 +6,8 @@ from pathlib import Path
 
 import click
 
-from bakeoff import config
 from bakeoff.cli.app import cli, err, out
 from bakeoff.errors import UsageError
-from bakeoff.project.detect import detect
-from bakeoff.project.initfile import render
-from bakeoff.results import write_atomic
 
 
 @cli.command()
@@ -24,6 +20,11 @@ def init(
     path: Path, package: str | None, runtimes: tuple[str, ...], force: bool, to_stdout: bool
 ) -> None:
     """Detect the project at PATH and write PATH/bakeoff.toml (every key commented)."""
+    from bakeoff import config
+    from bakeoff.project.detect import detect
+    from bakeoff.project.initfile import render
+    from bakeoff.results import write_atomic
+
     project = detect(path, package)
     text = render(project, list(runtimes) or None)
     if to_stdout:

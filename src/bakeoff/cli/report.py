@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
 
-from bakeoff import analyze, config, decide, hyperfine
-from bakeoff import results as results_mod
 from bakeoff.cli.app import cli, err, out
 from bakeoff.errors import UsageError
-from bakeoff.render import html, markdown, terminal
-from bakeoff.value.usage import Usage, ValueConfig
+
+if TYPE_CHECKING:
+    from bakeoff.value.usage import Usage, ValueConfig
 
 
 @cli.command()
@@ -38,6 +36,13 @@ from bakeoff.value.usage import Usage, ValueConfig
     help="Re-price with this usage preset instead of the stored usage.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=0),
+    default=65_536,
+    show_default=True,
+    help="md: fold and cut long tables to fit (a GitHub comment's limit); 0: no limit.",
+)
 def report(
     results_file: Path,
     fmt: str,
@@ -45,10 +50,20 @@ def report(
     config_path: Path | None,
     usage: str | None,
     output: Path | None,
+    max_chars: int,
 ) -> None:
     """Render a saved results document (no runtime needed). The dollars use the usage stored
     in the document unless --config or --usage says otherwise: the same file renders the same
     from any folder."""
+    import json
+
+    from rich.markup import escape
+
+    from bakeoff import analyze, config, decide, hyperfine
+    from bakeoff import results as results_mod
+    from bakeoff.render import html, markdown, terminal
+    from bakeoff.value.usage import ValueConfig
+
     doc = results_mod.load(results_file)
     if baseline:
         if baseline not in [c.name for c in doc.contestants]:
@@ -60,7 +75,7 @@ def report(
     if config_path:
         value, source = config.load(config_path).value, f"[value] of {config_path}"
     elif usage:
-        value, source = ValueConfig(preset=usage), f"the '{usage}' usage preset"
+        value, source = ValueConfig.model_validate({"preset": usage}), f"the '{usage}' usage preset"
     else:
         value, source = decide.stored_value(doc)
     if baseline or config_path or usage or doc.cost is None:
@@ -71,7 +86,7 @@ def report(
             raise UsageError("--output needs --format md, json or html")
         out.print(terminal.render(doc))
         return
-    renderers = {"md": markdown.render, "html": html.render}
+    renderers = {"md": lambda d: markdown.render(d, max_chars or None), "html": html.render}
     if fmt == "hyperfine":
         text = json.dumps(hyperfine.export(doc), indent=2) + "\n"
     else:

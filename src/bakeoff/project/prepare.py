@@ -5,19 +5,25 @@ lockfile or ``packageManager`` says otherwise), its own caches, untimed."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import signal
-import subprocess
 from pathlib import Path
 
 from bakeoff.errors import MeasurementError
+from bakeoff.measure.containment import Contained, run_tmpdir
 from bakeoff.project.detect import package_manager
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.workspace import ALL_LOCKFILES, tool_env
 from bakeoff.toolchains import TOOL_RANGES
+
+INSTALL_TIMEOUT_S = 900.0
+
+
+def _tail(path: Path, limit: int = 4000) -> str:
+    try:
+        return path.read_bytes()[-limit:].decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def needs_install(project: Path) -> bool:
@@ -61,25 +67,25 @@ def working_copy(project: Path, dest: Path, provisioner: Provisioner) -> tuple[P
     has_lock = any((dest / name).is_file() for name in ALL_LOCKFILES)
     env = tool_env(dest.parent / "cache")
     env["PATH"] = f"{node.binary.parent}:{env.get('PATH', '')}"
-    # its own process group: a timeout or Ctrl-C ends npm and every script it started
-    proc = subprocess.Popen(
-        argv,
-        cwd=dest,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        process_group=0,
-    )
-    try:
-        out, err = proc.communicate(timeout=900)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        if isinstance(exc, subprocess.TimeoutExpired):
-            raise MeasurementError(f"installing the dependencies of {project} timed out") from None
-        raise
+    logs = dest.parent / "install-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    # contained: a timeout, Ctrl-C or SIGTERM ends npm and every script it started (detached
+    # ones too), and its temporary files stay in the working copy's folder
+    with (
+        run_tmpdir(dest.parent / "tmp"),
+        Contained(
+            argv,
+            cwd=dest,
+            env=env,
+            stdout=logs / "stdout",
+            stderr=logs / "stderr",
+            timeout_s=INSTALL_TIMEOUT_S,
+        ) as proc,
+    ):
+        proc.wait()
+    if proc.timed_out:
+        raise MeasurementError(f"installing the dependencies of {project} timed out")
+    out, err = (_tail(logs / name) for name in ("stdout", "stderr"))
     if proc.returncode != 0:
         tail = (err or out).strip()[-600:]
         raise MeasurementError(

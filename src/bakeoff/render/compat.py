@@ -1,6 +1,8 @@
 """Rendering of the compatibility section (terminal via Rich, and Markdown): the matrix
 (area x contestant pass counts), the failing checks with their details, the project's risks,
-package installs, the packaging table and the project's own tests per runtime when present."""
+its native addons (Node-API or V8 API, loaded under each runtime), which runtime really ran
+(process tree, package.json scripts), package installs, the packaging table and the project's
+own tests per runtime when present."""
 
 from __future__ import annotations
 
@@ -83,6 +85,68 @@ def _packaging_rows(sec: dict[str, Any]) -> list[list[str]]:
                 ]
             )
     return rows
+
+
+_LOAD_WORD = {"pass": "loads", "fail": "FAILS", "error": "CRASH", "timeout": "HANGS", "skip": "–"}
+
+
+def _native_rows(sec: dict[str, Any], names: list[str]) -> list[tuple[str, list[str]]]:
+    """``(root label, row)`` per native package: package@version, API, binaries, one cell per
+    contestant (what requiring the package did)."""
+    rows = []
+    for root in sec.get("native") or []:
+        for p in root.get("packages") or []:
+            files = p.get("files") or []
+            here = sum(1 for f in files if f.get("loadable_here"))
+            cells = [
+                _LOAD_WORD.get(((p.get("require") or {}).get(n) or {}).get("status", ""), "–")
+                for n in names
+            ]
+            rows.append(
+                (
+                    str(root.get("root")),
+                    [
+                        f"{p['package']}@{p['version']}",
+                        str(p.get("api")),
+                        f"{len(files)} ({here} for this machine)",
+                        *cells,
+                    ],
+                )
+            )
+    return rows
+
+
+NATIVE_COLS = ["package", "API", ".node files"]
+
+
+def _native_notes(sec: dict[str, Any]) -> list[str]:
+    return [f"{r.get('root')}: {r['skipped']}" for r in sec.get("native") or [] if r.get("skipped")]
+
+
+def _identity_rows(sec: dict[str, Any]) -> list[list[str]]:
+    probe = (sec.get("identity") or {}).get("probe") or {}
+    return [
+        [
+            name,
+            "yes" if v.get("really_tested") else "NO",
+            ", ".join(v.get("families") or []),
+            v.get("detail", ""),
+        ]
+        for name, v in probe.items()
+    ]
+
+
+IDENTITY_COLS = ["contestant", "really tested", "runtimes seen", "detail"]
+
+
+def _script_rows(sec: dict[str, Any], names: list[str]) -> list[list[str]]:
+    return [
+        [r["script"], r["bin"], str(r.get("interpreter")), *[str(r.get(n, "–")) for n in names]]
+        for r in (sec.get("identity") or {}).get("scripts") or []
+    ]
+
+
+SCRIPT_COLS = ["script", "bin", "shebang"]
 
 
 PACKAGING_COLS = [
@@ -185,6 +249,7 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
         parts.append(t)
         if scan.get("builtins"):
             parts.append(Text("  built-ins used: " + ", ".join(scan["builtins"]), style="dim"))
+    parts.extend(_terminal_native_identity(sec, names))
     pk = sec.get("packages") or {}
     if pk:
         msg = pk.get("skipped") or (
@@ -221,6 +286,81 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
             )
         )
     return Group(*parts)
+
+
+def _terminal_native_identity(sec: dict[str, Any], names: list[str]) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    native = _native_rows(sec, names)
+    if native:
+        t = Table(
+            title="compat · native addons (require() under each runtime)", title_justify="left"
+        )
+        for col in ["where", *NATIVE_COLS, *names]:
+            t.add_column(col, overflow="fold")
+        for root, row in native:
+            t.add_row(root, *row, style=None if all(c == "loads" for c in row[3:]) else "yellow")
+        parts.append(t)
+    parts.extend(Text(f"  native addons — {n}", style="dim") for n in _native_notes(sec))
+    ident = _identity_rows(sec)
+    if ident:
+        t = Table(title="compat · which runtime really ran (process tree)", title_justify="left")
+        for col in IDENTITY_COLS:
+            t.add_column(col, overflow="fold")
+        for row in ident:
+            t.add_row(*row, style=None if row[1] == "yes" else "yellow")
+        parts.append(t)
+    scripts = _script_rows(sec, names)
+    if scripts:
+        t = Table(title="compat · package.json scripts: who runs their bin", title_justify="left")
+        for col in [*SCRIPT_COLS, *names]:
+            t.add_column(col, overflow="fold")
+        for row in scripts:
+            t.add_row(*row)
+        parts.append(t)
+    return parts
+
+
+def _markdown_native_identity(sec: dict[str, Any], names: list[str]) -> list[str]:
+    out: list[str] = []
+    native = _native_rows(sec, names)
+    if native:
+        cols = ["where", *NATIVE_COLS, *names]
+        out += [
+            "### Native addons",
+            "",
+            "API from the binaries' imported symbols (Node-API is portable; the V8/NAN C++ API is "
+            "bound to one Node ABI); each cell is what `require()` of the package did.",
+            "",
+            "| " + " | ".join(cols) + " |",
+            "|" + "---|" * len(cols),
+        ]
+        out += ["| " + " | ".join(_esc(c) for c in [root, *row]) + " |" for root, row in native]
+        out.append("")
+    out += [f"Native addons — {_esc(n)}" for n in _native_notes(sec)]
+    ident = _identity_rows(sec)
+    if ident:
+        out += [
+            "### Which runtime really ran",
+            "",
+            "Runtimes seen in the process tree while the runtime_identity probe ran its children.",
+            "",
+            "| " + " | ".join(IDENTITY_COLS) + " |",
+            "|" + "---|" * len(IDENTITY_COLS),
+        ]
+        out += ["| " + " | ".join(_esc(c) for c in row) + " |" for row in ident]
+        out.append("")
+    scripts = _script_rows(sec, names)
+    if scripts:
+        cols = [*SCRIPT_COLS, *names]
+        out += [
+            "### package.json scripts: who runs their bin",
+            "",
+            "| " + " | ".join(cols) + " |",
+            "|" + "---|" * len(cols),
+        ]
+        out += ["| " + " | ".join(_esc(c) for c in row) + " |" for row in scripts]
+        out.append("")
+    return out
 
 
 def _esc(s: str) -> str:
@@ -293,6 +433,7 @@ def render_markdown(doc: ResultsDocument) -> str:
             for r in scan.get("risks", [])
         ]
         out.append("")
+    out += _markdown_native_identity(sec, names)
     rows = _packaging_rows(sec)
     if rows:
         out += [

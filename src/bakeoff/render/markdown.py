@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bakeoff.render import compat as render_compat
-from bakeoff.render import parity_md, value_md
+from bakeoff.render import mdfit, parity_md, value_md
 from bakeoff.render.view import (
     STOP_TEXT,
     aa_text,
@@ -30,7 +30,9 @@ def _esc(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(doc: ResultsDocument) -> str:
+def render(doc: ResultsDocument, limit: int | None = mdfit.LIMIT) -> str:
+    """The report; over ``limit`` characters (a pull-request comment's maximum) its long tables
+    are folded and cut (``render.mdfit``). ``limit=None``: never."""
     base = doc.settings.get("baseline")
     env = doc.environment
     out = ["# bakeoff results", ""]
@@ -125,4 +127,5 @@ def render(doc: ResultsDocument) -> str:
         out.append("## Warnings")
         out += [f"- {_esc(w)}" for w in doc.warnings]
         out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    text = "\n".join(out).rstrip() + "\n"
+    return text if limit is None else mdfit.fit(text, limit)

@@ -14,6 +14,8 @@ from bakeoff.suites.base import Suite
 from bakeoff.suites.compat import CompatSuite
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
 from bakeoff.suites.install import STATES, InstallSuite
+from bakeoff.suites.names import DEVLOOP as DEVLOOP
+from bakeoff.suites.names import NAMES as NAMES
 from bakeoff.suites.serve import ServeSuite, sample_spec, spec_from_config
 from bakeoff.suites.startup import (
     BUILTIN_CASES,
@@ -27,7 +29,6 @@ from bakeoff.suites.testrun import TestPlanner
 from bakeoff.toolchains import ToolchainSet, ToolchainSpec
 from bakeoff.value.usage import ValueConfig, preset, resolve
 
-NAMES = ("startup", "serve", "install", "test", "build", "ci", "compat")
 SAMPLE_CLI = "src/report-cli.mjs"
 SAMPLE_CLI_ARGS = ("--limit", "300")
 
@@ -74,7 +75,6 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
     return suites
 
 
-DEVLOOP = ("install", "test", "build", "ci")
 # Repetitions per dev-loop suite: for install/test/build the most the deciding case may take (it
 # stops once settled, from 3 on); "secondary" is the fixed count of the other install states;
 # ci is always a fixed count. Quick runs decide with the same rule on a smaller maximum.

