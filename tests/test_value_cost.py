@@ -437,3 +437,12 @@ def test_a_suite_that_failed_for_the_baseline_makes_savings_unknown() -> None:
     cost = model.compute(doc, usage(), book())
     assert cost["savings"]["bun"]["hours"]["monthly"] is None
     assert cost["savings"]["bun"]["unknown"]["waiting"]
+
+
+def test_an_unusable_measurement_is_explained_by_its_reason_not_its_noise() -> None:
+    doc = doc_with({("test", "tests", "wall_s"): {"node": 18.0, "bun": 9.0}})
+    bun = next(m for m in doc.measurements if m.contestant == "bun")
+    bun.valid = False
+    bun.notes = ["ran 15 of 21 tests: not comparable", "outliers: min -11% / max +148%"]
+    cost = model.compute(doc, usage(), book())
+    assert "ran 15 of 21 tests" in line(cost, "bun", "local test runs")["note"]

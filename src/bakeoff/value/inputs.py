@@ -14,6 +14,7 @@ from typing import Any, Literal
 from bakeoff.results import Comparison, Measurement, ResultsDocument
 
 Point = Literal["lo", "mid", "hi"]
+NOISE = ("unstable:", "outliers:", "noise watch:", "only ")  # remarks, not reasons
 POINTS: tuple[Point, ...] = ("lo", "mid", "hi")
 
 
@@ -89,8 +90,10 @@ class Inputs:
                 continue
             if m.failures:
                 return f"{suite} failed for {who}: {m.failures[-1].reason}"
-            if m.notes:
-                return f"{suite} not usable for {who}: {m.notes[-1]}"
+            # the note that made it unusable, not a sample-noise remark
+            notes = [n for n in m.notes if not n.startswith(NOISE)]
+            if notes:
+                return f"{suite} not usable for {who}: {notes[-1]}"
             return f"{suite} not usable for {who}"
         return f"{suite} not measured for {who}"
 
