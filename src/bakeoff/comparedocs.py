@@ -111,6 +111,14 @@ def compare_docs(
     force: bool = False,
     metrics: tuple[str, ...] = (),
 ) -> DocComparison:
+    for doc, which in ((base, "BASE"), (new, "NEW")):
+        if doc.machines:
+            raise NotComparableError(
+                f"{which} is a merged document of {len(doc.machines)} machines: compare one "
+                "machine's document at a time",
+                hint="bakeoff run --cluster writes each machine's document under "
+                "machines/LABEL/results.json",
+            )
     diffs = fingerprint.differences(fingerprint.of(base), fingerprint.of(new))
     b_proj, n_proj = project_of(base), project_of(new)
     if b_proj and n_proj and b_proj.get("name") != n_proj.get("name"):

@@ -133,6 +133,13 @@ class ResultsDocument(_Model):
     decision: dict[str, Any] | None = None
     warnings: list[str] = Field(default_factory=list)
     fingerprint: dict[str, Any] = Field(default_factory=dict)  # see bakeoff.fingerprint
+    # what was measured: {"name": package.json name or folder, ...} (None: ad hoc, or older)
+    project: dict[str, Any] | None = None
+    machine_label: str | None = None  # the machine's label when run for a fleet (--machines)
+    # A merged document (``bakeoff merge``): one entry per machine, each with its own document;
+    # nothing is pooled at the top level (the machine is a blocking factor), see bakeoff.merge
+    machines: list[MachineRun] = Field(default_factory=list)
+    cross_machine: dict[str, Any] | None = None  # per-machine ratios and pooled estimates
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     def to_json(self) -> str:
@@ -144,6 +151,23 @@ class ResultsDocument(_Model):
             if (m.suite, m.case, m.metric, m.contestant) == (suite, case, metric, contestant):
                 return m
         raise KeyError((suite, case, metric, contestant))
+
+
+class MachineRun(_Model):
+    """One machine of a merged document: its label, machine fingerprint and own document, or
+    the reason it produced none (a worker that died or timed out)."""
+
+    label: str
+    machine_id: str = ""  # short hash of the machine part of the fingerprint
+    machine: dict[str, Any] = Field(default_factory=dict)  # fingerprint["machine"]
+    status: Literal["complete", "partial", "interrupted", "failed"] = "complete"
+    source: str = ""  # the file it was merged from, or the worker that ran it
+    failure: Failure | None = None
+    price: dict[str, Any] | None = None  # what its measurements were priced as (--price-machine)
+    document: ResultsDocument | None = None
+
+
+ResultsDocument.model_rebuild()
 
 
 def _finite(value: Any) -> Any:

@@ -46,6 +46,8 @@ class Options:
     quick: bool = False
     value: ValueConfig | None = None  # usage and prices for the cost model (None: medium)
     aa: bool = False  # A/A self-check: the first contestant also runs as a second arm
+    project: dict[str, Any] | None = None  # what is measured (bakeoff.projectrun.identity)
+    machine_label: str | None = None  # the machine's label in a fleet (bakeoff.cluster)
 
 
 class Evaluation:
@@ -61,7 +63,12 @@ class Evaluation:
         self.provisioner = provisioner or Provisioner(
             offline=options.offline, on_progress=self._download_event
         )
-        self.doc = ResultsDocument(status="partial", command=list(command))
+        self.doc = ResultsDocument(
+            status="partial",
+            command=list(command),
+            project=options.project,
+            machine_label=options.machine_label,
+        )
         self.contenders: list[Contender] = []
         self.decision: DecisionPlan | None = None
 

@@ -33,6 +33,7 @@ COMMANDS = (
     "devloop",
     "doctor",
     "init",
+    "merge",
     "report",
     "run",
     "runtimes",
@@ -43,7 +44,8 @@ COMMANDS = (
 EPILOG = """\b
 Exit codes: 0 success · 1 a regression found by `compare` · 2 bad input (arguments, config,
 results file) · 3 provisioning (download, integrity, offline) · 4 the measuring machinery
-failed · 5 every measurement failed · 130 interrupted (partial results saved).
+failed · 5 every measurement failed · 6 `run --cluster` could not run · 130 interrupted
+(partial results saved).
 Shell completion: `bakeoff completion bash|zsh|fish` prints the script to source."""
 
 

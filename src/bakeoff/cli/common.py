@@ -240,7 +240,7 @@ def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
     from bakeoff import results as results_mod
     from bakeoff.render import html, markdown
 
-    if not doc.contestants and not doc.measurements:
+    if not doc.contestants and not doc.measurements and not doc.machines:
         return
     out_dir: Path = kw["out_dir"]
     results_mod.save(doc, out_dir / "results.json")

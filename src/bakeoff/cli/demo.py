@@ -24,7 +24,7 @@ DEMO_RUNTIMES = ("node@lts", "bun@latest", "deno@latest")
 @measure_options
 def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
     """Evaluate the bundled sample project (provisions node@lts, bun@latest, deno@latest)."""
-    from bakeoff import config
+    from bakeoff import config, projectrun
     from bakeoff.cli.common import _execute, _settings
     from bakeoff.session import Options
     from bakeoff.suites import catalog
@@ -34,6 +34,7 @@ def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
         runtimes=list(kw["runtimes"] or DEMO_RUNTIMES),
         suites=catalog.demo_suites(catalog.parse_names(suite_names), quick),
         quick=quick,
+        project=projectrun.identity(catalog.sample_project()),
         **s,
     )
     _execute(opts, kw, project=catalog.sample_project())

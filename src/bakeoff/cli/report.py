@@ -65,10 +65,6 @@ def report(
     from bakeoff.value.usage import ValueConfig
 
     doc = results_mod.load(results_file)
-    if baseline:
-        if baseline not in [c.name for c in doc.contestants]:
-            raise UsageError(f"baseline '{baseline}' is not in {results_file}")
-        analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
     if config_path and usage:
         raise UsageError("give --config or --usage, not both")
     value: Usage | ValueConfig
@@ -78,9 +74,21 @@ def report(
         value, source = ValueConfig.model_validate({"preset": usage}), f"the '{usage}' usage preset"
     else:
         value, source = decide.stored_value(doc)
-    if baseline or config_path or usage or doc.cost is None:
-        decide.fill(doc, value)
-        err.print(f"[dim]dollars priced with {escape(source)}[/]")
+    if doc.machines:  # merged: each machine re-analysed and re-decided on its own
+        from bakeoff import merge
+
+        given = value if isinstance(value, ValueConfig) and (config_path or usage) else None
+        merge.reanalyze(doc, baseline, given)
+        if given is not None:
+            err.print(f"[dim]dollars priced with {escape(source)} on every machine[/]")
+    else:
+        if baseline:
+            if baseline not in [c.name for c in doc.contestants]:
+                raise UsageError(f"baseline '{baseline}' is not in {results_file}")
+            analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
+        if baseline or config_path or usage or doc.cost is None:
+            decide.fill(doc, value)
+            err.print(f"[dim]dollars priced with {escape(source)}[/]")
     if fmt == "term":
         if output:
             raise UsageError("--output needs --format md, json or html")

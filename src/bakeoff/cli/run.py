@@ -1,4 +1,5 @@
-"""``bakeoff run``: every suite the project's ``bakeoff.toml`` enables."""
+"""``bakeoff run``: every suite the project's ``bakeoff.toml`` enables — on this machine, or once
+per machine of a fleet (``--cluster``, ``bakeoff.cli.cluster``)."""
 
 from __future__ import annotations
 
@@ -25,19 +26,40 @@ from bakeoff.cli.common import measure_options
     help="Comma-separated suites to run (default: every suite bakeoff.toml configures).",
 )
 @click.option("--quick", is_flag=True, help="Fewer runs.")
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786): run one evaluation per --machines label on the "
+    "workers that advertise it (needs bakeoff[cluster]).",
+)
+@click.option(
+    "--machines",
+    metavar="LIST",
+    help="Comma-separated machine labels (Dask worker resources) for --cluster.",
+)
+@click.option(
+    "--machine-timeout",
+    metavar="DURATION",
+    default="2h",
+    show_default=True,
+    help="With --cluster: a machine still running after this is stopped and recorded.",
+)
 @measure_options
-def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) -> None:
-    """Run the suites enabled in bakeoff.toml."""
-    import tempfile
-
+def run(
+    config_path: Path | None,
+    suites: str | None,
+    quick: bool,
+    cluster: str | None,
+    machines: str | None,
+    machine_timeout: str,
+    **kw: Any,
+) -> None:
+    """Run the suites enabled in bakeoff.toml (here, or once per machine with --cluster)."""
     from rich.markup import escape
 
-    from bakeoff import config
+    from bakeoff import config, projectrun
     from bakeoff.cli.common import _execute, _settings
     from bakeoff.errors import ConfigError
-    from bakeoff.project import prepare
-    from bakeoff.runtimes.provision import Provisioner
-    from bakeoff.session import Options
     from bakeoff.suites import catalog
 
     path = config_path or config.find(Path.cwd())
@@ -50,28 +72,17 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
     project = path.parent
     wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
-    paths: dict[Path, Path] = {}
-    with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
-        if prepare.needs_install(path.parent) and wanted != ["startup"]:
-            err.print(
-                "[dim]the project has dependencies but no node_modules: installing them into a "
-                "working copy (untimed; your project is not modified)[/]"
-            )
-            copy, how = prepare.working_copy(path.parent, Path(tmp) / "project", Provisioner())
-            err.print(f"[dim]installed with {escape(how)} in {escape(str(copy))}[/]")
-            paths[copy] = path.parent.resolve()  # reports name the project, not the copy
-            path = copy / path.name
-        chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
-        for why in skipped:
-            err.print(f"[dim]skipped {escape(why)}[/]")
-        if not chosen:
-            raise ConfigError(f"{path}: no suite to run", "; ".join(skipped) or None)
-        opts = Options(
-            runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
-            suites=chosen,
-            quick=quick,
-            **s,
-        )
-        if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
-            kw["out_dir"] = Path(cfg.bakeoff.out)
-        _execute(opts, kw, paths, project=project)
+    if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
+        kw["out_dir"] = Path(cfg.bakeoff.out)
+    if cluster or machines:
+        from bakeoff.cli import cluster as fleet
+
+        fleet.run_fleet(path, cfg, wanted, s, quick, cluster, machines, machine_timeout, kw)
+        return
+
+    def note(text: str) -> None:
+        err.print(f"[dim]{escape(text)}[/]")
+
+    runtimes = list(kw["runtimes"] or cfg.bakeoff.runtimes)
+    with projectrun.options(path, cfg, wanted, s, runtimes, quick, note) as prepared:
+        _execute(prepared.options, kw, prepared.paths, project=project)

@@ -347,6 +347,10 @@ def costs(doc: ResultsDocument) -> str:
 
 def render(doc: ResultsDocument) -> str:
     """The report as one HTML string."""
+    if doc.machines:  # a merged document: one report per machine and the view across them
+        from bakeoff.render import machines
+
+        return machines.html(doc)
     names = _names(doc)
     contestants = _table(
         ["contestant", "runtime", "version", "binary sha256"],

@@ -33,6 +33,10 @@ def _esc(text: str) -> str:
 def render(doc: ResultsDocument, limit: int | None = mdfit.LIMIT) -> str:
     """The report; over ``limit`` characters (a pull-request comment's maximum) its long tables
     are folded and cut (``render.mdfit``). ``limit=None``: never."""
+    if doc.machines:  # a merged document: one report per machine and the view across them
+        from bakeoff.render import machines
+
+        return machines.markdown(doc, limit)
     base = doc.settings.get("baseline")
     env = doc.environment
     out = ["# bakeoff results", ""]

@@ -43,6 +43,10 @@ STYLE = {
 
 
 def render(doc: ResultsDocument) -> RenderableType:
+    if doc.machines:  # a merged document: one report per machine and the view across them
+        from bakeoff.render import machines
+
+        return machines.terminal(doc)
     parts: list[RenderableType] = [Text(run_header(doc), style="dim")]
     base = doc.settings.get("baseline")
     for table in case_tables(doc):

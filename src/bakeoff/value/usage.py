@@ -76,6 +76,8 @@ class ValueConfig(_Strict):
     team: Team = Field(default_factory=Team)
     migration: Migration = Field(default_factory=Migration)
     prices: dict[str, Any] = Field(default_factory=dict)
+    # merged documents: machine label -> instance type or CI runner (bakeoff.value.machines)
+    machines: dict[str, str] = Field(default_factory=dict)
 
 
 PRESET_VALUES: dict[Preset, dict[str, dict[str, Any]]] = {
