@@ -262,7 +262,7 @@ class ToolchainConfig(_Strict):
     # a contestant name or family: node, bun, deno (or node@24.1.0 when node runs twice)
     runtime: Annotated[str, Field(pattern=_CONTESTANT)]
     manager: Literal["npm", "pnpm", "yarn", "bun", "deno"] | None = None
-    test_runner: Literal["node", "bun", "deno", "jest", "vitest", "mocha"] | None = None
+    test_runner: Literal["node", "bun", "deno", "jest", "vitest", "mocha", "ava"] | None = None
     bundler: Literal["esbuild", "bun", "deno", "none"] | None = None
 
 
@@ -282,7 +282,10 @@ class InstallConfig(_Strict):
 
 class TestConfig(_Strict):
     enabled: bool = True
-    runner: Literal["jest", "vitest", "mocha"] | None = None  # the project's runner under Node
+    runner: Literal["jest", "vitest", "mocha", "ava"] | None = None  # the project's runner
+    # the project's test command (default: package.json "scripts.test"), e.g.
+    # "node --experimental-strip-types --test src/*.test.ts"; each runner runs its files
+    command: NonEmpty | None = None
     reps: Reps = 10  # most repetitions (they stop once settled)
 
 

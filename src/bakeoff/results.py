@@ -48,6 +48,8 @@ class Failure(_Model):
     signal: int | None = None
     timed_out: bool = False
     stderr_tail: str = ""
+    stdout_tail: str = ""
+    command: str = ""  # what ran (argv joined), so the report can show it
 
 
 class Measurement(_Model):

@@ -20,7 +20,7 @@ from bakeoff.errors import ConfigError
 from bakeoff.runtimes.provision import Provisioner, Runtime
 
 MANAGERS = ("npm", "pnpm", "yarn", "bun", "deno")
-RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha")
+RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha", "ava")
 BUNDLERS = ("esbuild", "bun", "deno", "none")
 
 
@@ -76,13 +76,20 @@ def _tool_text(name: str, tools: Mapping[str, Runtime]) -> str:
 
 
 def default_test_runner(family: str, project_runner: str | None) -> str:
-    if family == "bun":
+    """``bun test`` for Bun (it runs node:test, jest and vitest suites; mocha's and ava's APIs
+    it does not have, so those run on Bun), ``deno test`` for node:test suites on Deno (jest,
+    vitest, mocha and ava run on Deno: ``deno test`` has none of their globals), else the
+    project's runner."""
+    if family == "bun" and project_runner not in ("mocha", "ava"):
         return "bun"
-    if family == "deno":
+    if family == "deno" and project_runner not in FRAMEWORK_RUNNERS:
         return "deno"
-    if project_runner in ("jest", "vitest", "mocha"):
+    if project_runner in FRAMEWORK_RUNNERS:
         return project_runner
     return "node"
+
+
+FRAMEWORK_RUNNERS = ("jest", "vitest", "mocha", "ava")
 
 
 @dataclass(frozen=True)
@@ -142,11 +149,13 @@ def build(
             tools[manager] = provisioner.ensure_tool(manager, TOOL_RANGES[manager])
         if bundler == "esbuild":
             tools["esbuild"] = provisioner.ensure_tool("esbuild")
+        # jest/vitest/mocha run on the toolchain's own runtime; Node lists their files
         needs_node = manager in ("npm", "pnpm", "yarn") or runner in (
             "node",
             "jest",
             "vitest",
             "mocha",
+            "ava",
         )
         for family, needed in (
             ("node", needs_node),

@@ -154,11 +154,17 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
 
 
 def _execute(
-    opts: Options, kw: dict[str, Any], paths: dict[Path, Path] | None = None
+    opts: Options,
+    kw: dict[str, Any],
+    paths: dict[Path, Path] | None = None,
+    project: Path | None = None,
 ) -> ResultsDocument:
     """Run an evaluation with a progress display, save results (also when interrupted or
     failed) and print the summary. ``paths``: temporary working copy -> the folder it copies;
-    the results name the user's folders, not bakeoff's temporary ones."""
+    the results name the user's folders, not bakeoff's temporary ones. ``project``: the
+    project measured (recorded so `bakeoff compare` can refuse documents of two different
+    projects)."""
+    from bakeoff import comparedocs
     from bakeoff import results as results_mod
     from bakeoff.cli.progress import make_view
     from bakeoff.errors import Interrupted, NothingMeasured, ResultsError
@@ -168,6 +174,8 @@ def _execute(
     guard.check_outputs(kw["out_dir"], _output_files(kw))  # before anything is measured
     view = make_view()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
+    if project is not None:
+        ev.doc.settings["project"] = comparedocs.project_identity(project)
     saved_to: Path | None = None
     try:
         with view:

@@ -63,9 +63,9 @@ def _term(result: DocComparison) -> None:
     for p in result.pairs:
         v = p.verdict + (" · REGRESSION" if p.regression else "")
         t.add_row(
-            f"{p.suite} · {p.case}",
-            p.metric,
-            p.contestant,
+            Text(f"{p.suite} · {p.case}"),
+            Text(p.metric),
+            Text(p.contestant),
             fmt_num(p.base_median),
             fmt_num(p.new_median),
             f"{p.ratio:.3f} ({_ci(p.ci)})",
@@ -110,6 +110,8 @@ def compare(
     import json
     from dataclasses import asdict
 
+    from rich.markup import escape
+
     from bakeoff import comparedocs, stats
     from bakeoff import results as results_mod
 
@@ -142,7 +144,7 @@ def compare(
         "not in the CIs (see README, 'How far can you trust a verdict?')[/]"
     )
     for d in result.differences:
-        err.print(f"[yellow]differs[/] {d}" + (" (forced)" if d.matters else ""))
+        err.print(f"[yellow]differs[/] {escape(str(d))}" + (" (forced)" if d.matters else ""))
     if not result.pairs:
         raise UsageError("nothing to compare: the documents share no valid measurement")
     if result.regressions:

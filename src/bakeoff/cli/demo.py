@@ -37,4 +37,4 @@ def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
         project=projectrun.identity(catalog.sample_project()),
         **s,
     )
-    _execute(opts, kw)
+    _execute(opts, kw, project=catalog.sample_project())

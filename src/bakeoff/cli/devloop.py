@@ -143,7 +143,7 @@ def devloop(
         if entry is None and cfg.build is not None:
             entry, entry_args = cfg.build.entry, entry_args or tuple(cfg.build.args)
         fw = detect(root).test_framework
-        runner = fw.value if fw and fw.value in ("jest", "vitest", "mocha") else None
+        runner = fw.value if fw and fw.value in ("jest", "vitest", "mocha", "ava") else None
     if entry is not None and not (root / entry).is_file():
         raise UsageError(f"--entry {entry}: no such file in {root}")
     s = _settings(cfg, kw, quick)
@@ -164,4 +164,4 @@ def devloop(
         quick=quick,
         **s,
     )
-    _execute(opts, kw)
+    _execute(opts, kw, project=root)

@@ -69,6 +69,7 @@ def run(
             "write one (see the README), or use `bakeoff startup`",
         )
     cfg = config.load(path)
+    project = path.parent
     wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
     if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
@@ -84,4 +85,4 @@ def run(
 
     runtimes = list(kw["runtimes"] or cfg.bakeoff.runtimes)
     with projectrun.options(path, cfg, wanted, s, runtimes, quick, note) as prepared:
-        _execute(prepared.options, kw, prepared.paths)
+        _execute(prepared.options, kw, prepared.paths, project=project)

@@ -41,6 +41,7 @@ class Command:
     timeout_s: float = 60.0
     capture: bool = True
     ok_exit_codes: frozenset[int] = frozenset({0})  # e.g. a test run whose tests failed
+    keep_output: bool = False  # keep the whole stdout and stderr (up to 1 MiB each)
 
     def display(self) -> str:
         return " ".join(self.argv)
@@ -62,6 +63,7 @@ class ProcessResult:
     stderr_tail: str = ""
     error: str | None = None  # the command could not even be started
     stdout: str = field(default="", repr=False)
+    stderr: str = field(default="", repr=False)  # whole stderr (``Command.keep_output``)
 
     @property
     def ok(self) -> bool:
@@ -138,7 +140,7 @@ class LauncherExecutor:
     def run(self, cmd: Command) -> ProcessResult:
         out_path = self._tmp / "stdout"
         err_path = self._tmp / "stderr"
-        capture = cmd.capture or self._keep_stdout
+        capture = cmd.capture or self._keep_stdout or cmd.keep_output
         launcher = self._running()
         started = launcher.spawn(
             cmd.argv,
@@ -171,7 +173,8 @@ class LauncherExecutor:
             rss_at_floor=maxrss <= self.floor_kb * FLOOR_MARGIN,
             stdout_tail=stdout_text[-TAIL_BYTES:],
             stderr_tail=_tail(err_path),
-            stdout=stdout_text if self._keep_stdout else "",
+            stdout=stdout_text if self._keep_stdout or cmd.keep_output else "",
+            stderr=_tail(err_path, 1 << 20) if cmd.keep_output else "",
         )
 
     def _running(self) -> Launcher:

@@ -184,7 +184,7 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
                 )
                 else "yellow"
             )
-            t.add_row(area, *row, style=style)
+            t.add_row(Text(area), *row, style=style)
         totals = sec.get("totals", {})
         t.add_row(
             "total",
@@ -198,21 +198,23 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
     relevant = sec.get("relevant_failures") or []
     if relevant:
         t = Table(
-            title=f"compat · failures in areas this project uses ({len(relevant)})",
+            title=Text(f"compat · failures in areas this project uses ({len(relevant)})"),
             title_justify="left",
         )
         for col in ("area", "check", "contestant", "detail"):
             t.add_column(col, overflow="fold")
         for f in relevant[:MAX_FAILURES]:
-            t.add_row(f["area"], f["check"], f["contestant"], f["detail"])
+            t.add_row(*(Text(str(f[k])) for k in ("area", "check", "contestant", "detail")))
         parts.append(t)
     fails = sec.get("failures", [])
     if fails:
-        t = Table(title=f"compat · failing checks ({len(fails)})", title_justify="left")
+        t = Table(title=Text(f"compat · failing checks ({len(fails)})"), title_justify="left")
         for col in ("area", "check", "contestant", "status", "detail"):
             t.add_column(col, overflow="fold")
         for f in fails[:MAX_FAILURES]:
-            t.add_row(f["area"], f["check"], f["contestant"], f["status"], f["detail"])
+            t.add_row(
+                *(Text(str(f[k])) for k in ("area", "check", "contestant", "status", "detail"))
+            )
         parts.append(t)
         if len(fails) > MAX_FAILURES:
             parts.append(Text(f"  … {len(fails) - MAX_FAILURES} more in results.json", style="dim"))
@@ -226,18 +228,23 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
         )
     if scan and scan.get("risks"):
         t = Table(
-            title=f"compat · risks in {scan['root']} ({scan['files_scanned']} files)",
+            title=Text(f"compat · risks in {scan['root']} ({scan['files_scanned']} files)"),
             title_justify="left",
         )
         for col in ("severity", "risk", "probe areas", "why", "where"):
             t.add_column(col, overflow="fold")
         for r in scan.get("risks", []):
             t.add_row(
-                r["severity"],
-                r["id"],
-                ", ".join(r["areas"]),
-                r["why"],
-                ", ".join(r["locations"][:3]),
+                *(
+                    Text(x)
+                    for x in (
+                        r["severity"],
+                        r["id"],
+                        ", ".join(r["areas"]),
+                        r["why"],
+                        ", ".join(r["locations"][:3]),
+                    )
+                )
             )
         parts.append(t)
         if scan.get("builtins"):
@@ -259,14 +266,16 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
     rows = _packaging_rows(sec)
     if rows:
         t = Table(
-            title="package · single-file executable of "
-            + str((sec.get("packaging") or {}).get("entry", "")),
+            title=Text(
+                "package · single-file executable of "
+                + str((sec.get("packaging") or {}).get("entry", ""))
+            ),
             title_justify="left",
         )
         for col in PACKAGING_COLS:
             t.add_column(col, overflow="fold")
         for r in rows:
-            t.add_row(*r)
+            t.add_row(*(Text(str(x)) for x in r))
         parts.append(t)
     tests = sec.get("project_tests")
     if tests:

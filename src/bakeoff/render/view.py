@@ -8,17 +8,55 @@ from dataclasses import dataclass
 
 from bakeoff.results import Comparison, Failure, Measurement, ResultsDocument
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_SPECIFIC = re.compile(
+    r"\b(missing|cannot|can't|not found|no such|not defined|is not a function|denied|refused|"
+    r"invalid|unexpected|usage|required|unsupported|not supported)\b",
+    re.IGNORECASE,
+)
+_ERRORISH = re.compile(r"(\w*Error\b|\berror:|\berror\[|\bERR_[A-Z_]+|\bfailed\b)")
+_GENERIC = re.compile(
+    r"(exit(ing|ed)? with (error )?code|^error: Test failed$|npm (ERR!|error) (code|path|command|"
+    r"errno|A complete log)|^Node\.js v\d|ELIFECYCLE)",
+    re.IGNORECASE,
+)
+
+
+def telling_line(*texts: str) -> str:
+    """The line of a run's output that says most about why it failed: one naming something
+    specific (missing, cannot, not found, usage ...) beats a bare error line, which beats the
+    last line; generic lines ("Exiting with error code 1") lose to anything above them."""
+    best, best_score = "", -99
+    for text in texts:
+        for raw in ANSI.sub("", text or "").splitlines():
+            line = raw.strip()
+            if not line or line.startswith(("at ", "Stack backtrace", "0: <unknown>", "^")):
+                continue
+            score = (
+                3 * bool(_SPECIFIC.search(line))
+                + 2 * bool(_ERRORISH.search(line))
+                - 4 * bool(_GENERIC.search(line))
+            )
+            if score > best_score:  # the first of equals: errors come before their echoes
+                best, best_score = line, score
+    return best
 
 
 def failure_line(f: Failure) -> str:
-    """The reason a run failed plus the most telling line of its stderr (an ``error`` line,
-    else the last non-empty one), without terminal colour codes."""
-    lines = [ln.strip() for ln in _ANSI.sub("", f.stderr_tail).splitlines() if ln.strip()]
-    lines = [ln for ln in lines if not ln.startswith(("at ", "Stack backtrace", "0: <unknown>"))]
-    pick = next((ln for ln in lines if "error" in ln.lower()), lines[-1] if lines else "")
+    """The reason a run failed plus the most telling line of its stderr or stdout, without
+    terminal colour codes."""
+    pick = telling_line(f.stderr_tail, f.stdout_tail)
     text = f.reason + (f": {pick}" if pick and pick not in f.reason else "")
-    return text if len(text) <= 220 else text[:217] + "..."
+    return text if len(text) <= 260 else text[:257] + "..."
+
+
+def measurement_failure(m: Measurement | None) -> str:
+    """Why a measurement has no usable value: its last failure, else its last note."""
+    if m is None:
+        return "not measured"
+    if m.failures:
+        return failure_line(m.failures[-1])
+    return m.notes[-1] if m.notes else "no valid samples"
 
 
 VERBS = {"startup": "started"}
@@ -69,16 +107,29 @@ def headline(comp: Comparison, suite_verb: str) -> str:
 def headlines(doc: ResultsDocument) -> list[str]:
     out: list[str] = []
     comps = [c for c in doc.comparisons if c.metric in ("wall_ms", "wall_s")]
+    index = {(m.suite, m.case, m.metric, m.contestant): m for m in doc.measurements}
     for suite in dict.fromkeys(c.suite for c in comps):
         cases = [c.case for c in comps if c.suite == suite]
         case = next((c for c in HEADLINE_CASES if c in cases), cases[0] if cases else None)
         verb = VERBS.get(suite, "ran")
         out.extend(
-            f"[{suite} · {case}] " + headline(c, verb)
+            f"[{suite} · {case}] " + (failed_headline(c, index) or headline(c, verb))
             for c in comps
             if c.suite == suite and c.case == case
         )
     return out
+
+
+def failed_headline(comp: Comparison, index: dict[tuple[str, str, str, str], Measurement]) -> str:
+    """For a comparison without a ratio because a side ran and failed: who failed and why
+    (empty when both sides have valid measurements or neither ran)."""
+    if comp.ratio is not None:
+        return ""
+    for who in (comp.contestant, comp.baseline):
+        m = index.get((comp.suite, comp.case, comp.metric, who))
+        if m is not None and not m.valid:
+            return f"{who}: {comp.suite} did not complete — {measurement_failure(m)}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +139,7 @@ class Row:
     cpu: Measurement | None
     rss: Measurement | None
     comparison: Comparison | None
-    notes: list[str]
+    notes: list[str]  # each names its contestant (and metric, for sample-noise warnings)
 
 
 @dataclass(frozen=True)
@@ -120,12 +171,15 @@ def case_tables(doc: ResultsDocument) -> list[CaseTable]:
             wall = index.get((suite, case, "wall_ms", name))
             if wall is None:
                 continue
-            notes = list(dict.fromkeys(wall.notes))
+            notes = [note_text(wall, n) for n in wall.notes]
             if wall.failures:
-                notes.append(failure_line(wall.failures[-1]))
+                notes.append(f"{name}: {failure_line(wall.failures[-1])}")
+            for other in ("cpu_ms", "peak_rss_mb"):
+                m = index.get((suite, case, other, name))
+                if m:
+                    notes += [note_text(m, n) for n in m.notes]
+            notes = list(dict.fromkeys(notes))
             rss = index.get((suite, case, "peak_rss_mb", name))
-            if rss:
-                notes += [n for n in rss.notes if n not in notes]
             rows.append(
                 Row(
                     name,
@@ -202,6 +256,15 @@ def noise_line(doc: ResultsDocument) -> str:
 
 # -- generic metric tables (every suite whose cases are not timed process runs) ---------------
 METRIC_LABELS = {
+    "wall_ms": "wall time",
+    "wall_s": "wall time",
+    "cpu_ms": "CPU time",
+    "cpu_s": "CPU time",
+    "peak_rss_mb": "peak RSS",
+    "output_kb": "output size",
+    "billable_min": "billable minutes",
+    "node_modules_mb": "node_modules size",
+    "node_modules_files": "node_modules files",
     "ready_ms": "time to ready",
     "idle_rss_mb": "idle RSS",
     "latency_p50_ms": "p50 latency",
@@ -219,8 +282,20 @@ METRIC_LABELS = {
 }
 
 
+UNIT_SUFFIXES = ("_ms", "_s", "_mb", "_kb", "_rps", "_min", "_pct")
+
+
 def metric_label(metric: str) -> str:
-    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+    """A metric's name for people, without its unit suffix (the unit is shown beside it)."""
+    if metric in METRIC_LABELS:
+        return METRIC_LABELS[metric]
+    base = next((metric[: -len(s)] for s in UNIT_SUFFIXES if metric.endswith(s)), metric)
+    return base.replace("_", " ")
+
+
+def metric_with_unit(metric: str, unit: str) -> str:
+    """ "wall time (s)": the label, then the unit once."""
+    return f"{metric_label(metric)} ({unit})" if unit else metric_label(metric)
 
 
 @dataclass(frozen=True)
@@ -280,7 +355,7 @@ def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
                         m.contestant == base,
                     )
                 )
-                notes += [f"{m.contestant}: {n}" for n in m.notes]
+                notes += [note_text(m, n) for n in m.notes]
                 if m.failures:
                     notes.append(f"{m.contestant}: {failure_line(m.failures[-1])}")
         tables.append(
@@ -289,6 +364,17 @@ def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
             )
         )
     return tables
+
+
+NOISE_NOTES = ("unstable:", "outliers:", "samples under 1 ms")
+
+
+def note_text(m: Measurement, note: str) -> str:
+    """A measurement's note for a report line: sample-noise warnings name their metric (wall
+    and CPU time can both be unstable); other notes apply to the contestant's whole run."""
+    if note.startswith(NOISE_NOTES) or " samples under 1 ms" in note:
+        return f"{m.contestant} · {metric_label(m.metric)}: {note}"
+    return f"{m.contestant}: {note}"
 
 
 def value_text(m: Measurement) -> str:

@@ -25,6 +25,7 @@ from bakeoff.suites.startup import (
     StartupSuite,
     user_case,
 )
+from bakeoff.suites.testrun import TestPlanner
 from bakeoff.toolchains import ToolchainSet, ToolchainSpec
 from bakeoff.value.usage import ValueConfig, preset, resolve
 
@@ -103,6 +104,10 @@ def devloop_suites(
     extra install-only contestants run on Node (``pnpm``, ``yarn``); ``entry``: the script to
     bundle and smoke-run, with its arguments (no build suite without one); ``project_runner``:
     the project's own test framework under Node (jest, vitest, mocha)."""
+    planner = TestPlanner(project_dir)
+    # the test script's runner when it names one, else what detection found
+    cmd = planner.command()
+    project_runner = script_runner(planner) if cmd and cmd.framework else project_runner
     common = ToolchainSet(extra=list(toolchains), project_runner=project_runner)
     extra = [ToolchainSpec(m, "node", manager=m) for m in managers]
     installs = ToolchainSet(extra=[*toolchains, *extra], project_runner=project_runner)
@@ -111,9 +116,17 @@ def devloop_suites(
         project_dir,
         installs,
         common,
+        planner=planner,
         build_entry=(entry[0], list(entry[1])) if entry else None,
         reps=REPS["quick" if quick else "full"],
     )
+
+
+def script_runner(planner: TestPlanner) -> str | None:
+    """jest, vitest or mocha when the project's test script runs one of them."""
+    cmd = planner.command()
+    fw = cmd.framework if cmd else None
+    return fw if fw in ("jest", "vitest", "mocha", "ava") else None
 
 
 def _devloop(
@@ -124,8 +137,10 @@ def _devloop(
     build_entry: tuple[str, list[str]] | None,
     reps: dict[str, int],
     states: Sequence[str] = STATES,
+    planner: TestPlanner | None = None,
 ) -> list[Suite]:
     out: list[Suite] = []
+    planner = planner or TestPlanner(project)
     if "install" in wanted:
         out.append(
             InstallSuite(
@@ -137,12 +152,18 @@ def _devloop(
             )
         )
     if "test" in wanted:
-        out.append(TestSuite(project, common, reps=reps["test"]))
+        out.append(TestSuite(project, common, reps=reps["test"], planner=planner))
     if "build" in wanted and build_entry is not None:
         out.append(BuildSuite(project, common, build_entry[0], build_entry[1], reps=reps["build"]))
     if "ci" in wanted:
         out.append(
-            CISuite(project, common, build_entry[0] if build_entry else None, reps=reps["ci"])
+            CISuite(
+                project,
+                common,
+                build_entry[0] if build_entry else None,
+                reps=reps["ci"],
+                planner=planner,
+            )
         )
     return out
 
@@ -174,7 +195,8 @@ def from_config(
         ToolchainSpec(t.name, t.runtime, t.manager, t.test_runner, t.bundler)
         for t in cfg.toolchains
     ]
-    runner = cfg.test.runner if cfg.test else None
+    planner = TestPlanner(project, cfg.test.command if cfg.test else None)
+    runner = (cfg.test.runner if cfg.test else None) or script_runner(planner)
     common = ToolchainSet(extra=specs, project_runner=runner)
     extra_installs = [
         ToolchainSpec(m, "node", manager=m) for m in (cfg.install.managers if cfg.install else [])
@@ -212,6 +234,7 @@ def from_config(
             "ci": reps(cfg.ci, "ci"),
         },
         states=cfg.install.states if cfg.install else STATES,
+        planner=planner,
     )
     if "compat" in wanted:
         if cfg.compat.enabled:
