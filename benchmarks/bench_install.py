@@ -24,15 +24,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bakeoff.contestants import name_contenders
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.toolchains import Toolchain, ToolchainSet, ToolchainSpec
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.catalog import sample_project
 from bakeoff.suites.install import InstallSuite, install_argv
 from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
-from bakeoff.toolchains import Toolchain, ToolchainSet, ToolchainSpec
 from common import need, table
 
 

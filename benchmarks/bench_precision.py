@@ -9,9 +9,9 @@ whether its first 10 runs actually reached a ±2% 95% CI on the median.
 
 from __future__ import annotations
 
+from bakeoff.analysis.stats import median_ci
 from bakeoff.measure.process import Command, LauncherExecutor
-from bakeoff.plan import Cell, Scheduler, StopRule
-from bakeoff.stats import median_ci
+from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
 from common import argv_for, hyperfine_times, need, runtimes, script_dir, table
 
 

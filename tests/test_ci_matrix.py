@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 import value_fixture
-from bakeoff import analyze, fingerprint, results
+from bakeoff import results
+from bakeoff.analysis import analyze
+from bakeoff.results import fingerprint
 from bakeoff.value import pricebook
 
 yaml = pytest.importorskip("yaml")

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff import analyze, results
+from bakeoff import results
+from bakeoff.analysis import analyze
 from bakeoff.cli import main
-from bakeoff.contestants import name_contenders
 from bakeoff.measure.fake import FakeExecutor
-from bakeoff.plan import StopRule
+from bakeoff.measure.scheduler import StopRule
+from bakeoff.plan.contestants import name_contenders
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext

@@ -206,8 +206,8 @@ def test_a_crash_before_any_check_stops_at_once() -> None:
 
 def test_the_harness_skip_list_reaches_the_runtime(tmp_path: Path) -> None:
     """The suite passes already-reported checks to the restarted area in BAKEOFF_PROBE_SKIP."""
-    from bakeoff.contestants import Contender
     from bakeoff.measure.fake import FakeExecutor
+    from bakeoff.plan.contestants import Contender
     from bakeoff.results import ResultsDocument
     from bakeoff.runtimes.provision import Runtime
     from bakeoff.suites.base import SuiteContext

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff.contestants import name_contenders
 from bakeoff.errors import OfflineError
 from bakeoff.measure.process import LauncherExecutor
+from bakeoff.plan.contestants import name_contenders
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner, Runtime
 from bakeoff.suites.base import SuiteContext

@@ -12,9 +12,9 @@ import pytest
 
 from bakeoff.compat import native
 from bakeoff.compat.probes import PREFIX
-from bakeoff.contestants import Contender
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
+from bakeoff.plan.contestants import Contender
 from bakeoff.render import markdown
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime

@@ -19,10 +19,10 @@ from bakeoff.compat.probes import (
     probe_argv,
 )
 from bakeoff.compat.scan import scan
-from bakeoff.contestants import Contender
 from bakeoff.errors import UsageError
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
+from bakeoff.plan.contestants import Contender
 from bakeoff.render import markdown, terminal
 from bakeoff.results import CompatResult, ResultsDocument
 from bakeoff.runtimes.provision import Runtime

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff.contestants import name_contenders
 from bakeoff.errors import OfflineError
 from bakeoff.measure.process import LauncherExecutor
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.toolchains import ToolchainSet
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.catalog import sample_project
 from bakeoff.suites.install import InstallSuite
-from bakeoff.toolchains import ToolchainSet
 
 pytestmark = pytest.mark.integration
 

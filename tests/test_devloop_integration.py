@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff import analyze
-from bakeoff.contestants import name_contenders
+from bakeoff.analysis import analyze
 from bakeoff.errors import OfflineError
 from bakeoff.measure.process import LauncherExecutor
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.toolchains import ToolchainSet, ToolchainSpec
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.catalog import SAMPLE_CLI, SAMPLE_CLI_ARGS, sample_project
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
 from bakeoff.suites.install import InstallSuite
-from bakeoff.toolchains import ToolchainSet, ToolchainSpec
 
 pytestmark = pytest.mark.integration
 

@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 
 from bakeoff.cli.devloop import parse_toolchain
-from bakeoff.contestants import name_contenders
 from bakeoff.errors import UsageError
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.toolchains import Toolchain
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.devloop import CISuite, TestSuite, billable_minutes
 from bakeoff.suites.install import InstallSuite, spread
-from bakeoff.toolchains import Toolchain
 
 LOCK = {"npm": "package-lock.json", "bun": "bun.lock"}
 VERSION = {"npm": "1.3.0", "bun": "1.3.1"}

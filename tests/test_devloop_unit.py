@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bakeoff import config
-from bakeoff.contestants import name_contenders
 from bakeoff.errors import ConfigError
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.toolchains import Toolchain
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.devloop import build_argv
 from bakeoff.suites.install import _skipped_scripts, install_argv, version_differences
@@ -18,7 +19,6 @@ from bakeoff.suites.testparity import RunnerResult, compare
 from bakeoff.suites.testreport import TestOutcome, parse_jest_json, parse_junit
 from bakeoff.suites.testrun import runner_command
 from bakeoff.suites.workspace import copy_project, tree_size
-from bakeoff.toolchains import Toolchain
 
 NODE_JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites>

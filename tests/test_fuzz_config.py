@@ -22,17 +22,17 @@ import pytest
 import value_fixture
 from bakeoff import config, decide
 from bakeoff.cli.common import _settings
-from bakeoff.contestants import name_contenders
 from bakeoff.errors import BakeoffError, ConfigError
-from bakeoff.invoke import base_env
+from bakeoff.measure.invoke import base_env
 from bakeoff.measure.loadgen import K6, weighted_order
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.toolchains import ToolchainSet
 from bakeoff.render import markdown, terminal
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.runtimes.spec import parse_spec
 from bakeoff.suites import catalog
 from bakeoff.suites.serve import ServeSuite
-from bakeoff.toolchains import ToolchainSet
 from fuzz_inputs import cases
 
 N_CONFIGS = 1200

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 import value_fixture
-from bakeoff import analyze, decide, fingerprint, merge, results
+from bakeoff import decide, merge, results
+from bakeoff.analysis import analyze
 from bakeoff.cli import main
 from bakeoff.errors import NotComparableError, ResultsError, UsageError
-from bakeoff.results import ResultsDocument
+from bakeoff.results import ResultsDocument, fingerprint
 from bakeoff.value.usage import ValueConfig
 
 ARM = {
@@ -275,7 +276,7 @@ def test_a_failed_machine_is_recorded(two: tuple[Path, Path]) -> None:
 
 
 def test_compare_refuses_a_merged_document(two: tuple[Path, Path]) -> None:
-    from bakeoff import comparedocs
+    from bakeoff.analysis import comparedocs
 
     merged = merge.merge(_inputs(*two))
     with pytest.raises(NotComparableError, match="merged document of 2 machines"):

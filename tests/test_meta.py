@@ -1,4 +1,4 @@
-"""The random-effects pooling of per-machine ratios (``bakeoff.meta``)."""
+"""The random-effects pooling of per-machine ratios (``bakeoff.analysis.meta``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import pytest
 from scipy import stats as sps
 
-from bakeoff import meta
+from bakeoff.analysis import meta
 
 
 def test_matches_an_independent_implementation() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.plan import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
 
 
 def cells(*names: str) -> list[Cell]:

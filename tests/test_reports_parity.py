@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bakeoff import analyze, comparedocs
+from bakeoff.analysis import analyze, comparedocs
 from bakeoff.cli import main
 from bakeoff.errors import NotComparableError
 from bakeoff.render import html, markdown, terminal

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from bakeoff import sequential
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.plan import Cell, Scheduler, StopRule
-from bakeoff.sequential import Design, look
+from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.plan import sequential
+from bakeoff.plan.sequential import Design, look
 
 
 def test_error_is_spent_exactly_over_the_looks() -> None:

@@ -15,13 +15,13 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bakeoff import analyze
-from bakeoff.contestants import name_contenders
+from bakeoff.analysis import analyze
 from bakeoff.errors import OfflineError
 from bakeoff.measure import latency
 from bakeoff.measure.loadgen import K6, Request, find_k6
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.measure.server import Readiness, ServerProcess, free_port
+from bakeoff.plan.contestants import name_contenders
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner, Runtime
 from bakeoff.suites.base import SuiteContext

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff.contestants import name_contenders
 from bakeoff.errors import OfflineError
 from bakeoff.measure.loadgen import Request, find_k6
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.measure.server import Readiness
+from bakeoff.plan.contestants import name_contenders
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bakeoff import analyze
-from bakeoff.contestants import name_contenders
+from bakeoff.analysis import analyze
 from bakeoff.measure.fake import FakeExecutor, lognormal, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.plan import StopRule
+from bakeoff.measure.scheduler import StopRule
+from bakeoff.plan.contestants import name_contenders
 from bakeoff.render import markdown, terminal, view
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime

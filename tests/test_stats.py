@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from bakeoff import stats
+from bakeoff.analysis import stats
 
 
 def test_median_ci_contains_median_and_is_deterministic() -> None:

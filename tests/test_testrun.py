@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff.contestants import name_contenders
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.toolchains import Toolchain, default_test_runner
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites import testcmd
 from bakeoff.suites.testrun import parse_listing, runner_command, translate_node_flags
-from bakeoff.toolchains import Toolchain, default_test_runner
 
 REPORT = Path("/w/report.out")
 

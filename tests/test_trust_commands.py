@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff import doctor, hyperfine
+from bakeoff import doctor
 from bakeoff.cli import main
-from bakeoff.contestants import name_contenders
 from bakeoff.measure.fake import FakeExecutor
-from bakeoff.plan import StopRule
-from bakeoff.render import markdown
+from bakeoff.measure.scheduler import StopRule
+from bakeoff.plan.contestants import name_contenders
+from bakeoff.render import hyperfine, markdown
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext
@@ -172,7 +172,7 @@ def test_hyperfine_export_matches_hyperfines_schema(
 
 
 def test_markdown_states_the_mde(startup_doc: ResultsDocument) -> None:
-    from bakeoff import analyze
+    from bakeoff.analysis import analyze
 
     analyze.analyze(startup_doc, "node")
     assert "could not be detected on this run" in markdown.render(startup_doc)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bakeoff import analyze, fingerprint, results
+from bakeoff import results
+from bakeoff.analysis import analyze
 from bakeoff.cli import main
-from bakeoff.results import Contestant, Measurement, ResultsDocument
+from bakeoff.results import Contestant, Measurement, ResultsDocument, fingerprint
 
 ENV = {
     "cpu_model": "Test CPU",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from bakeoff.measure.fake import FakeExecutor, lognormal
 from bakeoff.measure.noisewatch import BlockNoise, CpuReading, NoiseLimits, SystemNoiseWatch, judge
 from bakeoff.measure.process import Command
-from bakeoff.plan import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
 
 
 def reading(

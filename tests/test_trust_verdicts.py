@@ -8,10 +8,10 @@ import math
 
 import pytest
 
-from bakeoff import analyze, stats
+from bakeoff.analysis import analyze, stats
 from bakeoff.measure.fake import FakeExecutor, lognormal
 from bakeoff.measure.process import Command
-from bakeoff.plan import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.suites.startup import measurements_from
 

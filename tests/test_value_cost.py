@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bakeoff import analyze
+from bakeoff.analysis import analyze
 from bakeoff.results import CompatResult, Contestant, Measurement, ResultsDocument
 from bakeoff.value import model, pricebook
 from bakeoff.value.usage import Usage, ValueConfig, resolve

@@ -4,7 +4,8 @@ cost, decision and report tests, never presented as a measurement."""
 
 from __future__ import annotations
 
-from bakeoff import analyze, primary
+from bakeoff.analysis import analyze
+from bakeoff.plan import primary
 from bakeoff.results import CompatResult, Contestant, Measurement, ResultsDocument
 
 NAMES = ("node", "bun", "deno")
@@ -127,7 +128,7 @@ def build(names: tuple[str, ...] = NAMES, seed: int = 7) -> ResultsDocument:
             doc.compat.append(
                 CompatResult(area=area, check=check, contestant=n, status=by.get(n, "skip"))
             )  # type: ignore[arg-type]
-    # the primary family a real run declares before measuring (bakeoff.primary)
+    # the primary family a real run declares before measuring (bakeoff.plan.primary)
     serve["reference_case"] = "rate:100"
     family = [
         ("service_runtime", "serve", primary.REFERENCE, "cpu_ms_per_1k_req"),

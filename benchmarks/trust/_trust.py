@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bakeoff import analyze
+from bakeoff.analysis import analyze
 from bakeoff.measure.process import Command, Executor
-from bakeoff.plan import CaseOutcome, Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler, StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner, Runtime
 from bakeoff.suites.startup import measurements_from

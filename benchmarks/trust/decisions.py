@@ -37,14 +37,14 @@ from pathlib import Path
 
 from _trust import wilson
 
-from bakeoff import analyze
 from bakeoff import results as results_mod
+from bakeoff.analysis import analyze
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.plan import Cell, Scheduler, StopRule
-from bakeoff.primary import REFERENCE, DecisionPlan, Primary
+from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.plan.primary import REFERENCE, DecisionPlan, Primary
+from bakeoff.plan.sequential import SettleState, settle_state
 from bakeoff.results import Measurement, ResultsDocument
-from bakeoff.sequential import SettleState, settle_state
 from bakeoff.suites.catalog import REPS
 
 # The most blocks a deciding case may take, per suite (bakeoff.suites.catalog.REPS; serve

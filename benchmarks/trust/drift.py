@@ -37,7 +37,7 @@ from _trust import (
 
 from bakeoff.events import Event
 from bakeoff.measure.process import Command, LauncherExecutor
-from bakeoff.plan import CaseOutcome, Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler, StopRule
 
 RUNS = 40
 # precision no run reaches: the schedule is fixed at RUNS blocks

@@ -76,7 +76,7 @@ class ResultsError(BakeoffError):
 
 class NotComparableError(BakeoffError):
     """Two results documents come from different machines or runtime builds (see
-    ``bakeoff.fingerprint``); comparing them needs ``--force``."""
+    ``bakeoff.results.fingerprint``); comparing them needs ``--force``."""
 
     exit_code = 2
 

@@ -5,7 +5,7 @@ machine — its label, machine fingerprint and its *own* document, untouched (en
 contestants, measurements, comparisons, cost, decision) — or the reason a machine produced none.
 The top level has no measurements or comparisons: contestants are compared within each machine
 only (the machine is a blocking factor) and never pooled across machines. ``cross_machine``
-(``bakeoff.crossmachine``) sets each machine's ratios side by side with a pooled estimate.
+(``bakeoff.analysis.crossmachine``) sets each machine's ratios side by side with a pooled estimate.
 
 Refused: documents of another schema major, of different projects, and the same machine twice
 unless declared a deliberate repeat (``repeat=True``); the very same run twice is always refused.
@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff import analyze, crossmachine, decide, fingerprint
+from bakeoff import decide
 from bakeoff import results as results_mod
+from bakeoff.analysis import analyze, crossmachine
 from bakeoff.errors import ResultsError, UsageError
-from bakeoff.results import SCHEMA, Failure, MachineRun, ResultsDocument
+from bakeoff.results import SCHEMA, Failure, MachineRun, ResultsDocument, fingerprint
 from bakeoff.value import machines as machines_mod
 from bakeoff.value import pricebook
 from bakeoff.value.usage import Usage, ValueConfig, resolve

@@ -12,21 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff import analyze, calibration, decide, fingerprint
-from bakeoff.calibration import AA_SUFFIX
-from bakeoff.contestants import Contender, name_contenders
+from bakeoff import decide
+from bakeoff.analysis import analyze, calibration
+from bakeoff.analysis.calibration import AA_SUFFIX
+from bakeoff.analysis.stats import DEFAULT_THRESHOLD
 from bakeoff.errors import UsageError
 from bakeoff.events import Event, OnEvent, download, ignore
 from bakeoff.measure import environment
 from bakeoff.measure.containment import run_tmpdir
 from bakeoff.measure.process import LauncherExecutor
-from bakeoff.plan import StopRule
-from bakeoff.primary import DecisionPlan, Primary
-from bakeoff.results import ResultsDocument
+from bakeoff.measure.scheduler import StopRule
+from bakeoff.plan.contestants import Contender, name_contenders
+from bakeoff.plan.primary import DecisionPlan, Primary
+from bakeoff.plan.toolchains import ToolchainSet
+from bakeoff.results import ResultsDocument, fingerprint
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
-from bakeoff.stats import DEFAULT_THRESHOLD
 from bakeoff.suites.base import Suite, SuiteContext
-from bakeoff.toolchains import ToolchainSet
 from bakeoff.value.usage import ValueConfig
 
 Status = Literal["complete", "partial", "interrupted", "failed"]

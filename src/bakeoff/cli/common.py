@@ -117,7 +117,7 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     """Merge config values with command-line overrides (the command line wins)."""
     from bakeoff import config
     from bakeoff.errors import UsageError
-    from bakeoff.plan import StopRule
+    from bakeoff.measure.scheduler import StopRule
 
     m = cfg.measure
 
@@ -164,8 +164,8 @@ def _execute(
     the results name the user's folders, not bakeoff's temporary ones. ``project``: the
     project measured (recorded so `bakeoff compare` can refuse documents of two different
     projects)."""
-    from bakeoff import comparedocs
     from bakeoff import results as results_mod
+    from bakeoff.analysis import comparedocs
     from bakeoff.cli.progress import make_view
     from bakeoff.errors import Interrupted, NothingMeasured, ResultsError
     from bakeoff.render import terminal
@@ -236,9 +236,8 @@ def _save_or_fall_back(doc: ResultsDocument, kw: dict[str, Any]) -> Path | None:
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
     import json
 
-    from bakeoff import hyperfine
     from bakeoff import results as results_mod
-    from bakeoff.render import html, markdown
+    from bakeoff.render import html, hyperfine, markdown
 
     if not doc.contestants and not doc.measurements and not doc.machines:
         return

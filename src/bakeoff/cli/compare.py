@@ -12,7 +12,7 @@ from bakeoff.cli.app import cli, err, out
 from bakeoff.errors import RegressionFound, UsageError
 
 if TYPE_CHECKING:
-    from bakeoff.comparedocs import DocComparison
+    from bakeoff.analysis.comparedocs import DocComparison
 
 STYLE = {"better": "green", "worse": "red", "same": "yellow", "inconclusive": "magenta"}
 
@@ -112,8 +112,8 @@ def compare(
 
     from rich.markup import escape
 
-    from bakeoff import comparedocs, stats
     from bakeoff import results as results_mod
+    from bakeoff.analysis import comparedocs, stats
 
     fail = _frac(fail_on)
     thr = _frac(threshold) if threshold else stats.DEFAULT_THRESHOLD

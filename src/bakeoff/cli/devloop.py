@@ -14,7 +14,7 @@ from bakeoff.cli.common import config_option, measure_options
 from bakeoff.errors import UsageError
 
 if TYPE_CHECKING:
-    from bakeoff.toolchains import ToolchainSpec
+    from bakeoff.plan.toolchains import ToolchainSpec
 
 DEVLOOP_RUNTIMES = ("node@lts", "bun@latest", "deno@latest")
 _FIELDS = ("runtime", "manager", "test_runner", "bundler")
@@ -23,7 +23,7 @@ _FIELDS = ("runtime", "manager", "test_runner", "bundler")
 def parse_toolchain(text: str) -> ToolchainSpec:
     """``NAME=RUNTIME[:MANAGER[:RUNNER[:BUNDLER]]]``, e.g. ``bun+node=node:bun:node:bun``;
     an empty part keeps the runtime's default."""
-    from bakeoff.toolchains import BUNDLERS, MANAGERS, RUNNERS, ToolchainSpec
+    from bakeoff.plan.toolchains import BUNDLERS, MANAGERS, RUNNERS, ToolchainSpec
 
     name, sep, rest = text.partition("=")
     parts = rest.split(":") if sep else []
@@ -112,10 +112,10 @@ def devloop(
     """
     from bakeoff import config
     from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.plan.toolchains import ToolchainSpec
     from bakeoff.project.detect import detect
     from bakeoff.session import Options
     from bakeoff.suites import catalog
-    from bakeoff.toolchains import ToolchainSpec
 
     wanted = catalog.parse_names(suites, catalog.DEVLOOP)
     if not set(wanted) <= set(catalog.DEVLOOP):

@@ -59,9 +59,10 @@ def report(
 
     from rich.markup import escape
 
-    from bakeoff import analyze, config, decide, hyperfine
+    from bakeoff import config, decide
     from bakeoff import results as results_mod
-    from bakeoff.render import html, markdown, terminal
+    from bakeoff.analysis import analyze
+    from bakeoff.render import html, hyperfine, markdown, terminal
     from bakeoff.value.usage import ValueConfig
 
     doc = results_mod.load(results_file)

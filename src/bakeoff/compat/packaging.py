@@ -20,9 +20,9 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bakeoff.contestants import Contender
-from bakeoff.invoke import base_env
+from bakeoff.measure.invoke import base_env
 from bakeoff.measure.process import Command, Executor, ProcessResult
+from bakeoff.plan.contestants import Contender
 
 
 @dataclass

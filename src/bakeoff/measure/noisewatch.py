@@ -11,7 +11,8 @@ A block is noisy when, during it,
 * the CPU frequency moved by more than ``freq_change`` from the first reading (default 10%).
 
 The load average is recorded but not judged: it averages over a minute, far longer than a block.
-What the scheduler does with a noisy block is in ``bakeoff.plan``. Nothing here tunes the machine.
+What the scheduler does with a noisy block is in ``bakeoff.measure.scheduler``. Nothing here
+tunes the machine.
 """
 
 from __future__ import annotations

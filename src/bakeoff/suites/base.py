@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bakeoff.contestants import Contender
 from bakeoff.events import OnEvent, ignore
 from bakeoff.measure.process import Executor
-from bakeoff.plan import Settle, StopRule
-from bakeoff.primary import DecisionPlan
+from bakeoff.measure.scheduler import Settle, StopRule
+from bakeoff.plan.contestants import Contender
+from bakeoff.plan.primary import DecisionPlan
+from bakeoff.plan.sequential import Design, SettleState, settle_state
 from bakeoff.results import ResultsDocument
-from bakeoff.sequential import Design, SettleState, settle_state
 
 
 @dataclass
@@ -62,7 +62,7 @@ class SuiteContext:
 
 class Suite(Protocol):
     """A suite may also define ``primaries(contenders, baseline) -> list[Primary]``: the
-    decisions it will measure, declared before the first measurement (see bakeoff.primary)."""
+    decisions it will measure, declared before the first measurement (see bakeoff.plan.primary)."""
 
     name: str
 

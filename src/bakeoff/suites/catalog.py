@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bakeoff import config
 from bakeoff.errors import ConfigError, UsageError
+from bakeoff.plan.toolchains import ToolchainSet, ToolchainSpec
 from bakeoff.suites.base import Suite
 from bakeoff.suites.compat import CompatSuite
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
@@ -26,7 +27,6 @@ from bakeoff.suites.startup import (
     user_case,
 )
 from bakeoff.suites.testrun import TestPlanner
-from bakeoff.toolchains import ToolchainSet, ToolchainSpec
 from bakeoff.value.usage import ValueConfig, preset, resolve
 
 SAMPLE_CLI = "src/report-cli.mjs"

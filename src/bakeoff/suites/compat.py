@@ -34,12 +34,12 @@ from bakeoff.compat.probes import (
 )
 from bakeoff.compat.scan import scan
 from bakeoff.config import CompatConfig
-from bakeoff.contestants import Contender
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event
-from bakeoff.invoke import base_env
+from bakeoff.measure.invoke import base_env
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
-from bakeoff.primary import Primary
+from bakeoff.plan.contestants import Contender
+from bakeoff.plan.primary import Primary
 from bakeoff.results import CompatResult, Measurement, ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext

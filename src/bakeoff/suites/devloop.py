@@ -25,11 +25,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff.contestants import Contender
 from bakeoff.events import Event
 from bakeoff.measure.process import Command
-from bakeoff.plan import Cell, CellOutcome, Scheduler, Settle, StopRule
-from bakeoff.primary import Primary
+from bakeoff.measure.scheduler import Cell, CellOutcome, Scheduler, Settle, StopRule
+from bakeoff.plan.contestants import Contender
+from bakeoff.plan.primary import Primary
+from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites import testparity, testreport
 from bakeoff.suites.base import SuiteContext
@@ -37,7 +38,6 @@ from bakeoff.suites.install import install_argv
 from bakeoff.suites.startup import measurements_from
 from bakeoff.suites.testrun import RunnerCommand, TestPlanner, to_failure
 from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
-from bakeoff.toolchains import Toolchain, ToolchainSet, candidates, resolve
 
 
 def module_format(project: Path, entry: str) -> Literal["esm", "cjs"]:
@@ -183,7 +183,7 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-MIN_REPS = 3  # first look of a deciding case (bakeoff.sequential)
+MIN_REPS = 3  # first look of a deciding case (bakeoff.plan.sequential)
 
 
 def _rule(

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bakeoff.contestants import Contender
 from bakeoff.measure.process import Command
-from bakeoff.plan import Cell, Scheduler, StopRule
-from bakeoff.primary import Primary
+from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.plan.contestants import Contender
+from bakeoff.plan.primary import Primary
+from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
 from bakeoff.results import Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.startup import measurements_from
@@ -44,7 +45,6 @@ from bakeoff.suites.workspace import (
     tree_size,
     with_scripts,
 )
-from bakeoff.toolchains import Toolchain, ToolchainSet, candidates, resolve
 
 SUITE = "install"
 STATES = ("cold", "cold-lockfile", "warm-cache")
@@ -53,7 +53,7 @@ STATE_TEXT = {
     "cold-lockfile": "empty cache, lockfile, frozen install (what CI sees)",
     "warm-cache": "cache filled, lockfile, no node_modules",
 }
-MIN_REPS = 3  # first look of the decision case (bakeoff.sequential)
+MIN_REPS = 3  # first look of the decision case (bakeoff.plan.sequential)
 
 
 def primary_state(states: Sequence[str]) -> str:

@@ -11,7 +11,7 @@ Per contestant, interleaved (every round runs each contestant once, in a fresh r
    the same absolute rates for everyone;
 4. up to ``reps`` load rounds (at least ``MIN_REPS``; they stop early once server CPU per 1k
    requests at the reference rate — the service runtime's primary endpoint — settles every
-   comparison with the baseline, see bakeoff.sequential): start, warm up (discarded), one
+   comparison with the baseline, see bakeoff.plan.sequential): start, warm up (discarded), one
    open-loop phase per rate (k6
    ``constant-arrival-rate``; latency from the intended send time; server CPU per 1k requests
    from /proc; RSS sampled every 100 ms), then closed-loop **saturation** (wrk if installed,
@@ -39,11 +39,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bakeoff.config import ServeConfig
-from bakeoff.contestants import Contender
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event, download
-from bakeoff.invoke import base_env
 from bakeoff.measure import latency
+from bakeoff.measure.invoke import base_env
 from bakeoff.measure.loadgen import (
     K6,
     PhaseResult,
@@ -54,7 +53,8 @@ from bakeoff.measure.loadgen import (
     find_wrk,
 )
 from bakeoff.measure.server import Readiness, RssSampler, ServerFailed, ServerProcess, free_port
-from bakeoff.primary import Primary
+from bakeoff.plan.contestants import Contender
+from bakeoff.plan.primary import Primary
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 
@@ -68,7 +68,7 @@ PERCENTILES: dict[str, float] = {
     "latency_max_ms": 100,
 }
 IDLE_SETTLE_S = 0.25
-MIN_REPS = 3  # first look of the deciding case (bakeoff.sequential)
+MIN_REPS = 3  # first look of the deciding case (bakeoff.plan.sequential)
 # The share of one core the load generator may use at the top rate: above about a quarter of a
 # core on a 2-core machine shared with the server, k6 starts sending late (measured: p99 send
 # lag 2 ms at 18% of a core, 5 ms at 23%, 12 ms at 31%).

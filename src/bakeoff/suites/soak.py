@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 from scipy import stats as sps
 
-from bakeoff.contestants import Contender
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event, download
 from bakeoff.measure.loadgen import K6, find_k6
 from bakeoff.measure.server import RssSampler, ServerFailed
+from bakeoff.plan.contestants import Contender
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.serve import HOST, ServeSpec, ServeSuite

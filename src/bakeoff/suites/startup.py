@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from bakeoff.contestants import Contender
-from bakeoff.invoke import base_env, cache_env, script_argv, supports_typescript
+from bakeoff.measure.invoke import base_env, cache_env, script_argv, supports_typescript
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.plan import CaseOutcome, Cell, Scheduler
+from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler
+from bakeoff.plan.contestants import Contender
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.modgraph import write_graph

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Literal
 
 from bakeoff.measure.process import Command, Executor, ProcessResult
+from bakeoff.plan.toolchains import Toolchain
 from bakeoff.results import Failure
 from bakeoff.suites import testcmd, testfiles
 from bakeoff.suites.testcmd import NODE_VALUE_FLAGS, TestCommand
-from bakeoff.toolchains import Toolchain
 
 ReportKind = Literal["junit", "jest", "tap"]  # tap: read from the run's stdout
 PACKAGES = {"jest": "jest", "vitest": "vitest", "mocha": "mocha", "ava": "ava"}

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bakeoff.invoke import base_env
+from bakeoff.measure.invoke import base_env
 
 LOCKFILES = {
     "npm": "package-lock.json",

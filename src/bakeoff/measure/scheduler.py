@@ -5,7 +5,7 @@ A case stops when every contestant's median has a 95% CI half-width within the p
 (after at least ``min_runs``), or at ``max_runs``, or when its share of the time budget is spent,
 or on Ctrl-C. The outcome says which. A case that feeds a decision passes a ``settle`` check
 instead of the precision target: it is asked after every block (from ``min_runs`` on) and stops
-the case as soon as every decision it feeds is settled (``bakeoff.sequential``).
+the case as soon as every decision it feeds is settled (``bakeoff.plan.sequential``).
 
 Noise watch: after every block the scheduler asks a ``NoiseWatch`` (``bakeoff.measure.noisewatch``)
 whether the machine was busy during it. The rule for a noisy block: its samples (every
@@ -24,11 +24,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bakeoff.analysis.stats import median_ci
 from bakeoff.events import Event, OnEvent, ignore
 from bakeoff.measure.noisewatch import BlockNoise, NoiseWatch, SystemNoiseWatch
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
-from bakeoff.sequential import SettleState
-from bakeoff.stats import median_ci
+from bakeoff.plan.sequential import SettleState
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class StopRule:
 
 
 # Given each active contestant's samples so far: who needs no more samples, and is the case
-# settled? (bakeoff.sequential.settle_state)
+# settled? (bakeoff.plan.sequential.settle_state)
 Settle = Callable[[dict[str, list[float]]], SettleState]
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from bakeoff import primary, sequential, stats
+from bakeoff.analysis import stats
+from bakeoff.analysis.stats import Verdict
 from bakeoff.measure import latency
+from bakeoff.plan import primary, sequential
+from bakeoff.plan.sequential import Design
 from bakeoff.results import Comparison, Measurement, ResultsDocument
-from bakeoff.sequential import Design
-from bakeoff.stats import Verdict
 
 
 def summarize(m: Measurement) -> Measurement:
@@ -44,8 +45,8 @@ def compare(
     validly.
 
     * **primary** comparisons (the family declared in ``settings.primary``) use the sequential
-      rule (``bakeoff.sequential``): a repeated confidence interval at the level of the look the
-      case stopped at, family-wise error controlled over the primary family only;
+      rule (``bakeoff.plan.sequential``): a repeated confidence interval at the level of the look
+      the case stopped at, family-wise error controlled over the primary family only;
     * the service runtime's **guard-rails** (p99 latency, steady RSS at the reference rate) get a
       non-inferiority check on their 95% CI;
     * every other comparison is **secondary**: 95% bootstrap CI, and its better/worse label

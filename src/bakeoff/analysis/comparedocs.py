@@ -5,7 +5,7 @@ medians NEW/BASE with its bootstrap CI, the Mann–Whitney p-value Holm-correcte
 pairs, the same verdict rule as within a run, and the minimum detectable effect. A pair is a
 *regression* when its verdict is ``worse`` and the effect is beyond ``fail_on`` (default 5%).
 
-Before comparing, the documents' fingerprints are checked (``bakeoff.fingerprint``): a
+Before comparing, the documents' fingerprints are checked (``bakeoff.results.fingerprint``): a
 different machine or runtime build — or a different project (``settings.project``, the package
 name) — raises ``NotComparableError`` naming what differs, unless ``force``.
 """
@@ -18,10 +18,10 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bakeoff import fingerprint, stats
+from bakeoff.analysis import stats
 from bakeoff.errors import NotComparableError
-from bakeoff.fingerprint import Difference
-from bakeoff.results import Measurement, ResultsDocument
+from bakeoff.results import Measurement, ResultsDocument, fingerprint
+from bakeoff.results.fingerprint import Difference
 
 DEFAULT_FAIL_ON = 0.05
 

@@ -16,7 +16,7 @@ reference rate must not be worse than ``1 + margin`` (upper end of their 95% CI)
 
 Before the first measurement the evaluation declares its *primary family*: every (surface,
 candidate) pair the enabled suites will compare with the baseline. The family-wise error rate is
-controlled over that family only (``bakeoff.sequential``); every other comparison is secondary.
+controlled over that family only (``bakeoff.plan.sequential``); every other comparison is secondary.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bakeoff.sequential import ALPHA, Design
+from bakeoff.plan.sequential import ALPHA, Design
 
 REFERENCE = "@reference"  # the serve case at the reference rate, known once rates are chosen
 

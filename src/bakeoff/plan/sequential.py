@@ -1,6 +1,6 @@
 """Sample until settled: the sequential decision rule for the primary comparisons.
 
-Each surface has one primary comparison per candidate (see ``bakeoff.primary``). Its cases are
+Each surface has one primary comparison per candidate (see ``bakeoff.plan.primary``). Its cases are
 measured in interleaved blocks and *looked at after every block*; the case stops as soon as every
 candidate's comparison is settled, or at a maximum number of blocks fixed before measuring.
 

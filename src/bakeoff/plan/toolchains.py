@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff.contestants import Contender
 from bakeoff.errors import ConfigError
+from bakeoff.plan.contestants import Contender
 from bakeoff.runtimes.provision import Provisioner, Runtime
 
 MANAGERS = ("npm", "pnpm", "yarn", "bun", "deno")

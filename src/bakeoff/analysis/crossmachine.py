@@ -1,7 +1,7 @@
 """The cross-machine view of a merged document: for every comparison some machine made (the same
 suite, case, metric, candidate and baseline), each machine's ratio with its CI — computed on that
 machine alone — and, where two or more machines have one, a pooled estimate with its
-heterogeneity (``bakeoff.meta``); and, per surface, each machine's decision.
+heterogeneity (``bakeoff.analysis.meta``); and, per surface, each machine's decision.
 
 Nothing here looks at raw samples: contestants are compared within each machine (the machine is
 a blocking factor) and only those within-machine ratios are combined.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bakeoff import meta
+from bakeoff.analysis import meta
 from bakeoff.results import Comparison, ResultsDocument
 
 Key = tuple[str, str, str, str, str]  # suite, case, metric, baseline, contestant

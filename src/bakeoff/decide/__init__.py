@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from bakeoff import primary as primary_mod
+from bakeoff.plan import primary as primary_mod
 from bakeoff.results import Comparison, ResultsDocument
 from bakeoff.value import model
 from bakeoff.value import pricebook as pricebook_mod
@@ -31,7 +31,7 @@ SURFACES: dict[str, str] = {
 
 # Documents without a declared primary family (written before it existed): the evidence per
 # surface, most decisive first; "*" = any case, "@rate" = the serve rate the cost model used.
-# A document with a family decides on its primary comparisons only (bakeoff.primary).
+# A document with a family decides on its primary comparisons only (bakeoff.plan.primary).
 EVIDENCE: dict[str, list[tuple[str, str, str]]] = {
     "service_runtime": [
         ("serve", "@rate", "cpu_ms_per_1k_req"),

@@ -1,0 +1,1 @@
+"""The analysis stage (see DESIGN.md)."""

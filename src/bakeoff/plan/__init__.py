@@ -1,0 +1,1 @@
+"""The plan stage (see DESIGN.md)."""
