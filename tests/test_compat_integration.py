@@ -198,3 +198,16 @@ def test_package_smoke_tests_install_and_run(
     assert argon["api"] == "node-api"
     assert argon["files"][0]["classification"]["entry"] == "napi_register_module_v1"
     assert argon["require"]["node"]["status"] == "pass"
+
+
+def test_probes_leave_nothing_in_the_installed_probes_folder(
+    runtimes: list[Runtime], tmp_path: Path
+) -> None:
+    """Probes run with the probes folder as their working folder; what they write (Node's
+    trace logs, temp files) must go to the run's own folders, never into bakeoff's package."""
+    from bakeoff.compat.probes import AREAS_DIR
+
+    before = sorted(p for p in AREAS_DIR.parent.rglob("*") if "node_modules" not in p.parts)
+    _run(CompatSuite(areas=["trace_events", "fs"], packages=[], cli_entry=None), runtimes, tmp_path)
+    after = sorted(p for p in AREAS_DIR.parent.rglob("*") if "node_modules" not in p.parts)
+    assert after == before, sorted(set(after) - set(before))

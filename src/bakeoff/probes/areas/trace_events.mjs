@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 import { describe, check, run, eq, ok, deepEq, selfArgv } from "../harness.mjs";
 
 describe("trace_events");
+// Node writes node_trace.*.log into the working folder when tracing runs: keep it out of
+// bakeoff's installed probes folder (the suite's TMPDIR is removed with the run).
+process.chdir(os.tmpdir());
 const child = fileURLToPath(new URL("../fixtures/trace-child.mjs", import.meta.url));
 check("createTracing reports its categories and starts disabled", () => {
   const t = trace_events.createTracing({ categories: ["node.perf", "v8"] });
