@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from bakeoff.analysis.stats import median_ci
 from bakeoff.measure.process import Command, LauncherExecutor
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 from common import argv_for, hyperfine_times, need, runtimes, script_dir, table
 
 

@@ -13,7 +13,8 @@ import argparse
 import statistics
 
 from bakeoff.measure.process import Command, LauncherExecutor
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 from common import argv_for, hyperfine_times, need, runtimes, script_dir, table
 
 

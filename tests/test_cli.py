@@ -12,8 +12,8 @@ from bakeoff import results
 from bakeoff.analysis import analyze
 from bakeoff.cli import main
 from bakeoff.measure.fake import FakeExecutor
-from bakeoff.measure.scheduler import StopRule
 from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext

@@ -14,7 +14,7 @@ import pytest
 
 from bakeoff import cluster, config
 from bakeoff.errors import ClusterError
-from bakeoff.measure.scheduler import StopRule
+from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
 
 

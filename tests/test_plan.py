@@ -7,7 +7,8 @@ import pytest
 
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 
 
 def cells(*names: str) -> list[Cell]:

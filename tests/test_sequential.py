@@ -9,9 +9,10 @@ import pytest
 
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
 from bakeoff.plan import sequential
 from bakeoff.plan.sequential import Design, look
+from bakeoff.plan.stopping import StopRule
 
 
 def test_error_is_spent_exactly_over_the_looks() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from bakeoff.analysis import analyze
 from bakeoff.measure.fake import FakeExecutor, lognormal, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.measure.scheduler import StopRule
 from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.stopping import StopRule
 from bakeoff.render import markdown, terminal, view
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime

@@ -14,8 +14,8 @@ import pytest
 from bakeoff import doctor
 from bakeoff.cli import main
 from bakeoff.measure.fake import FakeExecutor
-from bakeoff.measure.scheduler import StopRule
 from bakeoff.plan.contestants import name_contenders
+from bakeoff.plan.stopping import StopRule
 from bakeoff.render import hyperfine, markdown
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from bakeoff.measure.fake import FakeExecutor, lognormal
 from bakeoff.measure.noisewatch import BlockNoise, CpuReading, NoiseLimits, SystemNoiseWatch, judge
 from bakeoff.measure.process import Command
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 
 
 def reading(

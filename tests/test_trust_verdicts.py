@@ -11,7 +11,8 @@ import pytest
 from bakeoff.analysis import analyze, stats
 from bakeoff.measure.fake import FakeExecutor, lognormal
 from bakeoff.measure.process import Command
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.suites.startup import measurements_from
 

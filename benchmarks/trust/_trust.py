@@ -21,7 +21,8 @@ from pathlib import Path
 
 from bakeoff.analysis import analyze
 from bakeoff.measure.process import Command, Executor
-from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner, Runtime
 from bakeoff.suites.startup import measurements_from

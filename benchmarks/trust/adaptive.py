@@ -16,7 +16,8 @@ from _trust import args, command, median, runtime, workdir
 
 from bakeoff.analysis.stats import median_ci
 from bakeoff.measure.process import LauncherExecutor
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 
 ADAPTIVE = StopRule(precision=0.02, max_runs=150)
 FIXED10 = StopRule(precision=1e-6, min_runs=10, max_runs=10)

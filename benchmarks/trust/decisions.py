@@ -41,9 +41,10 @@ from bakeoff import results as results_mod
 from bakeoff.analysis import analyze
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
 from bakeoff.plan.primary import REFERENCE, DecisionPlan, Primary
 from bakeoff.plan.sequential import SettleState, settle_state
+from bakeoff.plan.stopping import StopRule
 from bakeoff.results import Measurement, ResultsDocument
 from bakeoff.suites.catalog import REPS
 

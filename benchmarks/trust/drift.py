@@ -37,7 +37,8 @@ from _trust import (
 
 from bakeoff.events import Event
 from bakeoff.measure.process import Command, LauncherExecutor
-from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler
+from bakeoff.plan.stopping import StopRule
 
 RUNS = 40
 # precision no run reaches: the schedule is fixed at RUNS blocks

@@ -39,7 +39,7 @@ from bakeoff import config, projectrun
 from bakeoff import results as results_mod
 from bakeoff.errors import BakeoffError, ClusterError
 from bakeoff.events import Event
-from bakeoff.measure.scheduler import StopRule
+from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.session import Evaluation
 

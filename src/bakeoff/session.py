@@ -21,9 +21,9 @@ from bakeoff.events import Event, OnEvent, download, ignore
 from bakeoff.measure import environment
 from bakeoff.measure.containment import run_tmpdir
 from bakeoff.measure.process import LauncherExecutor
-from bakeoff.measure.scheduler import StopRule
 from bakeoff.plan.contestants import Contender, name_contenders
 from bakeoff.plan.primary import DecisionPlan, Primary
+from bakeoff.plan.stopping import StopRule
 from bakeoff.plan.toolchains import ToolchainSet
 from bakeoff.results import ResultsDocument, fingerprint
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner

@@ -2,7 +2,8 @@
 with CIs, Mann–Whitney U tests, Holm and Benjamini–Hochberg corrections, verdicts and noise
 checks.
 
-Pure functions of their inputs: the bootstrap uses a fixed seed, so the same samples always
+Pure functions of their inputs (the median's estimator itself lives with the stopping rule in
+``bakeoff.plan.stopping``): the bootstrap uses a fixed seed, so the same samples always
 give the same intervals (anyone re-rendering a results file sees the same numbers).
 """
 
@@ -11,60 +12,23 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from scipy import stats as sps
 
-CONFIDENCE = 0.95
-N_BOOT = 2000
-SEED = 20261124
+# the median's estimator is the plan's (its stopping rule reads it), shared here
+from bakeoff.plan.stopping import CONFIDENCE as CONFIDENCE
+from bakeoff.plan.stopping import N_BOOT as N_BOOT
+from bakeoff.plan.stopping import SEED as SEED
+from bakeoff.plan.stopping import Estimate as Estimate
+from bakeoff.plan.stopping import _boot_medians, _rng
+from bakeoff.plan.stopping import median_ci as median_ci
+
 DEFAULT_THRESHOLD = 0.02
 ALPHA = 0.05
 
 Verdict = Literal["better", "worse", "same", "inconclusive"]
-
-
-@dataclass(frozen=True)
-class Estimate:
-    median: float
-    lo: float
-    hi: float
-    n: int
-
-    @property
-    def half_width_rel(self) -> float:
-        """The CI half-width relative to the median (``inf`` when it cannot be computed)."""
-        if self.n < 2 or self.median == 0:
-            return math.inf
-        return (self.hi - self.lo) / 2 / abs(self.median)
-
-
-def _rng() -> np.random.Generator:
-    return np.random.default_rng(SEED)
-
-
-def _boot_medians(x: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
-    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-    medians: np.ndarray = np.median(x[idx], axis=1)
-    return medians
-
-
-def median_ci(
-    samples: Sequence[float], confidence: float = CONFIDENCE, n_boot: int = N_BOOT
-) -> Estimate:
-    """Median and percentile-bootstrap CI of the median."""
-    x = np.asarray(samples, dtype=float)
-    if len(x) == 0:
-        raise ValueError("no samples")
-    med = float(np.median(x))
-    if len(x) < 2:
-        return Estimate(med, med, med, len(x))
-    meds = _boot_medians(x, _rng(), n_boot)
-    a = (1 - confidence) / 2
-    lo, hi = np.quantile(meds, [a, 1 - a])
-    return Estimate(med, float(lo), float(hi), len(x))
 
 
 def ratio_ci(

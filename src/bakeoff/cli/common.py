@@ -117,7 +117,7 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     """Merge config values with command-line overrides (the command line wins)."""
     from bakeoff import config
     from bakeoff.errors import UsageError
-    from bakeoff.measure.scheduler import StopRule
+    from bakeoff.plan.stopping import StopRule
 
     m = cfg.measure
 

@@ -24,40 +24,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bakeoff.analysis.stats import median_ci
 from bakeoff.events import Event, OnEvent, ignore
 from bakeoff.measure.noisewatch import BlockNoise, NoiseWatch, SystemNoiseWatch
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
-from bakeoff.plan.sequential import SettleState
-
-
-@dataclass(frozen=True)
-class StopRule:
-    precision: float = 0.02
-    min_runs: int = 10
-    max_runs: int = 60
-    warmups: int = 1
-    max_failures: int = 3
-    rerun_noisy: bool = True  # re-run blocks the noise watch calls noisy (see module docstring)
-
-    @property
-    def max_reruns(self) -> int:
-        return max(2, self.max_runs // 5) if self.rerun_noisy else 0
-
-    def __post_init__(self) -> None:
-        if not 0 < self.precision < 1:
-            raise ValueError("precision must be between 0 and 1 (e.g. 0.02 for ±2%)")
-        if self.min_runs < 2:
-            raise ValueError("min_runs must be at least 2")
-        if self.max_runs < self.min_runs:
-            raise ValueError("max_runs must be >= min_runs")
-        if self.warmups < 0:
-            raise ValueError("warmups must be >= 0")
-
-
-# Given each active contestant's samples so far: who needs no more samples, and is the case
-# settled? (bakeoff.plan.sequential.settle_state)
-Settle = Callable[[dict[str, list[float]]], SettleState]
+from bakeoff.plan.stopping import Settle, StopRule, precise_enough
 
 
 @dataclass(frozen=True)
@@ -121,10 +91,6 @@ class CaseOutcome:
     @property
     def interrupted(self) -> bool:
         return self.stop_reason == "interrupted"
-
-
-def precise_enough(samples: Sequence[float], precision: float) -> bool:
-    return len(samples) >= 2 and median_ci(samples).half_width_rel <= precision
 
 
 class Scheduler:

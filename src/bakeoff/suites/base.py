@@ -14,10 +14,10 @@ from typing import Protocol
 
 from bakeoff.events import OnEvent, ignore
 from bakeoff.measure.process import Executor
-from bakeoff.measure.scheduler import Settle, StopRule
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import DecisionPlan
 from bakeoff.plan.sequential import Design, SettleState, settle_state
+from bakeoff.plan.stopping import Settle, StopRule
 from bakeoff.results import ResultsDocument
 
 

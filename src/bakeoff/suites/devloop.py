@@ -27,9 +27,10 @@ from typing import Any, Literal
 
 from bakeoff.events import Event
 from bakeoff.measure.process import Command
-from bakeoff.measure.scheduler import Cell, CellOutcome, Scheduler, Settle, StopRule
+from bakeoff.measure.scheduler import Cell, CellOutcome, Scheduler
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
+from bakeoff.plan.stopping import Settle, StopRule
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites import testparity, testreport

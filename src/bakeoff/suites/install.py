@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from bakeoff.measure.process import Command
-from bakeoff.measure.scheduler import Cell, Scheduler, StopRule
+from bakeoff.measure.scheduler import Cell, Scheduler
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
+from bakeoff.plan.stopping import StopRule
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
 from bakeoff.results import Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
