@@ -15,8 +15,8 @@ import pytest
 import value_fixture
 from bakeoff import results
 from bakeoff.analysis import analyze
+from bakeoff.config import prices as pricebook
 from bakeoff.results import fingerprint
-from bakeoff.value import pricebook
 
 yaml = pytest.importorskip("yaml")
 WORKFLOW = Path(__file__).resolve().parent.parent / "docs" / "ci" / "matrix.yml"

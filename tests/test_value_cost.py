@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from bakeoff.analysis import analyze
+from bakeoff.config import prices as pricebook
 from bakeoff.results import CompatResult, Contestant, Measurement, ResultsDocument
-from bakeoff.value import model, pricebook
+from bakeoff.value import model
 from bakeoff.value.usage import Usage, ValueConfig, resolve
 
 

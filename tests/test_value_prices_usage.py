@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from bakeoff import config
+from bakeoff.config import prices as pricebook
 from bakeoff.errors import ConfigError
-from bakeoff.value import pricebook, usage
+from bakeoff.value import usage
 from bakeoff.value.usage import COMMENTS, SECTIONS, ValueConfig, commented_block, preset, resolve
 
 

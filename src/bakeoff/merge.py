@@ -24,10 +24,10 @@ from typing import Any, Literal
 from bakeoff import decide
 from bakeoff import results as results_mod
 from bakeoff.analysis import analyze, crossmachine
+from bakeoff.config import prices as pricebook
 from bakeoff.errors import ResultsError, UsageError
 from bakeoff.results import SCHEMA, Failure, MachineRun, ResultsDocument, fingerprint
 from bakeoff.value import machines as machines_mod
-from bakeoff.value import pricebook
 from bakeoff.value.usage import Usage, ValueConfig, resolve
 
 _SCHEMA = re.compile(r"^bakeoff/(\d+)(?:\.(\d+))?$")

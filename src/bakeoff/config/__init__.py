@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from bakeoff.config.value import ValueConfig
 from bakeoff.errors import BakeoffError, ConfigError
 from bakeoff.limits import (  # shared with the CLI, which must not load pydantic
     MAX_DEPTH,
@@ -45,7 +46,6 @@ from bakeoff.limits import (  # shared with the CLI, which must not load pydanti
     MAX_WEIGHT,
     MIN_DURATION_S,
 )
-from bakeoff.value.usage import ValueConfig
 
 CONFIG_NAME = "bakeoff.toml"
 DEFAULT_RUNTIMES = ["node@lts", "bun@latest", "deno@latest"]
@@ -436,7 +436,7 @@ def validate(data: dict[str, Any], source: str = CONFIG_NAME) -> Config:
 
 def _check_prices(prices: dict[str, Any], source: str) -> None:
     """Price ``[value.prices]`` now: a bad entry must not surface after the measuring."""
-    from bakeoff.value import pricebook
+    from bakeoff.config import prices as pricebook
 
     for key, value in prices.items():
         where = f"{source}: value.prices.{key}"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from bakeoff.config import prices as pricebook_mod
+from bakeoff.config.prices import PriceBook
 from bakeoff.plan import primary as primary_mod
 from bakeoff.results import Comparison, ResultsDocument
 from bakeoff.value import model
-from bakeoff.value import pricebook as pricebook_mod
 from bakeoff.value.migration import FAILING, project_areas
-from bakeoff.value.pricebook import PriceBook
 from bakeoff.value.usage import Usage, ValueConfig, preset, resolve
 
 Decision = Literal["adopt", "hybrid", "trial", "hold"]

@@ -3,7 +3,7 @@ usage model (presets, commented TOML block), cost lines traceable to measurement
 ranges from the measurement CIs, migration cost and payback.
 
 Entry points: ``bakeoff.value.model.compute`` (the ``cost`` block of a results document),
-``bakeoff.value.pricebook.load`` and ``bakeoff.value.usage`` (``resolve``, ``preset``,
+``bakeoff.config.prices.load`` and ``bakeoff.value.usage`` (``resolve``, ``preset``,
 ``commented_block``). ``bakeoff.decide.fill`` runs cost and decisions together.
 """
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bakeoff.config.prices import Price, PriceBook
 from bakeoff.value.inputs import Inputs, Point
 from bakeoff.value.lines import LineAt, dec
-from bakeoff.value.pricebook import Price, PriceBook
 from bakeoff.value.usage import Usage
 
 HOURS_PER_MONTH = 730

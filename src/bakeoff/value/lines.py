@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from bakeoff.config.prices import Price
 from bakeoff.value.inputs import Point
-from bakeoff.value.pricebook import Price
 
 Kind = Literal["cash", "time", "info"]
 CENT = Decimal("0.01")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bakeoff.config.prices import PriceBook
 from bakeoff.errors import ConfigError
-from bakeoff.value.pricebook import PriceBook
 from bakeoff.value.usage import Usage
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bakeoff.config.prices import PriceBook
 from bakeoff.results import Comparison, ResultsDocument
 from bakeoff.value import cloud, migration, tooling
 from bakeoff.value.inputs import POINTS, Inputs, Point
 from bakeoff.value.lines import CostLine, LineAt, merge, money
-from bakeoff.value.pricebook import PriceBook
 from bakeoff.value.usage import Usage
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bakeoff.config.prices import PriceBook
 from bakeoff.value.inputs import Inputs, Point
 from bakeoff.value.lines import LineAt, dec
-from bakeoff.value.pricebook import PriceBook
 from bakeoff.value.usage import Usage
 
 CI_PARTS = [

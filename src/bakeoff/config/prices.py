@@ -174,7 +174,7 @@ def shipped() -> tuple[dict[str, Price], dict[str, Allowance]]:
     """The price book shipped with bakeoff."""
     prices: dict[str, Price] = {}
     free: dict[str, Allowance] = {}
-    pkg = resources.files("bakeoff.value")
+    pkg = resources.files("bakeoff.config")
     for name in BOOK_FILES:
         data = tomllib.loads(pkg.joinpath(name).read_text(encoding="utf-8"))
         for i, raw in enumerate(data.get("price", [])):
