@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bakeoff.results import ResultsDocument
-from bakeoff.suites import testparity, testreport
+from bakeoff.suites import testreport
 from bakeoff.suites.testparity import RunnerResult, compare
 from bakeoff.suites.testreport import output_file_errors, parse_junit, suite_error
 from bakeoff.value import migration
@@ -121,10 +121,8 @@ def test_subtests_reported_as_one_test_are_matched_not_missing() -> None:
     for who in ("node", "bun", "deno"):
         assert p["summary"][who]["not run"] == 0 and p["summary"][who]["not collected"] == 0
     assert p["whole_tests"] == {"bun": 1}
-    assert testparity.migration_failing(p, "deno", "node") == [
-        "src/a.test.ts: parent with subtests"
-    ]
-    assert testparity.migration_failing(p, "bun", "node") == []
+    assert migration.migration_failing(p, "deno", "node") == ["src/a.test.ts: parent with subtests"]
+    assert migration.migration_failing(p, "bun", "node") == []
 
 
 def test_a_test_missing_from_a_loaded_file_is_not_collected() -> None:
@@ -232,7 +230,7 @@ def test_a_whole_suite_load_failure_is_one_finding_with_its_cause() -> None:
     assert finding["command"].startswith("deno test") and finding["exit_code"] == 1
     assert "require is not defined" in finding["stdout_tail"]
     assert p["summary"]["deno"]["not run"] == p["tests"] and p["summary"]["deno"]["failed"] == 0
-    assert testparity.migration_failing(p, "deno", "node") == []
+    assert migration.migration_failing(p, "deno", "node") == []
 
 
 def test_a_runner_that_wrote_no_report_is_one_finding_not_an_errno() -> None:

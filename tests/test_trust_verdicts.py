@@ -11,10 +11,10 @@ import pytest
 from bakeoff.analysis import analyze, stats
 from bakeoff.measure.fake import FakeExecutor, lognormal
 from bakeoff.measure.process import Command
+from bakeoff.measure.record import measurements_from
 from bakeoff.measure.scheduler import Cell, Scheduler
 from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
-from bakeoff.suites.startup import measurements_from
 
 
 def run_pair(a_ms: float, b_ms: float, seed: int, sigma: float = 0.03) -> ResultsDocument:

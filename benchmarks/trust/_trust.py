@@ -21,11 +21,11 @@ from pathlib import Path
 
 from bakeoff.analysis import analyze
 from bakeoff.measure.process import Command, Executor
+from bakeoff.measure.record import measurements_from
 from bakeoff.measure.scheduler import CaseOutcome, Cell, Scheduler
 from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner, Runtime
-from bakeoff.suites.startup import measurements_from
 
 HELLO = "console.log('hello world');\n"
 

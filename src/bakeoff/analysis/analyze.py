@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from bakeoff.analysis import latency as latency_ci
 from bakeoff.analysis import stats
 from bakeoff.analysis.stats import Verdict
 from bakeoff.measure import latency
@@ -236,7 +237,7 @@ def pooled_ratio(
     b, o = windows(base.contestant), windows(m.contestant)
     if q is None or not b or not o:
         return math.nan, math.nan, math.nan, 1.0
-    return latency.ratio_ci(b, o, q)
+    return latency_ci.ratio_ci(b, o, q)
 
 
 def _finite(x: float) -> float | None:

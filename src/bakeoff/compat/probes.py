@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bakeoff.measure.process import ProcessResult
+from bakeoff.probes import AREAS_DIR as AREAS_DIR
+from bakeoff.probes import PROBES_DIR as PROBES_DIR
+from bakeoff.probes import all_areas as all_areas
 from bakeoff.results import CompatResult
 
-PROBES_DIR = Path(__file__).resolve().parent.parent / "probes"
-AREAS_DIR = PROBES_DIR / "areas"
 PREFIX = "@@bakeoff-probe "
 # How often an area is started again after a check hung (each hang costs the area's time limit);
 # after a crash it is started again as long as checks are left (a crash costs little).
@@ -53,10 +54,6 @@ _NODE_ARGS_RE = re.compile(r"^//\s*@bakeoff node-args:(.*)$", re.MULTILINE)
 _CHECK_RE = re.compile(r"""^check\((["'`])((?:\\.|(?!\1).)*)\1""")
 _EXISTENCE_RE = re.compile(r"""\bexistence:\s*(["'`])((?:\\.|(?!\1).)*)\1""")
 _REF_RE = re.compile(r"""\bref:\s*(["'`])((?:\\.|(?!\1).)*)\1""")
-
-
-def all_areas() -> list[str]:
-    return sorted(p.stem for p in AREAS_DIR.glob("*.mjs"))
 
 
 def node_args(script: Path) -> list[str]:

@@ -314,7 +314,7 @@ class CompatConfig(_Strict):
     @field_validator("areas")
     @classmethod
     def _known_areas(cls, value: list[str] | None) -> list[str] | None:
-        from bakeoff.compat.probes import all_areas
+        from bakeoff.probes import all_areas
 
         if value is not None:
             unknown = sorted(set(value) - set(all_areas()))

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from bakeoff.events import Event
 from bakeoff.measure.process import Command
+from bakeoff.measure.record import measurements_from
 from bakeoff.measure.scheduler import Cell, CellOutcome, Scheduler
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
@@ -36,7 +37,6 @@ from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites import testparity, testreport
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.install import install_argv
-from bakeoff.suites.startup import measurements_from
 from bakeoff.suites.testrun import RunnerCommand, TestPlanner, to_failure
 from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
 

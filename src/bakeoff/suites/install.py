@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bakeoff.measure.process import Command
+from bakeoff.measure.record import measurements_from
 from bakeoff.measure.scheduler import Cell, Scheduler
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
@@ -35,7 +36,6 @@ from bakeoff.plan.stopping import StopRule
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
 from bakeoff.results import Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
-from bakeoff.suites.startup import measurements_from
 from bakeoff.suites.workspace import (
     LOCKFILES,
     clear_install,

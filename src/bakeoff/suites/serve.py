@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from bakeoff.analysis import latency as latency_ci
 from bakeoff.config import ServeConfig
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event, download
@@ -604,7 +605,7 @@ class ServeSuite:
                 if not valid:
                     base_notes.append("no valid repetition: not used for verdicts")
                 estimates = (
-                    latency.percentile_cis(windows, list(PERCENTILES.values()))
+                    latency_ci.percentile_cis(windows, list(PERCENTILES.values()))
                     if windows
                     else [(0.0, 0.0, 0.0)] * len(PERCENTILES)
                 )

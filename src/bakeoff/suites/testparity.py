@@ -286,17 +286,3 @@ def _common(reasons: list[str]) -> str:
         counts[x] = counts.get(x, 0) + 1
     top, n = max(counts.items(), key=lambda kv: kv[1])
     return top + (f" ({n} of {len(reasons)} files)" if len(reasons) > 1 else "")
-
-
-def migration_failing(parity: dict[str, Any], who: str, baseline: str) -> list[str]:
-    """Tests that ran and failed under ``who`` and passed under ``baseline``."""
-    return sorted(
-        (f"{row['file']}: {row['test']}" if row.get("file") else str(row["test"]))
-        for row in parity.get("diff") or []
-        if isinstance(row, dict) and row.get(who) == "failed" and row.get(baseline) == "passed"
-    )
-
-
-def not_run(parity: dict[str, Any], who: str) -> int:
-    s = (parity.get("summary") or {}).get(who) or {}
-    return int(s.get("not run", 0)) + int(s.get("not collected", 0))

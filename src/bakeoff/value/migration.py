@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from bakeoff.results import ResultsDocument
-from bakeoff.suites import testparity
 from bakeoff.value.lines import dec, money
 from bakeoff.value.usage import Usage
 
@@ -63,7 +62,7 @@ def failing_tests(doc: ResultsDocument, who: str, baseline: str) -> tuple[int, l
     failing test: it is counted by ``unrun_tests`` and makes the estimate incomplete."""
     parity = (doc.suites.get("test") or {}).get("parity") or {}
     if isinstance(parity, dict) and isinstance(parity.get("diff"), list):
-        new = testparity.migration_failing(parity, who, baseline)
+        new = migration_failing(parity, who, baseline)
         return len(new), new
     if not isinstance(parity, dict) or who not in parity:
         return 0, []
@@ -95,7 +94,7 @@ def suite_findings(doc: ResultsDocument, who: str, baseline: str) -> list[dict[s
 
 def unrun_tests(doc: ResultsDocument, who: str) -> int:
     parity = (doc.suites.get("test") or {}).get("parity") or {}
-    return testparity.not_run(parity, who) if isinstance(parity, dict) else 0
+    return not_run(parity, who) if isinstance(parity, dict) else 0
 
 
 def estimate(doc: ResultsDocument, who: str, baseline: str, usage: Usage) -> dict[str, Any]:
@@ -138,3 +137,18 @@ def payback_months(cost: Decimal, monthly_saving: Decimal | None) -> float | Non
     if cost <= 0:
         return 0.0
     return float(cost / monthly_saving)
+
+
+# readers of the test suite's parity section (bakeoff.suites.testparity writes it)
+def migration_failing(parity: dict[str, Any], who: str, baseline: str) -> list[str]:
+    """Tests that ran and failed under ``who`` and passed under ``baseline``."""
+    return sorted(
+        (f"{row['file']}: {row['test']}" if row.get("file") else str(row["test"]))
+        for row in parity.get("diff") or []
+        if isinstance(row, dict) and row.get(who) == "failed" and row.get(baseline) == "passed"
+    )
+
+
+def not_run(parity: dict[str, Any], who: str) -> int:
+    s = (parity.get("summary") or {}).get(who) or {}
+    return int(s.get("not run", 0)) + int(s.get("not collected", 0))
