@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
+from bakeoff.measure.workspace import LOCKFILES, copy_project, tool_env
 from bakeoff.plan.contestants import name_contenders
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, ToolchainSpec
 from bakeoff.results import ResultsDocument
@@ -32,7 +33,6 @@ from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.catalog import sample_project
 from bakeoff.suites.install import InstallSuite, install_argv
-from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
 from common import need, table
 
 

@@ -22,9 +22,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bakeoff.measure import latency
 from bakeoff.measure.loadgen import K6, Request, Wrk, find_k6
 from bakeoff.measure.server import Readiness, ServerProcess, free_port
+from bakeoff.results import latency
 from bakeoff.suites.catalog import sample_project
 from bakeoff.suites.serve import sample_spec
 from common import need, runtimes

@@ -18,11 +18,11 @@ from bakeoff.compat.probes import (
     parse_output,
     probe_argv,
 )
-from bakeoff.compat.scan import scan
 from bakeoff.errors import UsageError
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
 from bakeoff.plan.contestants import Contender
+from bakeoff.project.scan import scan
 from bakeoff.render import markdown, terminal
 from bakeoff.results import CompatResult, ResultsDocument
 from bakeoff.runtimes.provision import Runtime

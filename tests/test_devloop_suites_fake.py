@@ -287,7 +287,7 @@ def test_bun_untrusted_output_names_packages() -> None:
 
 
 def test_clear_install_is_rm_rf_node_modules_plus_lockfiles(tmp_path: Path) -> None:
-    from bakeoff.suites.workspace import clear_install, copy_project
+    from bakeoff.measure.workspace import clear_install, copy_project
 
     src = _project(tmp_path)
     copy = copy_project(src, tmp_path / "copy")

@@ -10,6 +10,7 @@ import pytest
 
 from bakeoff import config
 from bakeoff.errors import ConfigError
+from bakeoff.measure.workspace import copy_project, tree_size
 from bakeoff.plan.contestants import name_contenders
 from bakeoff.plan.toolchains import Toolchain
 from bakeoff.runtimes.provision import Runtime
@@ -18,7 +19,6 @@ from bakeoff.suites.install import _skipped_scripts, install_argv, version_diffe
 from bakeoff.suites.testparity import RunnerResult, compare
 from bakeoff.suites.testreport import TestOutcome, parse_jest_json, parse_junit
 from bakeoff.suites.testrun import runner_command
-from bakeoff.suites.workspace import copy_project, tree_size
 
 NODE_JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites>

@@ -17,12 +17,11 @@ import pytest
 
 from bakeoff.analysis import analyze
 from bakeoff.errors import OfflineError
-from bakeoff.measure import latency
 from bakeoff.measure.loadgen import K6, Request, find_k6
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.measure.server import Readiness, ServerProcess, free_port
 from bakeoff.plan.contestants import name_contenders
-from bakeoff.results import ResultsDocument
+from bakeoff.results import ResultsDocument, latency
 from bakeoff.runtimes.provision import Provisioner, Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.catalog import sample_project

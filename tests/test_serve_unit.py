@@ -12,8 +12,8 @@ import pytest
 from bakeoff import config
 from bakeoff.analysis import latency as latency_ci
 from bakeoff.errors import ConfigError
-from bakeoff.measure import latency
 from bakeoff.measure.loadgen import PhaseResult, Request, parse_k6_csv, weighted_order
+from bakeoff.results import latency
 from bakeoff.suites.serve import _differs, spec_from_config
 
 

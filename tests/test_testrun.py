@@ -109,8 +109,8 @@ def test_jest_under_bun_test_gets_the_files_jest_lists(tmp_path: Path) -> None:
 def test_the_tests_do_not_inherit_bakeoffs_quiet_defaults(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from bakeoff.measure.workspace import tool_env
     from bakeoff.suites.testrun import TestPlanner
-    from bakeoff.suites.workspace import tool_env
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("CI", raising=False)

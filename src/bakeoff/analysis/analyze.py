@@ -13,10 +13,9 @@ from collections import defaultdict
 from bakeoff.analysis import latency as latency_ci
 from bakeoff.analysis import stats
 from bakeoff.analysis.stats import Verdict
-from bakeoff.measure import latency
 from bakeoff.plan import primary, sequential
 from bakeoff.plan.sequential import Design
-from bakeoff.results import Comparison, Measurement, ResultsDocument
+from bakeoff.results import Comparison, Measurement, ResultsDocument, latency
 
 
 def summarize(m: Measurement) -> Measurement:

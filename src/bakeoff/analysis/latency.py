@@ -1,5 +1,5 @@
 """Block-bootstrap intervals for latency percentiles, from the per-second histograms the serve
-suite keeps (``bakeoff.measure.latency``): resampling whole one-second windows respects the
+suite keeps (``bakeoff.results.latency``): resampling whole one-second windows respects the
 correlation between neighbouring requests; windows from different repetitions carry the
 run-to-run variation. A fixed seed: the same histograms always give the same interval."""
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bakeoff.measure.latency import Histogram, _matrix, bucket_value, merge, percentiles
+from bakeoff.results.latency import Histogram, _matrix, bucket_value, merge, percentiles
 
 N_BOOT = 1000
 SEED = 20261124

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bakeoff.compat.probes import PROBES_DIR
 from bakeoff.measure.process import Command, Executor, ProcessResult
-from bakeoff.suites.workspace import tool_env
+from bakeoff.measure.workspace import tool_env
 
 PACKAGES_DIR = PROBES_DIR / "packages"
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bakeoff.measure import latency
 from bakeoff.measure.containment import Contained
+from bakeoff.results import latency
 from bakeoff.runtimes import k6 as k6_tool
 from bakeoff.runtimes.k6 import K6Binary
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner

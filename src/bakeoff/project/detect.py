@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from bakeoff.compat import scan
 from bakeoff.errors import UsageError
+from bakeoff.project import scan
 
 T = TypeVar("T")
 

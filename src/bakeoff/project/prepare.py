@@ -11,10 +11,10 @@ from pathlib import Path
 
 from bakeoff.errors import MeasurementError
 from bakeoff.measure.containment import Contained, run_tmpdir
+from bakeoff.measure.workspace import ALL_LOCKFILES, tool_env
 from bakeoff.plan.toolchains import TOOL_RANGES
 from bakeoff.project.detect import package_manager
 from bakeoff.runtimes.provision import Provisioner
-from bakeoff.suites.workspace import ALL_LOCKFILES, tool_env
 
 INSTALL_TIMEOUT_S = 900.0
 

@@ -32,7 +32,6 @@ from bakeoff.compat.probes import (
     probe_argv,
     run_area,
 )
-from bakeoff.compat.scan import scan
 from bakeoff.config import CompatConfig
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event
@@ -40,6 +39,7 @@ from bakeoff.measure.invoke import base_env
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
+from bakeoff.project.scan import scan
 from bakeoff.results import CompatResult, Measurement, ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext

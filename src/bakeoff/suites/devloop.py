@@ -29,6 +29,7 @@ from bakeoff.events import Event
 from bakeoff.measure.process import Command
 from bakeoff.measure.record import measurements_from
 from bakeoff.measure.scheduler import Cell, CellOutcome, Scheduler
+from bakeoff.measure.workspace import LOCKFILES, copy_project, tool_env
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
 from bakeoff.plan.stopping import Settle, StopRule
@@ -38,7 +39,6 @@ from bakeoff.suites import testparity, testreport
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.install import install_argv
 from bakeoff.suites.testrun import RunnerCommand, TestPlanner, to_failure
-from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
 
 
 def module_format(project: Path, entry: str) -> Literal["esm", "cjs"]:

@@ -30,13 +30,7 @@ from typing import Any
 from bakeoff.measure.process import Command
 from bakeoff.measure.record import measurements_from
 from bakeoff.measure.scheduler import Cell, Scheduler
-from bakeoff.plan.contestants import Contender
-from bakeoff.plan.primary import Primary
-from bakeoff.plan.stopping import StopRule
-from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
-from bakeoff.results import Measurement, ResultsDocument
-from bakeoff.suites.base import SuiteContext
-from bakeoff.suites.workspace import (
+from bakeoff.measure.workspace import (
     LOCKFILES,
     clear_install,
     copy_project,
@@ -46,6 +40,12 @@ from bakeoff.suites.workspace import (
     tree_size,
     with_scripts,
 )
+from bakeoff.plan.contestants import Contender
+from bakeoff.plan.primary import Primary
+from bakeoff.plan.stopping import StopRule
+from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
+from bakeoff.results import Measurement, ResultsDocument
+from bakeoff.suites.base import SuiteContext
 
 SUITE = "install"
 STATES = ("cold", "cold-lockfile", "warm-cache")

@@ -42,7 +42,6 @@ from bakeoff.analysis import latency as latency_ci
 from bakeoff.config import ServeConfig
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event, download
-from bakeoff.measure import latency
 from bakeoff.measure.invoke import base_env
 from bakeoff.measure.loadgen import (
     K6,
@@ -56,7 +55,7 @@ from bakeoff.measure.loadgen import (
 from bakeoff.measure.server import Readiness, RssSampler, ServerFailed, ServerProcess, free_port
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
-from bakeoff.results import Failure, Measurement, ResultsDocument
+from bakeoff.results import Failure, Measurement, ResultsDocument, latency
 from bakeoff.suites.base import SuiteContext
 
 SUITE = "serve"
