@@ -16,6 +16,8 @@ from bakeoff import cluster, config
 from bakeoff.errors import ClusterError
 from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
+from bakeoff.session import Settings
+from bakeoff.value.usage import ValueConfig
 
 
 def _project(root: Path) -> Path:
@@ -59,18 +61,18 @@ def test_unpack_refuses_a_member_outside_the_folder(tmp_path: Path) -> None:
 
 def test_settings_survive_the_wire(tmp_path: Path) -> None:
     rule = StopRule(precision=0.05, min_runs=4, max_runs=9, warmups=0)
-    settings = {"rule": rule, "threshold": 0.03, "budget_s": None, "seed": 5, "value": object()}
+    settings = Settings(rule=rule, threshold=0.03, budget_s=None, seed=5, value=ValueConfig())
     plain = cluster.plain_settings(settings)
     assert "value" not in plain and plain["rule"]["max_runs"] == 9
     cfg = config.Config()
     back = cluster.settings_from_plain(plain, cfg)
-    assert back["rule"] == rule and back["threshold"] == 0.03 and back["value"] is cfg.value
+    assert back.rule == rule and back.threshold == 0.03 and back.value is cfg.value
 
 
 def test_jobs_carry_the_project_identity(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     archive = cluster.pack(root)
-    settings = {"rule": StopRule(), "threshold": 0.02}
+    settings = Settings(rule=StopRule(), threshold=0.02)
     jobs = cluster.make_jobs(
         ["a", "b"], root / "bakeoff.toml", archive, ["startup"], settings, [], True, ["bakeoff"]
     )

@@ -21,7 +21,7 @@ import pytest
 
 import value_fixture
 from bakeoff import config, decide
-from bakeoff.cli.common import _settings
+from bakeoff.cli.common import settings_from
 from bakeoff.errors import BakeoffError, ConfigError
 from bakeoff.measure.invoke import base_env
 from bakeoff.measure.loadgen import K6, weighted_order
@@ -78,8 +78,8 @@ def before_measuring(cfg: config.Config, path: Path) -> list[object]:
     """What `bakeoff run` does before the first measurement: merge settings, build the
     suites, name the contestants, check the baseline and toolchains. A BakeoffError here is a
     refusal before measuring (allowed)."""
-    _settings(cfg, {})
-    _settings(cfg, {}, quick=True)
+    settings_from(cfg, {})
+    settings_from(cfg, {}, quick=True)
     suites, _ = catalog.from_config(cfg, path, catalog.NAMES, quick=False)
     contenders = _contenders(cfg)
     names = [c.name for c in contenders]  # type: ignore[attr-defined]

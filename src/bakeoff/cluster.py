@@ -41,7 +41,7 @@ from bakeoff.errors import BakeoffError, ClusterError
 from bakeoff.events import Event
 from bakeoff.plan.stopping import StopRule
 from bakeoff.results import ResultsDocument
-from bakeoff.session import Evaluation
+from bakeoff.session import Evaluation, Settings
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -127,19 +127,17 @@ def unpack(data: bytes, dest: Path) -> None:
 # -- the task ----------------------------------------------------------------------------------
 
 
-def plain_settings(settings: dict[str, Any]) -> dict[str, Any]:
+def plain_settings(settings: Settings) -> dict[str, Any]:
     """``bakeoff run``'s merged settings as plain data for the wire (the worker reads the
     ``[value]`` section from the shipped bakeoff.toml itself)."""
-    out = {k: v for k, v in settings.items() if k not in ("rule", "value")}
-    out["rule"] = asdict(settings["rule"])
+    out = {k: v for k, v in asdict(settings).items() if k != "value"}
+    out["rule"] = asdict(settings.rule)
     return out
 
 
-def settings_from_plain(plain: dict[str, Any], cfg: config.Config) -> dict[str, Any]:
-    out = {k: v for k, v in plain.items() if k != "rule"}
-    out["rule"] = StopRule(**plain["rule"])
-    out["value"] = cfg.value
-    return out
+def settings_from_plain(plain: dict[str, Any], cfg: config.Config) -> Settings:
+    fields = {k: v for k, v in plain.items() if k != "rule"}
+    return Settings(**fields, rule=StopRule(**plain["rule"]), value=cfg.value)
 
 
 @dataclass(frozen=True)
@@ -168,7 +166,7 @@ def make_jobs(
     config_path: Path,
     archive: Archive,
     suites: Sequence[str],
-    settings: dict[str, Any],
+    settings: Settings,
     runtimes: Sequence[str],
     quick: bool,
     command: Sequence[str],

@@ -20,7 +20,7 @@ from bakeoff import config
 from bakeoff.errors import ConfigError
 from bakeoff.project import prepare
 from bakeoff.runtimes.provision import Provisioner
-from bakeoff.session import Options
+from bakeoff.session import Options, Settings
 from bakeoff.suites import catalog
 
 Note = Callable[[str], None]
@@ -58,7 +58,7 @@ def options(
     path: Path,
     cfg: config.Config,
     wanted: Sequence[str],
-    settings: dict[str, Any],
+    settings: Settings,
     runtimes: Sequence[str] = (),
     quick: bool = False,
     note: Note = _ignore,
@@ -93,6 +93,6 @@ def options(
             suites=chosen,
             quick=quick,
             project=ident,
-            **settings,
+            settings=settings,
         )
         yield Prepared(opts, paths)

@@ -33,10 +33,13 @@ from bakeoff.value.usage import ValueConfig
 Status = Literal["complete", "partial", "interrupted", "failed"]
 
 
-@dataclass
-class Options:
-    runtimes: Sequence[str]
-    suites: Sequence[Suite]
+@dataclass(frozen=True)
+class Settings:
+    """How to measure, whatever is measured: the stopping rule, the smallest effect that
+    counts, the time budget and timeouts, the baseline, the seed, usage and prices for the
+    cost model. From ``[measure]`` in bakeoff.toml with the command line on top
+    (``bakeoff.cli.common.settings_from``)."""
+
     rule: StopRule = field(default_factory=StopRule)
     baseline: str | None = None
     budget_s: float | None = None
@@ -44,11 +47,57 @@ class Options:
     threshold: float = DEFAULT_THRESHOLD
     seed: int | None = None
     offline: bool = False
-    quick: bool = False
     value: ValueConfig | None = None  # usage and prices for the cost model (None: medium)
     aa: bool = False  # A/A self-check: the first contestant also runs as a second arm
+
+
+@dataclass
+class Options:
+    """One evaluation: the contestants, the suites, and the settings to measure them with."""
+
+    runtimes: Sequence[str]
+    suites: Sequence[Suite]
+    settings: Settings = field(default_factory=Settings)
+    quick: bool = False
     project: dict[str, Any] | None = None  # what is measured (bakeoff.projectrun.identity)
     machine_label: str | None = None  # the machine's label in a fleet (bakeoff.cluster)
+
+    # the settings, read through (the session reads them often)
+    @property
+    def rule(self) -> StopRule:
+        return self.settings.rule
+
+    @property
+    def baseline(self) -> str | None:
+        return self.settings.baseline
+
+    @property
+    def budget_s(self) -> float | None:
+        return self.settings.budget_s
+
+    @property
+    def timeout_s(self) -> float:
+        return self.settings.timeout_s
+
+    @property
+    def threshold(self) -> float:
+        return self.settings.threshold
+
+    @property
+    def seed(self) -> int | None:
+        return self.settings.seed
+
+    @property
+    def offline(self) -> bool:
+        return self.settings.offline
+
+    @property
+    def value(self) -> ValueConfig | None:
+        return self.settings.value
+
+    @property
+    def aa(self) -> bool:
+        return self.settings.aa
 
 
 class Evaluation:

@@ -4,6 +4,7 @@ rate and the minimum detectable effect for this machine and run length."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,15 @@ def calibrate(cases: tuple[str, ...], config_path: Path | None, **kw: Any) -> No
     \b
     bakeoff calibrate -r node@lts
     """
-    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.cli.common import execute, load_config, settings_from
     from bakeoff.session import Options
     from bakeoff.suites.startup import StartupSuite
 
-    cfg = _load_config(config_path)
-    s = _settings(cfg, kw) | {"aa": True}
+    cfg = load_config(config_path)
+    s = replace(settings_from(cfg, kw), aa=True)
     spec = (kw["runtimes"] or cfg.bakeoff.runtimes)[:1]
     chosen = [BUILTIN_CASES[c] for c in (cases or CALIBRATE_CASES)]
-    doc = _execute(Options(runtimes=list(spec), suites=[StartupSuite(chosen)], **s), kw)
+    doc = execute(Options(runtimes=list(spec), suites=[StartupSuite(chosen)], settings=s), kw)
     aa = doc.suites.get("aa", {})
     out.print()
     out.print("[bold]A/A self-check[/] (both arms are the same runtime)")

@@ -15,6 +15,7 @@ from rich.progress import TimeElapsedColumn as Elapsed
 from bakeoff import config
 from bakeoff.cli.app import err, out
 from bakeoff.errors import ConfigError, Interrupted, NothingMeasured, UsageError
+from bakeoff.session import Settings
 
 
 class FleetView:
@@ -86,7 +87,7 @@ def run_fleet(
     path: Path,
     cfg: config.Config,
     wanted: list[str],
-    settings: dict[str, Any],
+    settings: Settings,
     quick: bool,
     address: str | None,
     machines: str | None,

@@ -18,7 +18,7 @@ from bakeoff.cli.app import F, err, out
 if TYPE_CHECKING:  # the measuring machinery is imported when a command runs, not for --help
     from bakeoff import config
     from bakeoff.results import ResultsDocument
-    from bakeoff.session import Options
+    from bakeoff.session import Options, Settings
 
 
 def config_option(
@@ -113,11 +113,12 @@ def measure_options(f: F) -> F:
     return f
 
 
-def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> dict[str, Any]:
+def settings_from(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> Settings:
     """Merge config values with command-line overrides (the command line wins)."""
     from bakeoff import config
     from bakeoff.errors import UsageError
     from bakeoff.plan.stopping import StopRule
+    from bakeoff.session import Settings
 
     m = cfg.measure
 
@@ -138,22 +139,20 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     if max_runs < min_runs:
         raise UsageError(f"--max-runs ({max_runs}) must be >= --min-runs ({min_runs})")
     warmups = kw["warmups"] if kw.get("warmups") is not None else m.warmups
-    return {
-        "rule": StopRule(
-            precision=precision, min_runs=min_runs, max_runs=max_runs, warmups=warmups
-        ),
-        "threshold": threshold,
-        "budget_s": budget,
-        "timeout_s": timeout,
-        "seed": kw.get("seed") if kw.get("seed") is not None else m.seed,
-        "baseline": kw.get("baseline") or cfg.bakeoff.baseline,
-        "offline": bool(kw.get("offline")),
-        "value": cfg.value,
-        "aa": bool(kw.get("aa")),
-    }
+    return Settings(
+        rule=StopRule(precision=precision, min_runs=min_runs, max_runs=max_runs, warmups=warmups),
+        threshold=threshold,
+        budget_s=budget,
+        timeout_s=timeout,
+        seed=kw.get("seed") if kw.get("seed") is not None else m.seed,
+        baseline=kw.get("baseline") or cfg.bakeoff.baseline,
+        offline=bool(kw.get("offline")),
+        value=cfg.value,
+        aa=bool(kw.get("aa")),
+    )
 
 
-def _execute(
+def execute(
     opts: Options,
     kw: dict[str, Any],
     paths: dict[Path, Path] | None = None,
@@ -259,7 +258,7 @@ def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
     )
 
 
-def _load_config(path: Path | None) -> config.Config:
+def load_config(path: Path | None) -> config.Config:
     from bakeoff import config
 
     if path is not None:

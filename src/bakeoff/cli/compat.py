@@ -44,21 +44,21 @@ def compat(
     bakeoff compat -r node@24 -r bun@1.4 ./my-service --cli-entry bin/cli.js
     """
     from bakeoff import config
-    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.cli.common import execute, load_config, settings_from
     from bakeoff.compat.probes import all_areas
     from bakeoff.errors import UsageError
     from bakeoff.session import Options
     from bakeoff.suites.compat import CompatSuite
 
     if config_path is not None:
-        cfg = _load_config(config_path)
+        cfg = load_config(config_path)
     elif path is None:
-        cfg = _load_config(None)
+        cfg = load_config(None)
     elif (path / config.CONFIG_NAME).is_file():
         cfg = config.load(path / config.CONFIG_NAME)
     else:
         cfg = config.Config()
-    s = _settings(cfg, kw, quick)
+    s = settings_from(cfg, kw, quick)
     if path is None:
         suite = CompatSuite.for_demo(quick)
     else:
@@ -83,6 +83,6 @@ def compat(
         suite.cli_entry = None
     suite.offline = bool(kw.get("offline"))
     opts = Options(
-        runtimes=list(kw["runtimes"] or DEFAULT_RUNTIMES), suites=[suite], quick=quick, **s
+        runtimes=list(kw["runtimes"] or DEFAULT_RUNTIMES), suites=[suite], quick=quick, settings=s
     )
-    _execute(opts, kw)
+    execute(opts, kw)

@@ -25,16 +25,16 @@ DEMO_RUNTIMES = ("node@lts", "bun@latest", "deno@latest")
 def demo(quick: bool, suite_names: str | None, **kw: Any) -> None:
     """Evaluate the bundled sample project (provisions node@lts, bun@latest, deno@latest)."""
     from bakeoff import config, projectrun
-    from bakeoff.cli.common import _execute, _settings
+    from bakeoff.cli.common import execute, settings_from
     from bakeoff.session import Options
     from bakeoff.suites import catalog
 
-    s = _settings(config.Config(), kw, quick)
+    s = settings_from(config.Config(), kw, quick)
     opts = Options(
         runtimes=list(kw["runtimes"] or DEMO_RUNTIMES),
         suites=catalog.demo_suites(catalog.parse_names(suite_names), quick),
         quick=quick,
         project=projectrun.identity(catalog.sample_project()),
-        **s,
+        settings=s,
     )
-    _execute(opts, kw, project=catalog.sample_project())
+    execute(opts, kw, project=catalog.sample_project())

@@ -111,7 +111,7 @@ def devloop(
     bakeoff devloop ./my-app --suite install,test --manager pnpm --toolchain bun+node=node:bun:node
     """
     from bakeoff import config
-    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.cli.common import execute, load_config, settings_from
     from bakeoff.plan.toolchains import ToolchainSpec
     from bakeoff.project.detect import detect
     from bakeoff.session import Options
@@ -123,7 +123,7 @@ def devloop(
     specs = [parse_toolchain(t) for t in toolchains]
     if project is None:
         root = catalog.sample_project()
-        cfg = _load_config(config_path) if config_path else config.Config()
+        cfg = load_config(config_path) if config_path else config.Config()
         if not specs:
             specs = [ToolchainSpec("bun+node", "node", "bun", "node", "bun")]
         managers = managers or ("pnpm",)
@@ -146,7 +146,7 @@ def devloop(
         runner = fw.value if fw and fw.value in ("jest", "vitest", "mocha", "ava") else None
     if entry is not None and not (root / entry).is_file():
         raise UsageError(f"--entry {entry}: no such file in {root}")
-    s = _settings(cfg, kw, quick)
+    s = settings_from(cfg, kw, quick)
     chosen = catalog.devloop_suites(
         root,
         specs,
@@ -162,6 +162,6 @@ def devloop(
         runtimes=list(kw["runtimes"] or (cfg.bakeoff.runtimes if project else DEVLOOP_RUNTIMES)),
         suites=chosen,
         quick=quick,
-        **s,
+        settings=s,
     )
-    _execute(opts, kw, project=root)
+    execute(opts, kw, project=root)

@@ -58,7 +58,7 @@ def run(
     from rich.markup import escape
 
     from bakeoff import config, projectrun
-    from bakeoff.cli.common import _execute, _settings
+    from bakeoff.cli.common import execute, settings_from
     from bakeoff.errors import ConfigError
     from bakeoff.suites import catalog
 
@@ -71,7 +71,7 @@ def run(
     cfg = config.load(path)
     project = path.parent
     wanted = catalog.parse_names(suites)
-    s = _settings(cfg, kw, quick)
+    s = settings_from(cfg, kw, quick)
     if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
         kw["out_dir"] = Path(cfg.bakeoff.out)
     if cluster or machines:
@@ -85,4 +85,4 @@ def run(
 
     runtimes = list(kw["runtimes"] or cfg.bakeoff.runtimes)
     with projectrun.options(path, cfg, wanted, s, runtimes, quick, note) as prepared:
-        _execute(prepared.options, kw, prepared.paths, project=project)
+        execute(prepared.options, kw, prepared.paths, project=project)

@@ -89,15 +89,15 @@ def serve(
     bakeoff serve --command '{run} dist/main.js --port {port}' --rate 500 --rate 1000
     """
     from bakeoff import config
-    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.cli.common import execute, load_config, settings_from
     from bakeoff.measure.loadgen import Request
     from bakeoff.measure.server import Readiness
     from bakeoff.session import Options
     from bakeoff.suites.serve import ServeSpec, ServeSuite, spec_from_config
     from bakeoff.suites.soak import SoakSpec, SoakSuite
 
-    cfg = _load_config(config_path)
-    s = _settings(cfg, kw, quick)
+    cfg = load_config(config_path)
+    s = settings_from(cfg, kw, quick)
     if entry or command:
         from pydantic import ValidationError
 
@@ -155,6 +155,6 @@ def serve(
         runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
         suites=[suite],
         quick=quick,
-        **s,
+        settings=s,
     )
-    _execute(opts, kw)
+    execute(opts, kw)

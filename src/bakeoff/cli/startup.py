@@ -37,13 +37,13 @@ def startup(
     bakeoff startup -r node@24 -r bun@latest -r deno@2 -- app.js --flag
     bakeoff startup -r node@lts -r bun@latest --case hello --case imports:cold
     """
-    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.cli.common import execute, load_config, settings_from
     from bakeoff.errors import UsageError
     from bakeoff.session import Options
     from bakeoff.suites.startup import StartupSuite
 
-    cfg = _load_config(config_path)
-    s = _settings(cfg, kw)
+    cfg = load_config(config_path)
+    s = settings_from(cfg, kw)
     chosen: list[StartupCase] = [BUILTIN_CASES[c] for c in cases]
     if script_and_args:
         script, *args = script_and_args
@@ -56,6 +56,8 @@ def startup(
             user_case(sc.name, sc.script, sc.args, cache=sc.cache) for sc in cfg.startup.scripts
         ]
     opts = Options(
-        runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes), suites=[StartupSuite(chosen)], **s
+        runtimes=list(kw["runtimes"] or cfg.bakeoff.runtimes),
+        suites=[StartupSuite(chosen)],
+        settings=s,
     )
-    _execute(opts, kw)
+    execute(opts, kw)

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from bakeoff.errors import ConfigError
 from bakeoff.plan.contestants import Contender
@@ -208,8 +208,6 @@ class ToolchainSet:
         self.project_runner = project_runner
         self.provisioner = provisioner
         self._resolved: list[Toolchain] | None = None
-        # installed working copies, shared by the dev-loop suites (see suites.devloop.prepared)
-        self.prepared: dict[tuple[str, str], Any] = {}
 
     def check(self, contenders: Sequence[Contender]) -> None:
         """Before anything is measured: every declared toolchain runs on a contestant

@@ -19,6 +19,7 @@ import json
 import math
 import random
 import shutil
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -147,6 +148,13 @@ def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Pre
     return Prepared(tc, project, cache, failure)
 
 
+# The installed copies of each toolchain set (the suites built from one ToolchainSet share them);
+# weak keys: they go with the set at the end of the evaluation.
+_COPIES: weakref.WeakKeyDictionary[ToolchainSet, dict[tuple[str, str], Prepared]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def prepared(
     ctx: SuiteContext,
     tc: Toolchain,
@@ -157,7 +165,7 @@ def prepared(
     and CI suites share the installed copy (it lives under the first suite's work folder, which
     the session removes at the end), so a project's dependencies are not installed three
     times per toolchain."""
-    cache = source.prepared if isinstance(source, ToolchainSet) else None
+    cache = _COPIES.setdefault(source, {}) if isinstance(source, ToolchainSet) else None
     key = (tc.name, str(project))
     if cache is not None and key in cache:
         hit: Prepared = cache[key]
