@@ -114,3 +114,18 @@ def test_runtimes_which_uncached_is_an_error(
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert "bakeoff" in capsys.readouterr().out
+
+
+def test_report_formats_are_the_exporter_registry() -> None:
+    """`bakeoff report --format` offers exactly the registered exporters (plus the terminal),
+    so a new format is added in one place."""
+    import click
+
+    from bakeoff.cli.app import cli
+    from bakeoff.render.exporters import EXPORTERS
+
+    command = cli.get_command(click.Context(cli), "report")
+    assert command is not None
+    choice = next(p for p in command.params if p.name == "fmt").type
+    assert isinstance(choice, click.Choice)
+    assert sorted(choice.choices) == sorted(["term", *EXPORTERS])

@@ -233,29 +233,19 @@ def _save_or_fall_back(doc: ResultsDocument, kw: dict[str, Any]) -> Path | None:
 
 
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
-    import json
-
     from bakeoff import results as results_mod
-    from bakeoff.render import html, hyperfine, markdown
+    from bakeoff.render.exporters import EXPORTERS, RUN_OUTPUTS, export
 
     if not doc.contestants and not doc.measurements and not doc.machines:
         return
     out_dir: Path = kw["out_dir"]
-    results_mod.save(doc, out_dir / "results.json")
-    results_mod.write_atomic(out_dir / "report.md", markdown.render(doc))
-    results_mod.write_atomic(out_dir / "report.html", html.render(doc))
-    if kw.get("json_file"):
-        results_mod.save(doc, kw["json_file"])
-    if kw.get("hyperfine_file"):
-        results_mod.write_atomic(
-            kw["hyperfine_file"], json.dumps(hyperfine.export(doc), indent=2) + "\n"
-        )
-    if kw.get("md_file"):
-        results_mod.write_atomic(kw["md_file"], markdown.render(doc))
-    err.print(
-        f"[dim]results: {out_dir / 'results.json'} · reports: {out_dir / 'report.html'}, "
-        f"{out_dir / 'report.md'}[/]"
-    )
+    written = [out_dir / EXPORTERS[fmt].default_file for fmt in RUN_OUTPUTS]
+    extra = [(kw.get("json_file"), "json"), (kw.get("md_file"), "md")]
+    extra.append((kw.get("hyperfine_file"), "hyperfine"))
+    for path, fmt in [*zip(written, RUN_OUTPUTS, strict=True), *extra]:
+        if path:
+            results_mod.write_atomic(Path(path), export(doc, fmt))
+    err.print(f"[dim]results: {written[0]} · reports: {written[2]}, {written[1]}[/]")
 
 
 def load_config(path: Path | None) -> config.Config:

@@ -55,14 +55,13 @@ def report(
     """Render a saved results document (no runtime needed). The dollars use the usage stored
     in the document unless --config or --usage says otherwise: the same file renders the same
     from any folder."""
-    import json
 
     from rich.markup import escape
 
     from bakeoff import config, decide
     from bakeoff import results as results_mod
     from bakeoff.analysis import analyze
-    from bakeoff.render import html, hyperfine, markdown, terminal
+    from bakeoff.render import exporters, terminal
     from bakeoff.value.usage import ValueConfig
 
     doc = results_mod.load(results_file)
@@ -95,11 +94,7 @@ def report(
             raise UsageError("--output needs --format md, json or html")
         out.print(terminal.render(doc))
         return
-    renderers = {"md": lambda d: markdown.render(d, max_chars or None), "html": html.render}
-    if fmt == "hyperfine":
-        text = json.dumps(hyperfine.export(doc), indent=2) + "\n"
-    else:
-        text = renderers[fmt](doc) if fmt in renderers else doc.to_json() + "\n"
+    text = exporters.export(doc, fmt, max_chars or None)
     if output:
         results_mod.write_atomic(output, text)
     else:
