@@ -14,7 +14,8 @@ from bakeoff.analysis import latency as latency_ci
 from bakeoff.errors import ConfigError
 from bakeoff.measure.loadgen import PhaseResult, Request, parse_k6_csv, weighted_order
 from bakeoff.results import latency
-from bakeoff.suites.serve import _differs, spec_from_config
+from bakeoff.suites.serve import spec_from_config
+from bakeoff.suites.serve.correctness import _differs
 
 
 def test_histogram_percentiles_within_one_percent() -> None:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import psutil
 
@@ -187,10 +187,14 @@ class ServerProcess:
         self.stop()
 
 
+class _HasRss(Protocol):
+    def rss_mb(self) -> float: ...
+
+
 class RssSampler:
     """Samples a server's tree RSS every ``interval_s`` in a background thread."""
 
-    def __init__(self, server: ServerProcess, interval_s: float = 0.1) -> None:
+    def __init__(self, server: _HasRss, interval_s: float = 0.1) -> None:
         self.server = server
         self.interval_s = interval_s
         self.samples: list[TreeSample] = []
