@@ -6,103 +6,35 @@ in its own session, so its group id is that pid)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bakeoff import results
+from bakeoff.localcluster import BIN, LocalCluster, local_cluster
 from bakeoff.suites import catalog
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.integration
 
-BIN = Path(sys.executable).parent
 LABELS = ("box-a", "box-b")
 RUN_TIMEOUT_S = 480  # one quick start-up suite per machine, both on this 2-core machine
 
 
-@dataclass
-class Fleet:
-    address: str
-    workers: dict[str, subprocess.Popen[bytes]]
-    logs: Path
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process's group (its pid: it leads its own session), then SIGKILL."""
-    for sig, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 10.0)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    with contextlib.suppress(ProcessLookupError):  # whatever of its group is left
-        os.killpg(proc.pid, signal.SIGKILL)
+Fleet = LocalCluster
 
 
 @pytest.fixture
 def fleet(tmp_path: Path) -> Iterator[Fleet]:
-    from distributed import Client
-
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    env = os.environ | {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
-    started: list[subprocess.Popen[bytes]] = []
-
-    def spawn(name: str, argv: list[str]) -> subprocess.Popen[bytes]:
-        with (logs / f"{name}.log").open("wb") as log:
-            proc = subprocess.Popen(
-                argv, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-            )
-        started.append(proc)
-        return proc
-
-    sched_file = tmp_path / "scheduler.json"
-    try:
-        dask = str(BIN / "dask")
-
-        def single(label: str) -> list[str]:
-            """No nanny (the pid is the worker's), one slot of the machine's label, bakeoff
-            imported at start (not on the worker's event loop when the task arrives)."""
-            slot = ["--resources", f"{label}=1"]
-            return ["--no-nanny", "--name", label, *slot, "--preload", "bakeoff.cluster"]
-
-        loopback = ["--host", "127.0.0.1", "--no-dashboard"]
-        spawn(
-            "scheduler",
-            [dask, "scheduler", *loopback, "--port", "0", "--scheduler-file", str(sched_file)],
-        )
-        deadline = time.monotonic() + 60
-        while not sched_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(sched_file.read_text())["address"]
-        workers = {
-            label: spawn(
-                label,
-                [dask, "worker", address, *loopback, "--nthreads", "1", *single(label)],
-            )
-            for label in LABELS
-        }
-        with Client(address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(len(LABELS), timeout=90)
-        yield Fleet(address, workers, logs)
-    finally:
-        for proc in reversed(started):
-            _stop(proc)
+    with local_cluster(tmp_path, LABELS) as cluster:
+        yield cluster
 
 
 @pytest.fixture

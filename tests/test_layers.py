@@ -21,6 +21,7 @@ ORCHESTRATION = (
     "session",
     "projectrun",
     "cluster",
+    "localcluster",
     "merge",
     "doctor",
 )

@@ -30,7 +30,7 @@ def _runtimes() -> list[Runtime]:
 def _suite(
     fleet: FakeFleet, spec: ServeSpec | None = None, answers: dict[str, Any] | None = None
 ) -> ServeSuite:
-    def fetch(port: int, req: Request) -> tuple[int, Any]:
+    def fetch(host: str, port: int, req: Request) -> tuple[int, Any]:
         binary = fleet.servers[port].argv[0]
         body = (answers or {}).get(binary, {"path": req.path})
         return 200, body

@@ -320,7 +320,7 @@ class FleetResult:
     interrupted: bool = False
 
 
-def _workers(client: Client) -> dict[str, dict[str, Any]]:
+def workers_of(client: Client) -> dict[str, dict[str, Any]]:
     """The workers the scheduler knows now. Asked directly: ``Client.scheduler_info`` returns a
     cache that the client's periodic refresh overwrites with a summary without workers, which
     would read as every worker gone."""
@@ -375,7 +375,7 @@ def fan_out(
             on_progress(str(msg.get("label")), msg)
 
         cast(Any, client).subscribe_topic(TOPIC, handler)
-        workers = _workers(client)
+        workers = workers_of(client)
         for job in jobs:
             where = capable(workers, job.label)
             if not where:
@@ -407,7 +407,7 @@ def fan_out(
         while pending:
             try:
                 time.sleep(poll_s)
-                alive = set(_workers(client))
+                alive = set(workers_of(client))
                 for label, p in list(pending.items()):
                     p.worker = started.get(label, p.worker)
                     done = _check(p, alive, workers, timeout_s, grace_s)

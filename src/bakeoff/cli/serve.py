@@ -57,6 +57,20 @@ def _request(text: str) -> Request:
 @click.option("--pin", is_flag=True, help="Pin server and load generator to separate CPUs.")
 @click.option("--quick", is_flag=True, help="Shorter phases, fewer repetitions.")
 @click.option(
+    "--loadgen",
+    metavar="SCHEDULER",
+    help="Run the load generator on a Dask worker of this scheduler (tcp://host:8786) that "
+    "advertises --loadgen-resource; the server and its CPU/RSS stay here.",
+)
+@click.option(
+    "--loadgen-resource",
+    default="loadgen",
+    show_default=True,
+    help="The Dask resource the load-generator worker advertises.",
+)
+@click.option("--bind", metavar="HOST", help="Where the server listens ($HOST; 127.0.0.1).")
+@click.option("--advertise", metavar="HOST", help="Where the load generator reaches the server.")
+@click.option(
     "--soak",
     metavar="DURATION",
     help="Instead: a soak test — one fixed rate (the first --rate, else [value.traffic] "
@@ -77,6 +91,10 @@ def serve(
     phase: str | None,
     pin: bool,
     quick: bool,
+    loadgen: str | None,
+    loadgen_resource: str,
+    bind: str | None,
+    advertise: str | None,
     soak: str | None,
     config_path: Path | None,
     **kw: Any,
@@ -138,8 +156,18 @@ def serve(
     if port:
         changes["port"] = port
         changes["readiness"] = Readiness("tcp" if tcp else "http", ready_path)
+    if bind:
+        changes["bind"] = bind
+    if advertise:
+        changes["advertise"] = advertise
     spec = ServeSpec(**{**spec.__dict__, **changes})
-    suite: ServeSuite | SoakSuite = ServeSuite(spec)
+    seams = None
+    if loadgen:
+        from bakeoff.suites.serve.remote import remote_engines
+        from bakeoff.suites.serve.suite import Seams
+
+        seams = Seams(engines=remote_engines(loadgen, loadgen_resource))
+    suite: ServeSuite | SoakSuite = ServeSuite(spec, seams)
     if soak is not None:
         try:
             duration = config.parse_duration(soak)

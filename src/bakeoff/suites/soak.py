@@ -33,7 +33,7 @@ from bakeoff.measure.server import RssSampler, ServerFailed
 from bakeoff.plan.contestants import Contender
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
-from bakeoff.suites.serve import HOST, ServeSpec, ServeSuite
+from bakeoff.suites.serve import ServeSpec, ServeSuite
 
 SUITE = "soak"
 SEGMENTS = 10
@@ -148,7 +148,7 @@ class SoakSuite:
                 self.serve.start(srv, port)
                 with RssSampler(srv, interval_s=spec.interval_s) as sampler:
                     phase = k6.fixed_rate(
-                        f"http://{HOST}:{port}", spec.serve.mix, spec.rate, spec.duration_s
+                        spec.serve.url(port), spec.serve.mix, spec.rate, spec.duration_s
                     )
                 if srv.exited() is not None:
                     raise ServerFailed(

@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from bakeoff.measure.loadgen import Request
-from bakeoff.suites.serve.spec import HOST
 
 Answer = tuple[int, Any]  # status, body (parsed JSON, else text)
 
 
-def http_fetch(port: int, req: Request) -> tuple[int, Any]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+def http_fetch(host: str, port: int, req: Request) -> tuple[int, Any]:
+    conn = http.client.HTTPConnection(host, port, timeout=10)
     try:
         headers = {"Accept-Encoding": "identity", **dict(req.headers)}
         conn.request(req.method, req.path, body=req.body, headers=headers)

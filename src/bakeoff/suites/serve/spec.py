@@ -47,6 +47,17 @@ class ServeSpec:
     pin: bool = False
     saturation: bool = True
     reference_rps: float | None = None  # the usage's peak rate: picks the reference rate
+    bind: str = HOST  # where the server listens (passed as $HOST)
+    advertise: str | None = None  # where load generators reach it (default: ``bind``)
+
+    @property
+    def local_host(self) -> str:
+        """The address this host checks readiness and correctness on."""
+        return "127.0.0.1" if self.bind in ("0.0.0.0", "::", "") else self.bind
+
+    def url(self, port: int) -> str:
+        """The base URL a load generator sends to."""
+        return f"http://{self.advertise or self.local_host}:{port}"
 
     def argv(self, who: Contender, port: int) -> list[str]:
         run = [who.binary, "run", "--allow-all"] if who.family == "deno" else [who.binary]

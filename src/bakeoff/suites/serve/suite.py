@@ -34,7 +34,7 @@ from bakeoff.suites.serve.record import (
     phase_record,
     record,
 )
-from bakeoff.suites.serve.spec import HOST, ServeSpec, describe
+from bakeoff.suites.serve.spec import ServeSpec, describe
 
 IDLE_SETTLE_S = 0.25
 MIN_REPS = 3  # first look of the deciding case (bakeoff.plan.sequential)
@@ -49,6 +49,7 @@ class Engines:
     saturator: Saturator
     saturator_is_k6: bool
     describe: dict[str, str]
+    close: Callable[[], None] | None = None  # e.g. the connection to a remote generator
 
 
 def real_engines(ctx: SuiteContext, spec: ServeSpec, cpus: set[int] | None) -> Engines | str:
@@ -75,7 +76,7 @@ def real_engines(ctx: SuiteContext, spec: ServeSpec, cpus: set[int] | None) -> E
 class Seams:
     launcher: Launcher = launch_process
     engines: Callable[[SuiteContext, ServeSpec, set[int] | None], Engines | str] = real_engines
-    fetch: Callable[[int, Request], correctness.Answer] = correctness.http_fetch
+    fetch: Callable[[str, int, Request], correctness.Answer] = correctness.http_fetch
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -104,7 +105,8 @@ class ServeSuite:
         """A server for ``who`` (not started yet) and its port — also for suites that drive the
         same service differently (the soak)."""
         port = self.spec.port or free_port()
-        env = base_env({**dict(self.spec.env), self.spec.port_env: str(port), "HOST": HOST})
+        spec = self.spec
+        env = base_env({**dict(spec.env), spec.port_env: str(port), "HOST": spec.bind})
         srv = self.seams.launcher(
             self.spec.argv(who, port),
             self.spec.cwd,
@@ -117,7 +119,9 @@ class ServeSuite:
     def start(self, srv: Server, port: int) -> float:
         """Start ``srv`` and wait until it is ready; the time to ready in ms."""
         srv.start()
-        return srv.wait_ready(HOST, port, self.spec.readiness, self.spec.ready_timeout_s)
+        return srv.wait_ready(
+            self.spec.local_host, port, self.spec.readiness, self.spec.ready_timeout_s
+        )
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         spec = self.spec
@@ -152,6 +156,9 @@ class ServeSuite:
                 run.load_rounds(rates)
         except KeyboardInterrupt:
             completed = False
+        finally:
+            if engines.close is not None:
+                engines.close()
         record(doc, run.people, info)
         return completed
 
@@ -222,7 +229,9 @@ class _Run:
                 continue
             try:
                 with self.serving(c, "correctness") as (_ready, _srv, port):
-                    answers[c.who.name] = [self.suite.seams.fetch(port, r) for r in spec.mix]
+                    answers[c.who.name] = [
+                        self.suite.seams.fetch(spec.local_host, port, r) for r in spec.mix
+                    ]
             except ServerFailed as exc:
                 c.fail(exc, "correctness check")
         if not answers:
@@ -233,7 +242,7 @@ class _Run:
         self.info["correctness"] = report
 
     def saturate(self, port: int, seconds: float) -> SaturationResult:
-        base = f"http://{HOST}:{port}"
+        base = self.spec.url(port)
         res = self.engines.saturator.saturate(base, self.spec.mix, seconds, self.spec.connections)
         if self.engines.saturator_is_k6 and res.generator_cpu > 0.8:
             res.problems.append(
@@ -276,7 +285,7 @@ class _Run:
         """The generator's cost per request on this machine (two short fixed-rate runs)."""
         try:
             with self.serving(c, "calibrate") as (_ready, _srv, port):
-                base = f"http://{HOST}:{port}"
+                base = self.spec.url(port)
                 low = self.engines.fixed.fixed_rate(base, self.spec.mix, 50, 1.0)
                 high = self.engines.fixed.fixed_rate(base, self.spec.mix, 1000, 2.0)
         except ServerFailed:
@@ -327,7 +336,7 @@ class _Run:
         ).setdefault(c.who.name, {})
         try:
             with self.serving(c, f"load-{rep}") as (_ready, srv, port):
-                base = f"http://{HOST}:{port}"
+                base = self.spec.url(port)
                 fixed.fixed_rate(base, spec.mix, max(rates), spec.warmup_s)  # warm-up: discarded
                 for rate in rates:
                     cpu0 = srv.cpu_s()
