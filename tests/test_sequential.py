@@ -117,3 +117,22 @@ def test_a_failed_baseline_does_not_hold_the_case_open() -> None:
     d = Design(min_n=3, max_n=10)
     assert sequential.settled_all(d, {"bun": [1.0, 1.1, 1.2]}, "node", ["bun"])
     assert not sequential.settled_all(d, {"node": [1.0, 1.1], "bun": [1.0, 1.2]}, "node", ["bun"])
+
+
+def test_a_registry_stall_in_one_run_is_re_run_not_averaged_in() -> None:
+    """One install of 115 s among installs of 1 s (a registry stall) is an outlier block: it
+    is re-run once and the case decides on the rest."""
+    stalled = {"done": False}
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        if cmd.argv[0] == "npm" and i >= 4 and not stalled["done"]:
+            stalled["done"] = True
+            return result(115_000.0)
+        return result((1000.0 if cmd.argv[0] == "npm" else 50.0) * (1 + (i % 3) / 50))
+
+    cells = [Cell("npm", Command(("npm",))), Cell("bun", Command(("bun",)))]
+    rule = StopRule(min_runs=3, max_runs=6, warmups=0, rerun_noisy=True)
+    out = Scheduler(FakeExecutor(behave), rule, seed=2, watch=None).run_case("c", cells)
+    assert stalled["done"] and out.outlier_reruns == 1
+    assert max(out.cells["npm"].wall_ms) < 2000
+    assert any("outlier: npm took" in r for b in out.noise for r in b.reasons)

@@ -13,6 +13,11 @@ contestant's, so the interleaving stays fair) are dropped and the block is run a
 ``max(2, max_runs // 5)`` times per case; after that, noisy blocks are kept and annotated, so a
 machine that is busy all the time still finishes, with the noise on record (``CaseOutcome.noise``).
 
+Outliers: a block where some run took more than 5× (or under a fifth of) the median of its
+contestant's earlier runs — a registry stall in an install, a machine hiccup — is re-run the same
+way (two such re-runs per case, apart from the noise watch's), and kept, annotated, when it
+recurs.
+
 A contestant whose warm-up fails, or that fails
 ``max_failures`` measured runs, is dropped from the case and its failures are kept as evidence.
 """
@@ -20,6 +25,7 @@ A contestant whose warm-up fails, or that fails
 from __future__ import annotations
 
 import random
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +72,7 @@ class CaseOutcome:
     noise: list[BlockNoise] = field(default_factory=list)  # the noisy blocks only
     blocks_watched: int = 0
     blocks_rerun: int = 0
+    outlier_reruns: int = 0
 
     def noise_info(self) -> dict[str, object]:
         """What the noise watch saw, for ``doc.suites[...]``: counts and the noisy blocks."""
@@ -91,6 +98,29 @@ class CaseOutcome:
     @property
     def interrupted(self) -> bool:
         return self.stop_reason == "interrupted"
+
+
+OUTLIER_FACTOR = 5.0  # a run this many times off its contestant's median makes the block odd
+MAX_OUTLIER_RERUNS = 2  # per case
+
+
+def outliers(out: CaseOutcome, block: int) -> list[str]:
+    """Runs of ``block`` more than ``OUTLIER_FACTOR`` times slower (or faster) than the median
+    of their contestant's earlier runs (at least two): a registry stall during an install, a
+    machine hiccup — not the contestant's speed. The block is then treated like a noisy one:
+    re-run (up to the re-run limit), and kept with the note when it recurs, so a contestant
+    that really is that erratic is still measured as it is."""
+    found = []
+    for name, co in out.cells.items():
+        earlier = [r.wall_ms for r, b in zip(co.results, co.blocks, strict=True) if b < block]
+        now = [r.wall_ms for r, b in zip(co.results, co.blocks, strict=True) if b == block]
+        if len(earlier) < 2 or not now:
+            continue
+        ref = statistics.median(earlier)
+        for x in now:
+            if ref > 0 and (x > OUTLIER_FACTOR * ref or x * OUTLIER_FACTOR < ref):
+                found.append(f"outlier: {name} took {x / ref:.1f}× its median of earlier runs")
+    return found
 
 
 class Scheduler:
@@ -185,27 +215,39 @@ class Scheduler:
         return out
 
     def _drop_noisy_block(self, out: CaseOutcome) -> bool:
-        """Ask the noise watch about the block just run; drop its samples when the rule says
+        """Ask the noise watch about the block just run, and look for a run far off its own
+        contestant's other runs (an outlier); drop the block's samples when the rule says
         re-run. Returns True when the block was dropped."""
-        if self.watch is None:
-            return False
         block = out.blocks_run
-        cpu_s = sum(
-            r.cpu_ms
-            for co in out.cells.values()
-            for r, b in zip(co.results, co.blocks, strict=True)
-            if b == block
-        )
-        reading = self.watch.block_done(block, cpu_s / 1000)
-        out.blocks_watched += 1
+        odd = outliers(out, block)
+        if self.watch is None and not odd:
+            return False
+        if self.watch is not None:
+            cpu_s = sum(
+                r.cpu_ms
+                for co in out.cells.values()
+                for r, b in zip(co.results, co.blocks, strict=True)
+                if b == block
+            )
+            reading = self.watch.block_done(block, cpu_s / 1000)
+            out.blocks_watched += 1
+        else:
+            reading = BlockNoise(block, 0.0, 0.0, 0.0, None, False)
+        if odd:
+            reading.noisy = True
+            reading.reasons += odd
         if not reading.noisy:
             return False
         out.noise.append(reading)
-        if out.blocks_rerun >= self.rule.max_reruns:
+        # outliers have their own re-run allowance: a busy machine must not use it up
+        if odd and out.outlier_reruns < MAX_OUTLIER_RERUNS:
+            out.outlier_reruns += 1
+        elif out.blocks_rerun >= self.rule.max_reruns:
             reading.action = "kept"
             return False
+        else:
+            out.blocks_rerun += 1
         reading.action = "rerun"
-        out.blocks_rerun += 1
         for co in out.cells.values():
             while co.blocks and co.blocks[-1] == block:
                 co.set_aside.append((co.blocks.pop(), co.results.pop()))
