@@ -11,7 +11,15 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bakeoff.errors import ConfigError
 from bakeoff.value.usage import ValueConfig
@@ -64,6 +72,11 @@ class GeneralConfig(_Strict):
     runtimes: list[str] = Field(default_factory=lambda: list(DEFAULT_RUNTIMES), min_length=1)
     baseline: str | None = None
     out: str = "bakeoff-results"
+    # the baseline toolchain's package manager, e.g. "pnpm@10.8.1" (default: package.json
+    # "packageManager", else the lockfile's manager, else npm)
+    package_manager: str | None = Field(
+        default=None, pattern=r"^(npm|pnpm|yarn|bun)(@[0-9A-Za-z.+~^<>=*|-]+)?$"
+    )
 
 
 class MeasureConfig(_Strict):
@@ -110,6 +123,13 @@ class ServeConfig(_Strict):
     enabled: bool = True
     entry: str | None = None  # a script run as `<runtime> ENTRY` (deno: `deno run -A ENTRY`)
     command: str | None = None  # or a template: {run}, {runtime}, {port}
+    args: list[str] = Field(default_factory=list)  # after the entry; "{port}" is the port
+    # Node flags from the project's start script (--import tsx, -r dotenv/config); Bun and Deno
+    # get the equivalents they have, the rest are dropped and listed in the results
+    node_flags: list[str] = Field(default_factory=list)
+    # package.json scripts run once (untimed, the project's package manager on Node) in the
+    # working copy before the service starts, e.g. the build that writes the entry
+    build: list[str] = Field(default_factory=list)
     cwd: str = "."
     env: dict[str, str] = Field(default_factory=dict)
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -160,9 +180,20 @@ class TestConfig(_Strict):
 
 class BuildConfig(_Strict):
     enabled: bool = True
-    entry: str = Field(min_length=1)
+    entry: str | None = Field(default=None, min_length=1)  # bundled by each toolchain's bundler
     args: list[str] = Field(default_factory=list)  # for the smoke run of the bundle
+    # or the project's own build: a package.json script each toolchain runs (npm/pnpm/yarn run
+    # on Node, `bun --bun run` on Bun)
+    script: str | None = Field(default=None, min_length=1)
     reps: int = Field(default=5, ge=2)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> BuildConfig:
+        if (self.entry is None) == (self.script is None):
+            raise ValueError(
+                "expected build.entry (a file to bundle) or build.script (a package.json script)"
+            )
+        return self
 
 
 class CIConfig(_Strict):

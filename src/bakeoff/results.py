@@ -47,6 +47,8 @@ class Failure(_Model):
     signal: int | None = None
     timed_out: bool = False
     stderr_tail: str = ""
+    stdout_tail: str = ""  # a server may print its usage or its error to stdout
+    command: str = ""  # what ran (argv joined), when it helps to see it
 
 
 class Measurement(_Model):

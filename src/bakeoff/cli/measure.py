@@ -14,9 +14,11 @@ from bakeoff.cli.app import cli, err
 from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
 from bakeoff.errors import ConfigError, UsageError
 from bakeoff.project import prepare
+from bakeoff.results import Failure
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.session import Options
 from bakeoff.suites import catalog
+from bakeoff.suites.serve import ServeSuite
 from bakeoff.suites.startup import (
     BUILTIN_CASES,
     DEFAULT_CASES,
@@ -120,6 +122,9 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
     wanted = catalog.parse_names(suites)
     s = _settings(cfg, kw, quick)
     with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
+        build = list(cfg.serve.build) if cfg.serve and cfg.serve.enabled else []
+        build = build if any(n in wanted for n in ("serve", "startup")) else []
+        copy: Path | None = None
         if prepare.needs_install(path.parent) and wanted != ["startup"]:
             err.print(
                 "[dim]the project has dependencies but no node_modules: installing them into a "
@@ -127,8 +132,22 @@ def run(config_path: Path | None, suites: str | None, quick: bool, **kw: Any) ->
             )
             copy, how = prepare.working_copy(path.parent, Path(tmp) / "project", Provisioner())
             err.print(f"[dim]installed with {escape(how)} in {escape(str(copy))}[/]")
+        elif build:
+            copy = prepare.linked_copy(path.parent, Path(tmp) / "project")
+        setup_failure: Failure | None = None
+        if copy is not None and build:
+            try:
+                ran = prepare.run_scripts(copy, build, Provisioner())
+                err.print(f"[dim]built the service with {escape(', '.join(ran))} (untimed)[/]")
+            except prepare.StepFailed as exc:
+                setup_failure = exc.failure("serve.build: ")
+                err.print(f"[red]the service's build failed: {escape(exc.message)}[/]")
+        if copy is not None:
             path = copy / path.name
         chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
+        for suite in chosen:
+            if isinstance(suite, ServeSuite):
+                suite.setup_failure = setup_failure
         for why in skipped:
             err.print(f"[dim]skipped {escape(why)}[/]")
         if not chosen:

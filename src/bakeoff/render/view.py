@@ -11,12 +11,41 @@ from bakeoff.results import Comparison, Failure, Measurement, ResultsDocument
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def failure_line(f: Failure) -> str:
-    """The reason a run failed plus the most telling line of its stderr (an ``error`` line,
-    else the last non-empty one), without terminal colour codes."""
-    lines = [ln.strip() for ln in _ANSI.sub("", f.stderr_tail).splitlines() if ln.strip()]
+_STRONG = re.compile(
+    r"missing|required|not found|cannot find|can't find|no such|EADDRINUSE|EACCES|usage:|"
+    r"invalid|ERR_[A-Z_]+|\b\w*Error\b|\bfailed\b|not defined|unexpected|no tests? found",
+    re.I,
+)
+_WARNING = re.compile(r"\b\w*Warning\b|^warn(ing)?\b|\bdeprecated\b", re.I)
+_GENERIC = re.compile(
+    r"exit(?:ing|ed)? with (?:error )?code|error code \d+$|^npm (?:ERR|error)!?\s*$|"
+    r"command failed with exit code|^info visit https?://|^ELIFECYCLE|lifecycle script|"
+    r"^Node\.js v\d|^throw err;?$|^\^+$",
+    re.I,
+)
+
+
+def telling_line(*tails: str) -> str:
+    """The most telling line of a failed run's output (stderr first, then stdout): one that
+    names the cause (``Missing environment variables: ...``, ``Usage: ...``, ``Error: ...``)
+    over generic ones (``Exiting with error code 1``), else the last non-empty line; without
+    terminal colour codes or stack frames."""
+    lines: list[str] = []
+    for tail in tails:
+        lines += [ln.strip() for ln in _ANSI.sub("", tail).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(("at ", "Stack backtrace", "0: <unknown>"))]
-    pick = next((ln for ln in lines if "error" in ln.lower()), lines[-1] if lines else "")
+    specific = [ln for ln in lines if not _GENERIC.search(ln) and not _WARNING.search(ln)]
+    pick = next((ln for ln in specific if _STRONG.search(ln)), None)
+    pick = pick or next((ln for ln in specific if "error" in ln.lower()), None)
+    if pick and pick.endswith(":"):  # "Missing environment variables:" then the names
+        i = specific.index(pick)
+        pick = " ".join([pick, *specific[i + 1 : i + 3]])
+    return pick or (specific[-1] if specific else lines[-1] if lines else "")
+
+
+def failure_line(f: Failure) -> str:
+    """The reason a run failed plus the most telling line of its stderr or stdout."""
+    pick = telling_line(f.stderr_tail, f.stdout_tail)
     text = f.reason + (f": {pick}" if pick and pick not in f.reason else "")
     return text if len(text) <= 220 else text[:217] + "..."
 

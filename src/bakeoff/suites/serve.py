@@ -75,8 +75,10 @@ class ServeSpec:
     runtime binary, ``{run}`` the binary plus its run flags (``deno run --allow-all``),
     ``{port}`` the port."""
 
-    entry: str | None = None  # a script, run as `{run} ENTRY`
+    entry: str | None = None  # a script, run as `{run} ENTRY ARGS`
     command: str | None = None
+    args: Sequence[str] = ()  # after the entry; "{port}" becomes the port
+    node_flags: Sequence[str] = ()  # Node flags; translated for Bun and Deno (runtime_flags)
     cwd: str = "."
     env: Mapping[str, str] = field(default_factory=dict)
     port: int | None = None  # None: a free loopback port, passed as $PORT
@@ -98,6 +100,10 @@ class ServeSpec:
     pin: bool = False
     saturation: bool = True
 
+    def env_for(self, port: int) -> dict[str, str]:
+        """The server's environment: the configured variables, the port, a loopback HOST."""
+        return base_env({**dict(self.env), self.port_env: str(port), "HOST": HOST})
+
     def argv(self, who: Contender, port: int) -> list[str]:
         run = [who.binary, "run", "--allow-all"] if who.family == "deno" else [who.binary]
         if self.command:
@@ -110,7 +116,50 @@ class ServeSpec:
             return out
         if not self.entry:
             raise ValueError("serve needs an entry script or a command")
-        return [*run, self.entry]
+        flags, _ = runtime_flags(who.family, self.node_flags)
+        args = [a.replace("{port}", str(port)) for a in self.args]
+        return [*run, *flags, self.entry, *args]
+
+
+# Node flags that load a TypeScript loader: Bun and Deno run TypeScript themselves
+_TS_LOADERS = {"tsx", "tsx/esm", "tsx/cjs", "ts-node/register", "ts-node/esm", "@swc-node/register"}
+_VALUE = {"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"}
+
+
+def runtime_flags(family: str, node_flags: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The project's Node flags for ``family``: (flags to pass, flags dropped). Node gets them
+    all; Bun preloads what Node requires/imports (``--preload``) and keeps ``--env-file`` and
+    ``--conditions``; Deno keeps ``--env-file``. TypeScript loaders (tsx, ts-node) are dropped
+    for Bun and Deno, which run TypeScript natively."""
+    if family == "node":
+        return list(node_flags), []
+    kept: list[str] = []
+    dropped: list[str] = []
+    toks = list(node_flags)
+    i = 0
+    while i < len(toks):
+        flag, value = toks[i], None
+        if "=" in flag and flag.split("=", 1)[0] in _VALUE:
+            flag, value = flag.split("=", 1)
+        elif flag in _VALUE and i + 1 < len(toks):
+            value = toks[i + 1]
+            i += 1
+        i += 1
+        text = f"{flag} {value}" if value is not None else flag
+        if flag.startswith("--env-file"):
+            kept += [flag] if value is None else [flag, value]
+        elif flag in ("-r", "--require", "--import", "--loader", "--experimental-loader"):
+            if value in _TS_LOADERS:
+                dropped.append(f"{text} ({family} runs TypeScript itself)")
+            elif family == "bun":
+                kept += ["--preload", value or ""]
+            else:
+                dropped.append(text)
+        elif flag in ("-C", "--conditions") and family == "bun":
+            kept += ["--conditions", value or ""]
+        else:
+            dropped.append(text)
+    return kept, dropped
 
 
 def sample_spec(project: Path, quick: bool = False) -> ServeSpec:
@@ -166,8 +215,11 @@ class _Contestant:
         self.failures.append(
             Failure(
                 reason=f"{where}: {exc.reason}",
+                exit_code=exc.exit_code,
                 timed_out=exc.timed_out,
                 stderr_tail=exc.stderr_tail[-1000:],
+                stdout_tail=exc.stdout_tail[-1000:],
+                command=exc.command,
             )
         )
         if len(self.failures) >= 2 and self.dropped is None:
@@ -177,15 +229,17 @@ class _Contestant:
 class ServeSuite:
     name = SUITE
 
-    def __init__(self, spec: ServeSpec) -> None:
+    def __init__(self, spec: ServeSpec, setup_failure: Failure | None = None) -> None:
         if not spec.mix and not spec.k6_script:
             raise ValueError("the request mix is empty")
         self.spec = spec
+        # the service's build (serve.build) failed before the suite ran: recorded, not run
+        self.setup_failure = setup_failure
 
     # -- plumbing ---------------------------------------------------------------------------
     def _server(self, ctx: SuiteContext, c: _Contestant, tag: str) -> tuple[ServerProcess, int]:
         port = self.spec.port or free_port()
-        env = base_env({**dict(self.spec.env), self.spec.port_env: str(port), "HOST": HOST})
+        env = self.spec.env_for(port)
         cpus = self._cpus()[0]
         srv = ServerProcess(
             self.spec.argv(c.who, port),
@@ -212,6 +266,23 @@ class ServeSuite:
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         spec = self.spec
         info: dict[str, Any] = doc.suites.setdefault(SUITE, {})
+        if self.setup_failure is not None:
+            info["spec"] = _describe(spec)
+            info["failed"] = self.setup_failure.reason
+            for who in ctx.contenders:
+                doc.measurements.append(
+                    Measurement(
+                        suite=SUITE,
+                        case="ready",
+                        metric="ready_ms",
+                        contestant=who.name,
+                        unit="ms",
+                        valid=False,
+                        notes=[f"not run: {self.setup_failure.reason}"],
+                        failures=[self.setup_failure],
+                    )
+                )
+            return True
         k6_path = find_k6()
         if k6_path is None:
             reason = (
@@ -493,9 +564,8 @@ class ServeSuite:
                         phase = k6.fixed_rate(base, spec.mix, rate, spec.phase_s)
                     cpu1 = srv.cpu_s()
                     if srv.exited() is not None:
-                        raise ServerFailed(
-                            f"server exited with code {srv.exited()} under load at {rate:g} req/s",
-                            srv.stderr_tail(),
+                        raise srv.failed(
+                            f"server exited with code {srv.exited()} under load at {rate:g} req/s"
                         )
                     rss = [s.rss_mb for s in sampler.samples]
                     if rep == 0:
@@ -720,6 +790,13 @@ def _describe(spec: ServeSpec) -> dict[str, Any]:
     return {
         "entry": spec.entry,
         "command": spec.command,
+        "args": list(spec.args),
+        "node_flags": list(spec.node_flags),
+        "flags_dropped": {
+            fam: runtime_flags(fam, spec.node_flags)[1]
+            for fam in ("bun", "deno")
+            if runtime_flags(fam, spec.node_flags)[1]
+        },
         "cwd": spec.cwd,
         "readiness": spec.readiness.describe(),
         "mix": [{"request": r.label, "weight": r.weight} for r in spec.mix],
@@ -759,6 +836,8 @@ def spec_from_config(cfg: ServeConfig, config_path: Path, quick: bool = False) -
     return ServeSpec(
         entry=cfg.entry,
         command=cfg.command,
+        args=tuple(cfg.args),
+        node_flags=tuple(cfg.node_flags),
         cwd=str(cwd),
         env=dict(cfg.env),
         port=cfg.port,

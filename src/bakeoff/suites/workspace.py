@@ -8,9 +8,11 @@ not leak in.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -82,6 +84,7 @@ def tool_env(cache: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
             "BUN_INSTALL_CACHE_DIR": str(cache / "bun"),
             "DENO_DIR": str(cache / "deno"),
             "CI": "true",
+            **NO_SELF_SWITCH,
         }
     )
     env.update(trust_env())
@@ -91,6 +94,50 @@ def tool_env(cache: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
     if extra:
         env.update(extra)
     return env
+
+
+# A package manager must not replace itself with the version a project's ``packageManager``
+# names (pnpm's manage-package-manager-versions, corepack): the manager measured is the one
+# bakeoff provisioned, at the project's pinned version when it has one.
+NO_SELF_SWITCH = {
+    "npm_config_manage_package_manager_versions": "false",
+    "pnpm_config_manage_package_manager_versions": "false",
+    "COREPACK_ENABLE_STRICT": "0",
+    "COREPACK_ENABLE_AUTO_PIN": "0",
+    "COREPACK_ENABLE_DOWNLOAD_PROMPT": "0",
+}
+
+
+def shim_dir(
+    root: Path, binaries: Mapping[str, Path], scripts: Mapping[str, tuple[Path, Path]]
+) -> Path:
+    """A folder of commands to put first on PATH: ``binaries`` are linked under their names
+    (``node``, ``bun``, ``deno``), ``scripts`` are JavaScript tools run by a Node binary
+    (``npm`` → ``node npm-cli.js``). Lifecycle scripts, test and build scripts that call
+    ``bun``, ``pnpm`` or ``npm run`` then get the toolchain's own tools, never whatever else the
+    machine has. Content-addressed under ``root``, so concurrent runs share one folder."""
+    spec = json.dumps(
+        {
+            "bin": {k: str(v) for k, v in sorted(binaries.items())},
+            "js": {k: [str(n), str(s)] for k, (n, s) in sorted(scripts.items())},
+        }
+    )
+    folder = root / hashlib.sha256(spec.encode()).hexdigest()[:16]
+    if folder.is_dir():
+        return folder
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".shims-", dir=root))
+    for name, binary in binaries.items():
+        (tmp / name).symlink_to(binary)
+    for name, (node, script) in scripts.items():
+        shim = tmp / name
+        shim.write_text(f'#!/bin/sh\nexec "{node}" "{script}" "$@"\n')
+        shim.chmod(0o755)
+    try:
+        tmp.rename(folder)
+    except OSError:  # another run made it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
 
 
 CA_BUNDLES = (

@@ -1,0 +1,273 @@
+"""Real-world check (opt-in): ``bakeoff init`` then ``bakeoff run --quick`` on real projects,
+as a user would run them — through the installed CLI, each project in a temporary copy, each
+step under a time limit — and a table of what happened:
+
+* init: per section, whether init's own try worked (read from the ``# init tried`` comments of
+  the file it wrote) and its wall time;
+* run --quick: its exit code and wall time, the suites that completed per runtime (a suite
+  counts for a runtime when it has a valid measurement for it), the test parity classes found
+  in results.json (read leniently: whatever ``suites.test.parity`` holds), and the first
+  failure reason of each suite that did not complete.
+
+The table is printed and written as Markdown (``--out``). A folder's repository and commit come
+from an ``INDEX.md`` next to it (lines ``- folder | repository | commit (date) | shape``).
+
+    .venv/bin/python benchmarks/realworld.py /work/scratch/corpus/*/ --out realworld.md
+    .venv/bin/python benchmarks/realworld.py PATH --init-only --limit 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUITES = ("startup", "serve", "install", "test", "build", "ci", "compat")
+
+
+@dataclass
+class Outcome:
+    name: str
+    repo: str = ""
+    commit: str = ""
+    init_s: float = 0.0
+    init_exit: int | None = None
+    tried: dict[str, str] = field(default_factory=dict)  # section → worked|failed: ...
+    run_s: float = 0.0
+    run_exit: int | None = None
+    run_timed_out: bool = False
+    suites: dict[str, dict[str, bool]] = field(default_factory=dict)  # suite → runtime → ok
+    parity: dict[str, int] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    init_tail: str = ""
+    run_tail: str = ""
+
+
+def bakeoff_cli() -> str:
+    here = Path(sys.executable).parent / "bakeoff"
+    return str(here) if here.is_file() else (shutil.which("bakeoff") or "bakeoff")
+
+
+def run_limited(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, float, str, bool]:
+    """(exit code, seconds, output tail, timed out); the command's process group is killed on
+    timeout so nothing it started outlives the limit."""
+    t0 = time.monotonic()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, process_group=0
+        )
+        timed_out = False
+        try:
+            proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        finally:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        log.seek(0)
+        tail = log.read()[-6000:].decode("utf-8", "replace")
+    return proc.returncode, time.monotonic() - t0, tail, timed_out
+
+
+def read_index(folder: Path) -> dict[str, tuple[str, str]]:
+    index = folder.parent / "INDEX.md"
+    out: dict[str, tuple[str, str]] = {}
+    if index.is_file():
+        for line in index.read_text().splitlines():
+            m = re.match(r"-\s*(\S+)\s*\|\s*(\S+)\s*\|\s*([0-9a-f]{7,40})", line)
+            if m:
+                out[m.group(1)] = (m.group(2), m.group(3))
+    return out
+
+
+def tried_sections(toml: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if not toml.is_file():
+        return out
+    for line in toml.read_text().splitlines():
+        m = re.match(r"# init tried ([\w:.@/-]+): (worked|failed): ?(.*)", line)
+        if m:
+            out.setdefault(m.group(1), f"{m.group(2)}: {m.group(3)}")
+    return out
+
+
+def read_results(folder: Path, outcome: Outcome) -> None:
+    docs = sorted(folder.rglob("results.json"), key=lambda p: p.stat().st_mtime)
+    if not docs:
+        return
+    doc: dict[str, Any] = json.loads(docs[-1].read_text())
+    runtimes = [c.get("name", "?") for c in doc.get("contestants", [])]
+    seen: dict[str, dict[str, bool]] = {}
+    firsts: dict[str, str] = {}
+    for m in doc.get("measurements", []):
+        suite, who = m.get("suite"), m.get("contestant")
+        if suite not in SUITES:
+            continue
+        ok = bool(m.get("valid")) and bool(m.get("samples") or m.get("median") is not None)
+        row = seen.setdefault(suite, {})
+        row[who] = row.get(who, False) or ok
+        if not ok and suite not in firsts:
+            fails = m.get("failures") or []
+            why = fails[-1].get("reason") if fails else "; ".join(m.get("notes") or [])
+            if why:
+                firsts[suite] = f"{suite}/{who}: {why}"
+    outcome.suites = {s: {r: seen[s].get(r, False) for r in runtimes} for s in seen}
+    for suite, why in firsts.items():
+        if not all(outcome.suites.get(suite, {}).values()):
+            outcome.reasons.append(why[:240])
+    parity = (doc.get("suites") or {}).get("test", {}).get("parity")
+    outcome.parity = parity_classes(parity)
+
+
+def parity_classes(parity: Any) -> dict[str, int]:
+    """Counts per class from whatever shape the parity record has (a dict of classes, a list
+    of per-test rows with a class/status per runner, ...)."""
+    counts: dict[str, int] = {}
+    if isinstance(parity, dict):
+        classes = parity.get("classes")
+        if isinstance(classes, dict):
+            for k, v in classes.items():
+                counts[str(k)] = len(v) if isinstance(v, list | dict) else int(v or 0)
+            return counts
+        for k, v in parity.items():
+            if isinstance(v, int | float):
+                counts[str(k)] = int(v)
+            elif isinstance(v, list):
+                counts[str(k)] = len(v)
+    elif isinstance(parity, list):
+        for row in parity:
+            if isinstance(row, dict):
+                key = str(row.get("class") or row.get("status") or "row")
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def one(project: Path, args: argparse.Namespace, index: dict[str, tuple[str, str]]) -> Outcome:
+    outcome = Outcome(project.name, *index.get(project.name, ("", "")))
+    cli = bakeoff_cli()
+    with tempfile.TemporaryDirectory(prefix="bakeoff-realworld-") as tmp:
+        copy = Path(tmp) / project.name
+        shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".git", "node_modules"))
+        init_argv = [cli, "init", str(copy)]
+        for r in args.runtime:
+            init_argv += ["-r", r]
+        code, secs, tail, timed_out = run_limited(init_argv, copy, args.limit)
+        outcome.init_exit, outcome.init_s, outcome.init_tail = code, secs, tail
+        outcome.tried = tried_sections(copy / "bakeoff.toml")
+        if timed_out:
+            outcome.reasons.append(f"init timed out after {args.limit:g} s")
+        if code != 0 or args.init_only:
+            if code != 0:
+                outcome.reasons.append(f"init exit {code}: {last_line(tail)}")
+            return outcome
+        left = max(60.0, args.limit - secs)
+        code, secs, tail, timed_out = run_limited([cli, "run", "--quick"], copy, left)
+        outcome.run_exit, outcome.run_s, outcome.run_tail = code, secs, tail
+        outcome.run_timed_out = timed_out
+        if timed_out:
+            outcome.reasons.append(f"run --quick killed at the time limit ({left:.0f} s)")
+        elif code not in (0, None):
+            outcome.reasons.append(f"run exit {code}: {last_line(tail)}")
+        read_results(copy, outcome)
+        if args.keep:
+            dest = Path(args.keep) / project.name
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(copy, dest, ignore=shutil.ignore_patterns("node_modules"))
+    return outcome
+
+
+def last_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def _mark(tried: str | None) -> str:
+    if tried is None:
+        return "–"
+    return "ok" if tried.startswith("worked") else "FAIL"
+
+
+def table(outcomes: list[Outcome], command: str) -> str:
+    lines = [
+        f"Command: `{command}`",
+        "",
+        "| project | commit | init s | tried: install / build / serve / test / cli "
+        "| run --quick s (exit) | suites completed (per runtime) | parity classes |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        cli = [v for k, v in o.tried.items() if k.startswith("startup:")]
+        tried = " / ".join(
+            [_mark(o.tried.get(s)) for s in ("install", "build", "serve", "test")]
+            + [("ok" if all(v.startswith("worked") for v in cli) else "FAIL") if cli else "–"]
+        )
+        suites = "; ".join(
+            f"{s}: " + " ".join(f"{r}{'✓' if ok else '✗'}" for r, ok in row.items())
+            for s, row in o.suites.items()
+        )
+        run = (
+            f"{o.run_s:.0f} ({'killed' if o.run_timed_out else o.run_exit})"
+            if o.run_exit is not None or o.run_timed_out
+            else "–"
+        )
+        parity = ", ".join(f"{k} {v}" for k, v in o.parity.items()) or "–"
+        repo = o.repo.removeprefix("https://github.com/") or o.name
+        lines.append(
+            f"| {repo} | {o.commit[:10] or '–'} | {o.init_s:.0f} | {tried} | {run} | "
+            f"{suites or '–'} | {parity} |"
+        )
+    lines += ["", "Reasons for what did not work:", ""]
+    for o in outcomes:
+        failed = [f"{k}: {v}" for k, v in o.tried.items() if not v.startswith("worked")]
+        for why in failed + o.reasons:
+            lines.append(f"- {o.name}: {why}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("paths", nargs="+", type=Path, help="project folders (copied, never modified)")
+    ap.add_argument("--limit", type=float, default=900.0, help="seconds per project (init + run)")
+    ap.add_argument("--out", type=Path, default=Path("realworld.md"), help="Markdown table file")
+    ap.add_argument("--init-only", action="store_true", help="run `bakeoff init` only")
+    ap.add_argument("-r", "--runtime", action="append", default=[], help="contestants for init")
+    ap.add_argument("--keep", metavar="DIR", help="keep each copy (without node_modules) here")
+    args = ap.parse_args()
+    outcomes = []
+    for path in args.paths:
+        path = path.resolve()
+        if not (path / "package.json").is_file():
+            sys.exit(f"{path}: no package.json")
+        print(f"== {path.name}", flush=True)
+        o = one(path, args, read_index(path))
+        print(
+            f"   init {o.init_s:.0f} s (exit {o.init_exit}); "
+            f"run {o.run_s:.0f} s (exit {o.run_exit})",
+            flush=True,
+        )
+        outcomes.append(o)
+        args.out.write_text(table(outcomes, " ".join(sys.argv)))
+    text = table(outcomes, " ".join(sys.argv))
+    print(text)
+    args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""`bakeoff init` tries what it writes (integration: real Node): the service started with its
+required argument, a build-output entry built first, a server that ignores $PORT found on its
+fixed port, a refusal to start explained by the line that names the cause — and nothing left
+running afterwards."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import psutil
+import pytest
+
+from bakeoff import config
+from bakeoff.cli import main
+from bakeoff.project import trial
+from bakeoff.project.detect import detect
+from bakeoff.runtimes.provision import Provisioner
+
+FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.integration
+
+
+def copy(name: str, tmp_path: Path) -> Path:
+    dest = tmp_path / name
+    shutil.copytree(FIXTURES / name, dest)
+    return dest
+
+
+def children() -> set[int]:
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+def init(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, config.Config]:
+    before = children()
+    code = main(["init", str(project)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert children() <= before, "init left processes running"
+    text = (project / "bakeoff.toml").read_text()
+    return out, config.validate(tomllib.loads(text))
+
+
+def test_service_with_a_required_argument_starts_and_routes_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy("serve-needs-arg", tmp_path)
+    out, cfg = init(project, capsys)
+    assert "tried serve: worked" in out
+    assert cfg.serve is not None and cfg.serve.enabled
+    assert cfg.serve.entry == "bin/serve.js" and cfg.serve.args == ["data.json"]
+    assert cfg.serve.readiness.kind == "http" and cfg.serve.readiness.path == "/health"
+    paths = {r.path for r in cfg.serve.requests}
+    assert paths == {"/health", "/items"}  # /missing answered 404: left commented out
+    text = (project / "bakeoff.toml").read_text()
+    assert "# GET /missing — routes.js — answered 404 (not found) when tried" in text
+    assert "# init tried startup:serve-data: worked" in text
+
+
+def test_build_output_entry_is_built_first_and_a_fixed_port_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy("serve-build-output", tmp_path)
+    out, cfg = init(project, capsys)
+    assert "tried build: worked" in out and "tried serve: worked" in out
+    assert cfg.serve is not None and cfg.serve.build == ["build"]
+    assert cfg.serve.port == 38517  # it ignored $PORT
+    assert cfg.serve.readiness.path == "/ping"
+    assert not (project / "dist").exists()  # the build ran in a copy
+
+
+def test_a_service_that_refuses_to_start_is_written_disabled_with_the_cause(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy("serve-env-required", tmp_path)
+    out, cfg = init(project, capsys)
+    assert "tried serve: failed" in out and "Missing environment variables:" in out
+    assert cfg.serve is not None and cfg.serve.enabled is False
+    assert cfg.serve.env["GREETING"] == "bakeoff"
+    text = (project / "bakeoff.toml").read_text()
+    assert "EDIT: a placeholder string" in text
+    assert "exited with code 1" in text and "GREETING: a real greeting is required" in text
+
+
+def test_trial_report_names_command_exit_code_and_output(tmp_path: Path) -> None:
+    project = copy("serve-needs-arg", tmp_path)
+    (project / "package.json").write_text(
+        (project / "package.json").read_text().replace("bin/serve.js data.json", "bin/serve.js")
+    )
+    p = detect(project)
+    from bakeoff.cli.init import _spec_at
+
+    report = trial.run(p, lambda f: _spec_at(p, None, f), Provisioner())
+    serve = report.get("serve")
+    assert serve is not None and not serve.ok
+    assert serve.exit_code == 1 and "bin/serve.js" in serve.command
+    assert "Usage: serve-data <file.json>" in serve.stdout_tail  # printed to stdout, not stderr
+    assert "Usage: serve-data" in serve.reason()
