@@ -364,3 +364,123 @@ def test_pnpm_package_manager_pin_is_the_baseline(tmp_path: Path) -> None:
         (tmp_path / "pnpm-lock.yaml").write_text(lock)
         pm = package_manager_spec(tmp_path)
         assert pm is not None and (pm.name, pm.version, pm.pinned) == ("pnpm", major, None)
+
+
+# -- what a failure says ----------------------------------------------------------------------
+def test_the_telling_line_names_the_cause_not_the_generic_last_line() -> None:
+    from bakeoff.render.view import telling_line
+
+    envalid = (
+        "================================\n Missing environment variables:\n"
+        "    JWT_SECRET: a secret\n================================\n\n"
+        " Exiting with error code 1\n"
+    )
+    assert telling_line(envalid, "") == "Missing environment variables: JWT_SECRET: a secret"
+    usage = "Usage: json-server [options] <file>\n\nOptions:\n  -p, --port <port>  Port\n"
+    assert telling_line("", usage).startswith("Usage: json-server")  # printed to stdout
+    noisy = (
+        "(node:1) [DEP0169] DeprecationWarning: `url.parse()` is prone to errors\n"
+        "FAIL src/app.test.ts\n  TypeError: app.listen is not a function\n"
+        "error Command failed with exit code 1.\n"
+        "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.\n"
+    )
+    assert telling_line(noisy) == "TypeError: app.listen is not a function"
+    crash = (
+        "Error: Could not locate the bindings file. Tried:\n → build/x.node\n\nNode.js v26.1.0\n"
+    )
+    assert telling_line(crash).startswith("Error: Could not locate the bindings file")
+
+
+def test_tried_comments_are_one_clean_line() -> None:
+    from bakeoff.project.initfile import tried_line
+    from bakeoff.project.trial import Tried
+
+    t = Tried("serve", False, "exited", stdout_tail="\x1b[31mERROR\x1b[39m: boom\r\n\tat x\x07")
+    line = tried_line(t)
+    assert line.startswith("# init tried serve: failed: exited — ") and "\n" not in line
+    assert "\x1b" not in line and "\x07" not in line and "ERROR: boom" in line
+    tomllib.loads(line + "\n")  # a comment TOML accepts
+
+
+def test_a_bin_that_is_build_output_runs_from_its_source(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "package.json": pkg(
+                type="module", bin={"tool": "lib/bin.js"}, scripts={"build": "tsc"}
+            ),
+            "tsconfig.json": '{"compilerOptions": {"outDir": "lib", "rootDir": "src"}}',
+            "src/bin.ts": "console.log(process.argv.slice(2));\n",
+        },
+    )
+    p = detect(tmp_path)
+    assert p.bin_files == {"tool": "src/bin.ts"}
+    cfg = config.validate(tomllib.loads(render(p)))
+    assert [s.script for s in cfg.startup.scripts] == ["src/bin.ts"]
+    assert cfg.build is not None and cfg.build.script == "build" and cfg.build.entry is None
+
+
+def test_node_flags_are_translated_for_bun_and_deno() -> None:
+    from bakeoff.suites.serve import runtime_flags
+
+    flags = ["--import", "tsx", "-r", "dotenv/config", "--env-file=.env", "--enable-source-maps"]
+    assert runtime_flags("node", flags) == (flags, [])
+    bun, dropped = runtime_flags("bun", flags)
+    assert bun == ["--preload", "dotenv/config", "--env-file=.env"]
+    assert dropped[0].startswith("--import tsx") and "--enable-source-maps" in dropped
+    deno, dropped = runtime_flags("deno", flags)
+    assert deno == ["--env-file=.env"] and "-r dotenv/config" in dropped
+
+
+def test_a_failed_service_build_is_recorded_as_the_serve_suites_failure(tmp_path: Path) -> None:
+    from bakeoff.contestants import Contender
+    from bakeoff.measure.fake import FakeExecutor
+    from bakeoff.measure.loadgen import Request
+    from bakeoff.render.view import failure_line
+    from bakeoff.results import Failure, ResultsDocument
+    from bakeoff.runtimes.provision import Runtime
+    from bakeoff.suites.base import SuiteContext
+    from bakeoff.suites.serve import ServeSpec, ServeSuite
+
+    fail = Failure(
+        reason="serve.build: the project's `pnpm run build` failed (exit 2)",
+        exit_code=2,
+        stdout_tail="src/index.ts(3,21): error TS2307: Cannot find module '@/server'\n",
+        command="node pnpm.cjs run build",
+    )
+    suite = ServeSuite(ServeSpec(entry="dist/index.js", mix=[Request("/")]), setup_failure=fail)
+    people = [
+        Contender(n, Runtime(n, f"{n}@1", "1.0.0", tmp_path / n, "0" * 64, "path"))
+        for n in ("node", "bun")
+    ]
+    doc = ResultsDocument()
+    assert suite.run(SuiteContext(people, FakeExecutor({}), tmp_path), doc)
+    for name in ("node", "bun"):
+        m = doc.measurement("serve", "ready", "ready_ms", name)
+        assert m is not None and not m.valid and m.failures == [fail]
+    assert "Cannot find module '@/server'" in failure_line(fail)
+    assert doc.suites["serve"]["failed"].startswith("serve.build")
+
+
+def test_build_script_mode_runs_the_projects_script_per_toolchain(tmp_path: Path) -> None:
+    from bakeoff.contestants import Contender
+    from bakeoff.runtimes.provision import Runtime
+    from bakeoff.suites.devloop import script_argv
+    from bakeoff.toolchains import Toolchain
+
+    def rt(name: str) -> Runtime:
+        return Runtime(name, name, "1.0.0", tmp_path / name, "0" * 64, "path")
+
+    node = Toolchain(
+        "node", Contender("node", rt("node")), "pnpm", "node", "esbuild", {"pnpm": rt("pnpm")}
+    )
+    bun = Toolchain("bun", Contender("bun", rt("bun")), "bun", "bun", "bun")
+    deno = Toolchain("deno", Contender("deno", rt("deno")), "deno", "deno", "deno")
+    assert script_argv(node, "build") == [
+        str(tmp_path / "node"),
+        str(tmp_path / "pnpm"),
+        "run",
+        "build",
+    ]
+    assert script_argv(bun, "build") == [str(tmp_path / "bun"), "--bun", "run", "build"]
+    assert script_argv(deno, "build") is None  # recorded as not run, with the reason

@@ -34,6 +34,7 @@ def telling_line(*tails: str) -> str:
     for tail in tails:
         lines += [ln.strip() for ln in _ANSI.sub("", tail).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(("at ", "Stack backtrace", "0: <unknown>"))]
+    lines = [ln for ln in lines if re.search(r"[A-Za-z0-9]", ln)]  # no "=====" rules
     specific = [ln for ln in lines if not _GENERIC.search(ln) and not _WARNING.search(ln)]
     pick = next((ln for ln in specific if _STRONG.search(ln)), None)
     pick = pick or next((ln for ln in specific if "error" in ln.lower()), None)
