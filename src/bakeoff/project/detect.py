@@ -49,7 +49,7 @@ _PORT_ENV = re.compile(
     r"Deno\.env\.get\(\s*['\"]([A-Z_]*PORT[A-Z_]*)|Bun\.env\.([A-Z_]*PORT[A-Z_]*)"
 )
 _LITERAL_PORT = re.compile(r"\.listen\s*\(\s*(?:\{\s*port\s*:\s*)?(\d{2,5})")
-_HEALTH = re.compile(r"health|healthz|livez|readyz|ready|ping|status|alive", re.I)
+_HEALTH = re.compile(r"health|healthz|livez|readyz|ready|ping|status|alive|heartbeat", re.I)
 
 
 @dataclass(frozen=True)

@@ -249,10 +249,8 @@ def serve_keys(p: Project, s: Service, found: object | None = None) -> list[str]
             f'readiness = {{ kind = "http", path = {_q(s.readiness.value)} }}',
         ]
     else:
-        out += [
-            "# no health route answered: ready when the port accepts connections",
-            'readiness = { kind = "tcp" }',
-        ]
+        why = "no health route answered when init tried it" if f else "no health route found"
+        out += [f"# {why}: ready when the port accepts connections", 'readiness = { kind = "tcp" }']
     out += [
         "# rates = [200, 500]  # fixed rates (req/s); default: 25/50/75% of the slowest saturation",
         "# reps = 5            # load repetitions per runtime",
