@@ -101,3 +101,14 @@ def test_parse_duration(value: object, seconds: float) -> None:
 def test_parse_duration_rejects(value: object) -> None:
     with pytest.raises(ValueError):
         config.parse_duration(value)
+
+
+def test_fraction_accepts_the_documented_option_forms() -> None:
+    from bakeoff.config import parse_fraction
+
+    assert parse_fraction("0.02") == pytest.approx(0.02)
+    assert parse_fraction("5%") == pytest.approx(0.05)
+    assert parse_fraction(0.05) == pytest.approx(0.05)
+    for bad in ("abc", "nan", "inf", "2", "0", True):
+        with pytest.raises(ValueError):
+            parse_fraction(bad)

@@ -56,22 +56,60 @@ def test_big_traffic_makes_the_saving_pay_back() -> None:
     assert _surface(doc, "package_manager")["rule"] == "tooling-follows-runtime"
 
 
+def test_primaries_decide_and_secondaries_do_not() -> None:
+    doc = value_fixture.build()
+    roles = {(c.suite, c.case, c.metric, c.contestant): c.role for c in doc.comparisons}
+    assert roles[("install", "cold-lockfile", "wall_s", "bun")] == "primary"
+    assert roles[("install", "warm-cache", "wall_s", "bun")] == "secondary"
+    assert roles[("serve", "rate:100", "cpu_ms_per_1k_req", "bun")] == "primary"
+    assert roles[("serve", "rate:500", "cpu_ms_per_1k_req", "bun")] == "secondary"
+    assert roles[("serve", "rate:100", "latency_p99_ms", "bun")] == "guardrail"
+    decide.fill(doc)
+    # the warm-cache install (secondary) never decides the package manager
+    for c in doc.comparisons:
+        if c.suite == "install" and c.case == "warm-cache":
+            c.verdict = "worse"
+    decide.fill(doc)
+    assert _surface(doc, "package_manager")["rule"] == "hybrid"
+
+
 def test_inconclusive_says_what_would_settle_it() -> None:
     doc = value_fixture.build()
     for c in doc.comparisons:
-        if c.suite == "build":
+        if c.suite == "build" and c.role == "primary":
             c.verdict = "inconclusive"
-            c.reason = "not significant after Holm correction"
+            c.runs_to_settle = 14
     decide.fill(doc, resolve(ValueConfig()))
     b = _surface(doc, "bundler")
     assert b["decision"] == "hold" and b["inconclusive"] and b["rule"] == "inconclusive"
-    # the fixture's build CI excludes 1: more repetitions of the build suite would settle it
-    assert "excludes 1" in str(b["settle"]) and "build.reps" in str(b["settle"])
+    # names the knob that exists (a bakeoff.toml key and --budget), never a missing option
+    settle = str(b["settle"])
+    assert "[build] reps" in settle and "14" in settle and "--budget" in settle
+    assert "--reps" not in settle and "to confirm" not in str(b["reason"])
     for c in doc.comparisons:
-        if c.suite == "build":
-            c.ci = [0.9, 1.1]
+        if c.suite == "build" and c.role == "primary":
+            c.runs_to_settle, c.mde = None, 0.07
     decide.fill(doc, resolve(ValueConfig()))
-    assert "about 4× the runs" in str(_surface(doc, "bundler")["settle"])
+    assert "±7%" in str(_surface(doc, "bundler")["settle"])
+
+
+def test_failed_suite_is_not_worded_as_not_run() -> None:
+    doc = value_fixture.build()
+    for m in doc.measurements:
+        if m.suite == "build" and m.contestant == "bun":
+            m.valid = False
+            m.notes = ["the bundle does not work: exit code 1: SyntaxError: Unexpected token"]
+    doc.comparisons = [
+        c for c in doc.comparisons if not (c.suite == "build" and c.contestant == "bun")
+    ]
+    decide.fill(doc)
+    b = next(
+        c
+        for c in _surface(doc, "bundler")["candidates"]  # type: ignore[attr-defined]
+        if c["contestant"] == "bun"
+    )
+    assert b["rule"] == "failed" and "SyntaxError" in b["failure"]
+    assert "run the" not in str(b.get("settle", ""))
 
 
 def test_worse_and_same_hold() -> None:
@@ -87,6 +125,8 @@ def test_worse_and_same_hold() -> None:
             ci=[1.2, 1.4],
             p_value=0.001,
             verdict="worse",
+            role="primary",
+            surface="test_runner",
         ),
         Comparison(
             suite="test",
@@ -98,6 +138,8 @@ def test_worse_and_same_hold() -> None:
             ci=[0.98, 1.02],
             p_value=0.9,
             verdict="same",
+            role="primary",
+            surface="test_runner",
         ),
     ]
     decide.fill(doc)
@@ -114,6 +156,7 @@ def test_not_measured_surface() -> None:
     decide.fill(doc)
     pm = _surface(doc, "package_manager")
     assert pm["rule"] == "not-measured" and "install suite" in str(pm["settle"])
+    assert "--suite install" in str(pm["settle"])
 
 
 def test_every_rule_is_documented_in_the_readme() -> None:

@@ -89,7 +89,7 @@ def test_install_states_start_from_what_they_claim(tmp_path: Path) -> None:
     workdir = tmp_path / "work"
     ctx = SuiteContext([tc.runtime for tc in _toolchains()], ex, workdir, seed=3)
     doc = ResultsDocument()
-    assert InstallSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+    assert InstallSuite(_project(tmp_path), _toolchains(), reps=2, secondary_reps=2).run(ctx, doc)
 
     assert len(seen) == 2 * 2 * 3 + 2  # 2 toolchains x 2 reps x 3 states + warm-cache warm-ups
     for s in seen:
@@ -124,7 +124,7 @@ def test_a_failing_install_is_recorded_and_the_others_continue(tmp_path: Path) -
 
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
-    assert InstallSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+    assert InstallSuite(_project(tmp_path), _toolchains(), reps=2, secondary_reps=2).run(ctx, doc)
     bad = doc.measurement("install", "cold", "wall_s", "bun")
     assert not bad.valid and "failed to resolve" in bad.failures[0].stderr_tail
     skipped = doc.measurement("install", "cold-lockfile", "wall_s", "bun")

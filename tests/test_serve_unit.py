@@ -149,7 +149,7 @@ def test_spec_from_config(tmp_path: Path) -> None:
     post = spec.mix[1]
     assert post.body == '{"id": 1}' and post.headers["content-type"] == "application/json"
     quick = spec_from_config(cfg.serve, tmp_path / "bakeoff.toml", quick=True)
-    assert quick.phase_s <= 2.0 and quick.reps <= 3
+    assert quick.phase_s <= 2.0 and quick.reps <= 4
 
 
 def test_serve_config_errors_name_the_field() -> None:

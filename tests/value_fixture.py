@@ -4,7 +4,7 @@ cost, decision and report tests, never presented as a measurement."""
 
 from __future__ import annotations
 
-from bakeoff import analyze
+from bakeoff import analyze, primary
 from bakeoff.results import CompatResult, Contestant, Measurement, ResultsDocument
 
 NAMES = ("node", "bun", "deno")
@@ -127,5 +127,23 @@ def build(names: tuple[str, ...] = NAMES, seed: int = 7) -> ResultsDocument:
             doc.compat.append(
                 CompatResult(area=area, check=check, contestant=n, status=by.get(n, "skip"))
             )  # type: ignore[arg-type]
+    # the primary family a real run declares before measuring (bakeoff.primary)
+    serve["reference_case"] = "rate:100"
+    family = [
+        ("service_runtime", "serve", primary.REFERENCE, "cpu_ms_per_1k_req"),
+        ("package_manager", "install", "cold-lockfile", "wall_s"),
+        ("test_runner", "test", "project", "wall_s"),
+        ("bundler", "build", "bundle", "wall_s"),
+    ]
+    doc.settings["primary"] = {
+        "baseline": names[0],
+        "alpha": 0.05,
+        "threshold": 0.02,
+        "family": [
+            {"surface": sf, "suite": su, "case": ca, "metric": me, "contestant": n}
+            for sf, su, ca, me in family
+            for n in names[1:]
+        ],
+    }
     analyze.analyze(doc, names[0])
     return doc

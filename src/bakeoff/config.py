@@ -49,10 +49,11 @@ def parse_duration(value: Any) -> float:
 
 
 def parse_fraction(value: Any) -> float:
-    """A fraction from ``0.02`` or ``"2%"``."""
-    if isinstance(value, str) and value.strip().endswith("%"):
+    """A fraction from ``0.02``, ``"0.02"`` (a command-line value) or ``"2%"``."""
+    if isinstance(value, str):
+        text = value.strip()
         try:
-            value = float(value.strip()[:-1]) / 100
+            value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:
             raise ValueError("expected a fraction like 0.02 or a percentage like '2%'") from None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
@@ -140,7 +141,7 @@ class ServeConfig(_Strict):
     compare: Literal["body", "shape", "status"] = "body"
     rates: list[float] | None = None
     ladder: list[Fraction] = Field(default_factory=lambda: [0.25, 0.5, 0.75], min_length=1)
-    reps: int = Field(default=5, ge=1)
+    reps: int = Field(default=6, ge=1)  # most load repetitions (they stop once settled)
     ready_samples: int = Field(default=10, ge=2)
     phase: Duration = 5.0
     warmup: Duration = 2.0
@@ -168,14 +169,14 @@ def _all_states() -> list[InstallState]:
 class InstallConfig(_Strict):
     enabled: bool = True
     states: list[InstallState] = Field(default_factory=_all_states, min_length=1)
-    reps: int = Field(default=5, ge=2)
+    reps: int = Field(default=8, ge=2)  # most repetitions of the deciding state
     managers: list[Literal["npm", "pnpm", "yarn", "bun", "deno"]] = Field(default_factory=list)
 
 
 class TestConfig(_Strict):
     enabled: bool = True
     runner: Literal["jest", "vitest", "mocha"] | None = None  # the project's runner under Node
-    reps: int = Field(default=5, ge=2)
+    reps: int = Field(default=10, ge=2)  # most repetitions (they stop once settled)
 
 
 class BuildConfig(_Strict):
@@ -185,7 +186,7 @@ class BuildConfig(_Strict):
     # or the project's own build: a package.json script each toolchain runs (npm/pnpm/yarn run
     # on Node, `bun --bun run` on Bun)
     script: str | None = Field(default=None, min_length=1)
-    reps: int = Field(default=5, ge=2)
+    reps: int = Field(default=10, ge=2)  # most repetitions (they stop once settled)
 
     @model_validator(mode="after")
     def _one_of(self) -> BuildConfig:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from bakeoff import primary as primary_mod
 from bakeoff.results import Comparison, ResultsDocument
 from bakeoff.value import model
 from bakeoff.value import pricebook as pricebook_mod
@@ -28,13 +29,12 @@ SURFACES: dict[str, str] = {
     "packaging": "packaging",
 }
 
-# (suite, case, metric) evidence per surface, most decisive first; "*" = any case, "@rate" =
-# the serve rate the cost model used.
+# Documents without a declared primary family (written before it existed): the evidence per
+# surface, most decisive first; "*" = any case, "@rate" = the serve rate the cost model used.
+# A document with a family decides on its primary comparisons only (bakeoff.primary).
 EVIDENCE: dict[str, list[tuple[str, str, str]]] = {
     "service_runtime": [
         ("serve", "@rate", "cpu_ms_per_1k_req"),
-        ("serve", "@rate", "latency_p99_ms"),
-        ("startup", "hello", "wall_ms"),
     ],
     "package_manager": [
         ("install", "cold-lockfile", "wall_s"),
@@ -62,16 +62,25 @@ WAIT_LINES: dict[str, str] = {
 
 RULES: dict[str, str] = {
     "not-measured": "hold — the surface was not measured for this contestant; run its suite",
-    "worse": "hold — the decisive metric is significantly worse than the baseline",
-    "inconclusive": "hold — the measurement cannot tell yet; more runs would settle it",
-    "no-difference": "hold — no measurable benefit (CI includes no change or effect under "
-    "the threshold); switching costs effort for nothing",
+    "failed": "hold — the surface's suite ran but failed for this contestant (or the baseline): "
+    "the reason is shown; nothing can be decided on it",
+    "worse": "hold — the primary endpoint is worse than the baseline (its repeated CI lies "
+    "wholly beyond the practical band)",
+    "inconclusive": "hold — the primary endpoint did not settle within the budget: its CI "
+    "overlaps the practical band; the runs that would settle it are named",
+    "no-difference": "hold — no measurable benefit (the primary endpoint's CI lies inside the "
+    "practical band, or, without a primary, includes no change); switching costs effort for "
+    "nothing",
+    "guardrail-failed": "hold — service runtime better on CPU but a guard-rail (p99 latency or "
+    "steady RSS at the reference rate) is worse than its non-inferiority margin",
+    "guardrail-unknown": "trial — service runtime better and pays back, but a guard-rail (p99 "
+    "latency or steady RSS) could not be shown within its margin: check it in a trial",
     "blocked": "trial — better (and, for the service runtime, pays back) but compat checks or "
     "project tests fail in this surface: fix or work around them in a trial before deciding",
     "cost-unknown": "hold — service runtime better but its cost could not be priced (a serve "
     "measurement or a price is missing): inconclusive until it is",
-    "pays-back": "adopt — service runtime better, no blockers, and the migration pays back "
-    "within migration.payback_limit_months",
+    "pays-back": "adopt — service runtime better, guard-rails met, no blockers, and the "
+    "migration pays back within migration.payback_limit_months",
     "slow-payback": "trial — service runtime better but payback is longer than the limit (up to "
     "3×): worth a trial, not a migration now",
     "not-worth-it": "hold — service runtime better but no cash saving or payback beyond 3× the "
@@ -83,7 +92,7 @@ RULES: dict[str, str] = {
     "packaging-works": "trial — the single-file build works (and prints what the script prints) "
     "or every packaging check passes, but its start-up is not measurably better",
     "packaging-faster": "adopt — the single-file build works and its binary starts measurably "
-    "faster than the baseline's (95% CI of the ratio below 1)",
+    "faster than the baseline's (the primary endpoint's CI lies below the practical band)",
     "packaging-fails": "hold — packaging checks fail that pass for the baseline",
 }
 
@@ -130,7 +139,11 @@ def blockers(
 def _comparison(
     doc: ResultsDocument, who: str, surface: str, rate: str | None
 ) -> Comparison | None:
+    """The comparison that decides ``surface`` for ``who``: its primary comparison when the
+    document declared a primary family, else the first evidence found (older documents)."""
     comps = [c for c in doc.comparisons if c.contestant == who]
+    if (doc.settings.get("primary") or {}).get("family") is not None:
+        return next((c for c in comps if c.role == "primary" and c.surface == surface), None)
     for suite, case, metric in EVIDENCE.get(surface, []):
         want = rate if case == "@rate" else case
         for c in comps:
@@ -150,35 +163,71 @@ def _effect(comp: Comparison) -> dict[str, Any]:
         "reason": comp.reason,
         "text": f"{comp.suite} · {comp.case} · {comp.metric}: "
         + (f"ratio {comp.ratio:.3f}" if comp.ratio is not None else "no ratio")
-        + (f" (95% CI {comp.ci[0]:.3f}–{comp.ci[1]:.3f})" if comp.ci else "")
-        + f", {comp.verdict}",
+        + (f" ({comp.ci_name} {comp.ci[0]:.3f}–{comp.ci[1]:.3f})" if comp.ci else "")
+        + f", {'equivalent' if comp.role == 'primary' and comp.verdict == 'same' else comp.verdict}"
+        + (f" after {comp.n} runs" if comp.role == "primary" and comp.n else ""),
     }
 
 
-def _settle(comp: Comparison | None, surface: str) -> str:
+# The knob that bounds each suite's deciding case (bakeoff.toml key, and the CLI option).
+KNOBS: dict[str, str] = {
+    "serve": "[serve] reps",
+    "install": "[install] reps",
+    "test": "[test] reps",
+    "build": "[build] reps",
+    "package": "the compat suite's packaging runs",
+}
+
+
+def _settle(doc: ResultsDocument, comp: Comparison | None, surface: str) -> str:
+    """What would settle an undecided surface, naming knobs that exist."""
     if comp is None or comp.ratio is None:
-        suite = EVIDENCE.get(surface, [("compat", "", "")])[0][0]
-        return f"run the {suite} suite for this contestant and the baseline"
-    knob = {
-        "serve": "more load repetitions (`--reps`, or serve.reps in bakeoff.toml)",
-        "install": "more repetitions (install.reps in bakeoff.toml)",
-        "test": "more repetitions (test.reps in bakeoff.toml)",
-        "build": "more repetitions (build.reps in bakeoff.toml)",
-        "ci": "more repetitions (ci.reps in bakeoff.toml)",
-    }.get(comp.suite, "a larger --max-runs (and --budget)")
-    if comp.ci:
-        width = (comp.ci[1] - comp.ci[0]) / 2
-        if comp.ci[0] > 1 or comp.ci[1] < 1:
-            return (
-                f"the effect is real (95% CI {comp.ci[0]:.3f}–{comp.ci[1]:.3f} excludes 1) but "
-                f"not significant after correcting for the run's many comparisons — re-run with "
-                f"{knob} (without --quick) to confirm it"
-            )
+        suite = _suite_of(surface)
+        return f"enable the {suite} suite (run `bakeoff run --suite {suite}`) for this contestant"
+    knob = KNOBS.get(comp.suite, "--max-runs")
+    quick = bool(doc.settings.get("quick"))
+    where = "run without --quick, " if quick else ""
+    if comp.runs_to_settle:
         return (
-            f"the 95% CI of the ratio is ±{width:.1%}; about 4× the runs halves it — re-run "
-            f"with {knob} on a quieter machine"
+            f"about {comp.runs_to_settle} runs per contestant would settle it: {where}raise "
+            f"{knob} in bakeoff.toml to at least {comp.runs_to_settle} and give it time "
+            "(--budget)"
         )
-    return "more runs on a quieter machine"
+    if comp.mde is not None:
+        return (
+            f"the effect is inside what this run could resolve (±{comp.mde:.0%}); {where}raise "
+            f"{knob} and --budget, or run on a quieter machine"
+        )
+    return f"{where}raise {knob} and --budget"
+
+
+def _suite_of(surface: str) -> str:
+    if surface == "packaging":
+        return "compat"
+    return EVIDENCE.get(surface, [("compat", "", "")])[0][0]
+
+
+def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface: str) -> str:
+    """Why the surface's suite produced nothing to compare, when it ran and failed (an empty
+    string when it did not run at all)."""
+    e = primary_mod.ENDPOINTS.get(surface)
+    if e is None:
+        return ""
+    case = comp.case if comp is not None else e.case
+    for name in (who, doc.settings.get("baseline")):
+        mine = [m for m in doc.measurements if m.suite == e.suite and m.contestant == name]
+        # the endpoint itself first, then anything of the suite that failed with a reason
+        # (a server that never became ready has failures on its time-to-ready, not on CPU)
+        mine.sort(key=lambda m: (m.metric != e.metric, m.case != case, not m.failures))
+        for m in mine:
+            if not m.valid and (m.failures or m.notes):
+                cause = m.failures[-1].reason if m.failures else "; ".join(m.notes[:2])
+                return f"{name}: {cause}"
+            if m.failures and m.metric == "ready_ms" and not m.samples:
+                return f"{name}: {m.failures[-1].reason}"
+    info = doc.suites.get(e.suite) or {}
+    skipped = info.get("skipped") if isinstance(info, dict) else None
+    return f"{e.suite} suite skipped: {skipped}" if skipped else ""
 
 
 def _money(doc: ResultsDocument, who: str, surface: str) -> dict[str, Any]:
@@ -240,7 +289,7 @@ def _candidate(
                 "decision": "hold",
                 "rule": "not-measured",
                 "inconclusive": True,
-                "settle": "run the compat suite's packaging checks",
+                "settle": "enable packaging in the compat suite (a CLI entry to package)",
                 "effect": None,
             }
         rule = "packaging-fails" if blocks else "packaging-works"
@@ -256,12 +305,15 @@ def _candidate(
     comp = _comparison(doc, who, surface, rate)
     res["effect"] = _effect(comp) if comp else None
     if comp is None or comp.ratio is None:
+        failed = _failure_of(doc, comp, who, surface)
+        if failed:
+            return {**res, "decision": "hold", "rule": "failed", "failure": failed}
         return {
             **res,
             "decision": "hold",
             "rule": "not-measured",
             "inconclusive": True,
-            "settle": _settle(comp, surface),
+            "settle": _settle(doc, comp, surface),
         }
     if comp.verdict == "worse":
         return {**res, "decision": "hold", "rule": "worse"}
@@ -271,11 +323,15 @@ def _candidate(
             "decision": "hold",
             "rule": "inconclusive",
             "inconclusive": True,
-            "settle": _settle(comp, surface),
+            "settle": _settle(doc, comp, surface),
         }
     if comp.verdict == "same":
         return {**res, "decision": "hold", "rule": "no-difference"}
     if surface == "service_runtime":
+        guards = _guardrails(doc, who, comp.case)
+        res["guardrails"] = [g["text"] for g in guards]
+        if any(g["met"] is False for g in guards):
+            return {**res, "decision": "hold", "rule": "guardrail-failed"}
         pb = money.get("payback_months")
         if (money.get("monthly_saving") or {}).get("monthly") is None:
             return {
@@ -292,12 +348,35 @@ def _candidate(
             return {**res, "decision": "trial", "rule": "slow-payback"}
         if blocks:
             return {**res, "decision": "trial", "rule": "blocked"}
+        if any(g["met"] is None for g in guards):
+            return {**res, "decision": "trial", "rule": "guardrail-unknown"}
         return {**res, "decision": "adopt", "rule": "pays-back"}
     if blocks:
         return {**res, "decision": "trial", "rule": "blocked"}
     if service.get(family(who)) == "adopt" and "+" not in who:
         return {**res, "decision": "adopt", "rule": "tooling-follows-runtime"}
     return {**res, "decision": "hybrid", "rule": "hybrid"}
+
+
+def _guardrails(doc: ResultsDocument, who: str, case: str) -> list[dict[str, Any]]:
+    """The service runtime's guard-rails for ``who`` at the reference case: met (True),
+    failed (False) or unknown (None), each with a line of evidence."""
+    out = []
+    for c in doc.comparisons:
+        if c.role != "guardrail" or c.contestant != who or c.case != case:
+            continue
+        ci = f" (95% CI {c.ci[0]:.3f}–{c.ci[1]:.3f})" if c.ci else ""
+        state = {True: "within", False: "beyond", None: "not shown within"}[c.noninferior]
+        margin = f"+{(c.margin or 0):.0%}"
+        ratio = f"ratio {c.ratio:.3f}" if c.ratio is not None else "no ratio"
+        out.append(
+            {
+                "metric": c.metric,
+                "met": c.noninferior,
+                "text": f"{c.metric}: {ratio}{ci}, {state} the {margin} margin",
+            }
+        )
+    return out
 
 
 def _reason(surface: str, c: dict[str, Any], base: str) -> str:
@@ -307,12 +386,18 @@ def _reason(surface: str, c: dict[str, Any], base: str) -> str:
     hours = (c.get("dollars") or {}).get("hours_saved_per_month")
     if hours is not None:
         eff += f"; {hours:,.1f} h/month less waiting"
+    if c.get("guardrails"):
+        eff += "; guard-rails: " + "; ".join(c["guardrails"])
     if c["decision"] == "hybrid":
         return f"use {who} as {label}, keep {base} in production — {eff}"
+    if rule == "failed":
+        return f"{who} as {label}: could not be decided — the suite failed: {c['failure']}"
     if rule == "not-measured":
         return f"{who} as {label}: not measured — {c['settle']}"
+    if rule == "worse":
+        return f"{who} as {label}: worse than {base} — {eff}"
     if c["inconclusive"]:
-        return f"{who} as {label}: inconclusive — {c['settle']}"
+        return f"{who} as {label}: inconclusive — {eff}; {c['settle']}"
     return f"{who} as {label}: {RULES[rule].split(' — ', 1)[1]}" + (f" — {eff}" if eff else "")
 
 
@@ -348,7 +433,12 @@ def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
             return ORDER[c["decision"]], float(ratio) if isinstance(ratio, int | float) else 9.9
 
         best = min(cands, key=rank) if cands else None
-        entry: dict[str, Any] = {"surface": surface, "label": label, "candidates": cands}
+        entry: dict[str, Any] = {
+            "surface": surface,
+            "label": label,
+            "endpoint": primary_mod.ENDPOINTS[surface].text,
+            "candidates": cands,
+        }
         if best is None:
             entry.update(
                 decision="hold",

@@ -61,6 +61,13 @@ class MeasurementError(BakeoffError):
     exit_code = 4
 
 
+class NothingMeasured(BakeoffError):
+    """The evaluation ran but no contestant produced a single valid measurement (every suite
+    failed for everyone): the results are saved with every failure's reason."""
+
+    exit_code = 5
+
+
 class ResultsError(BakeoffError):
     """A results document is missing, unreadable or of an unknown schema."""
 

@@ -3,7 +3,9 @@ contestant once, in a fresh random order), with adaptive stopping.
 
 A case stops when every contestant's median has a 95% CI half-width within the precision target
 (after at least ``min_runs``), or at ``max_runs``, or when its share of the time budget is spent,
-or on Ctrl-C. The outcome says which.
+or on Ctrl-C. The outcome says which. A case that feeds a decision passes a ``settle`` check
+instead of the precision target: it is asked after every block (from ``min_runs`` on) and stops
+the case as soon as every decision it feeds is settled (``bakeoff.sequential``).
 
 Noise watch: after every block the scheduler asks a ``NoiseWatch`` (``bakeoff.measure.noisewatch``)
 whether the machine was busy during it. The rule for a noisy block: its samples (every
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from bakeoff.events import Event, OnEvent, ignore
 from bakeoff.measure.noisewatch import BlockNoise, NoiseWatch, SystemNoiseWatch
 from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
+from bakeoff.sequential import SettleState
 from bakeoff.stats import median_ci
 
 
@@ -52,6 +55,11 @@ class StopRule:
             raise ValueError("warmups must be >= 0")
 
 
+# Given each active contestant's samples so far: who needs no more samples, and is the case
+# settled? (bakeoff.sequential.settle_state)
+Settle = Callable[[dict[str, list[float]]], SettleState]
+
+
 @dataclass(frozen=True)
 class Cell:
     """One contestant in one case: the command to measure and an optional ``prepare`` step that
@@ -70,6 +78,7 @@ class CellOutcome:
     failures: list[ProcessResult] = field(default_factory=list)
     dropped: str | None = None  # why the contestant was dropped from this case
     set_aside: list[tuple[int, ProcessResult]] = field(default_factory=list)  # noisy, re-run
+    settled_at: int | None = None  # blocks after which its decision settled (no more samples)
 
     @property
     def wall_ms(self) -> list[float]:
@@ -148,7 +157,11 @@ class Scheduler:
         return self.executor.run(cell.command)
 
     def run_case(
-        self, case: str, cells: Sequence[Cell], budget_s: float | None = None
+        self,
+        case: str,
+        cells: Sequence[Cell],
+        budget_s: float | None = None,
+        settle: Settle | None = None,
     ) -> CaseOutcome:
         rule = self.rule
         start = self.clock()
@@ -164,11 +177,24 @@ class Scheduler:
                 if out.blocks_run >= rule.max_runs:
                     out.stop_reason = "max_runs"
                     break
-                if out.blocks_run >= rule.min_runs and all(
-                    precise_enough(out.cells[c.contestant].wall_ms, rule.precision) for c in active
-                ):
-                    out.stop_reason = "precision"
-                    break
+                if out.blocks_run >= rule.min_runs:
+                    if settle is not None:
+                        state = settle(
+                            {c.contestant: out.cells[c.contestant].wall_ms for c in active}
+                        )
+                        for c in active:
+                            if c.contestant in state.retire:
+                                out.cells[c.contestant].settled_at = out.blocks_run
+                        active = [c for c in active if c.contestant not in state.retire]
+                        if state.done or not active:
+                            out.stop_reason = "settled"
+                            break
+                    elif all(
+                        precise_enough(out.cells[c.contestant].wall_ms, rule.precision)
+                        for c in active
+                    ):
+                        out.stop_reason = "precision"
+                        break
                 if budget_s is not None and self.clock() - start >= budget_s:
                     out.stop_reason = "budget"
                     break

@@ -89,6 +89,22 @@ class Comparison(_Model):
     lower_is_better: bool = True
     test: str = ""  # which significance test gave p_value
     mde: float | None = None  # minimum detectable effect (fraction) of this comparison
+    # "primary": decides a surface (sequential rule, family-wise error control); "guardrail":
+    # a non-inferiority check beside a primary; "secondary": everything else (FDR-labelled)
+    role: Literal["primary", "guardrail", "secondary"] = "secondary"
+    surface: str | None = None  # the surface a primary or guard-rail belongs to
+    level: float | None = None  # confidence level of ``ci``
+    n: int | None = None  # samples per arm behind ``ci`` (the larger arm)
+    runs_to_settle: int | None = None  # primary, inconclusive: blocks that would settle it
+    margin: float | None = None  # guard-rail: the non-inferiority margin (fraction)
+    noninferior: bool | None = None  # guard-rail: met (True), failed (False), unknown (None)
+
+    @property
+    def ci_name(self) -> str:
+        """'95% CI', or a primary's repeated CI at its look's level ('99.96% CI')."""
+        level = self.level if self.level is not None else 0.95
+        text = f"{level * 100:.2f}".rstrip("0").rstrip(".")
+        return f"{text}% CI"
 
 
 class CompatResult(_Model):

@@ -20,6 +20,7 @@ from bakeoff.events import Event, OnEvent, ignore
 from bakeoff.measure import environment
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.plan import StopRule
+from bakeoff.primary import DecisionPlan, Primary
 from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 from bakeoff.stats import DEFAULT_THRESHOLD
@@ -60,6 +61,7 @@ class Evaluation:
         )
         self.doc = ResultsDocument(status="partial", command=list(command))
         self.contenders: list[Contender] = []
+        self.decision: DecisionPlan | None = None
 
     def _download_event(self, p: DownloadProgress) -> None:
         self.on_event(
@@ -85,6 +87,19 @@ class Evaluation:
         self.doc.settings["baseline"] = base
         return self.contenders
 
+    def declare(self) -> DecisionPlan:
+        """The primary family — every decision the enabled suites will measure — fixed before
+        the first measurement and written into the document (``settings.primary``)."""
+        base = str(self.doc.settings.get("baseline") or self.contenders[0].name)
+        family: list[Primary] = []
+        for suite in self.options.suites:
+            declare = getattr(suite, "primaries", None)
+            if declare is not None:
+                family += declare(self.contenders, base)
+        plan = DecisionPlan(base, family, threshold=self.options.threshold)
+        self.doc.settings["primary"] = plan.to_dict()
+        return plan
+
     def run(self) -> ResultsDocument:
         """Run everything. Returns the analysed document; its ``status`` says whether it is
         complete or was interrupted."""
@@ -102,10 +117,12 @@ class Evaluation:
                 "threshold": o.threshold,
                 "runtimes": list(o.runtimes),
                 "aa": o.aa,
+                "quick": o.quick,
             }
         )
         if not self.contenders:
             self.provision()
+        self.decision = self.declare()
         before = environment.noise_snapshot()
         doc.environment["noise_before"] = before
         workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
@@ -150,6 +167,7 @@ class Evaluation:
                 seed=o.seed,
                 budget_s=share,
                 quick=o.quick,
+                decision=self.decision,
             )
             ctx.workdir.mkdir(parents=True, exist_ok=True)
             self.on_event(Event("suite_start", suite=suite.name, done=index, total=len(o.suites)))

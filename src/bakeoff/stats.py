@@ -1,5 +1,6 @@
 """Statistics over raw samples: medians with bootstrap confidence intervals, ratios of medians
-with CIs, Mann–Whitney U tests, Holm correction, verdicts and noise checks.
+with CIs, Mann–Whitney U tests, Holm and Benjamini–Hochberg corrections, verdicts and noise
+checks.
 
 Pure functions of their inputs: the bootstrap uses a fixed seed, so the same samples always
 give the same intervals (anyone re-rendering a results file sees the same numbers).
@@ -139,6 +140,18 @@ def holm(pvalues: Sequence[float]) -> list[float]:
     return adjusted
 
 
+def benjamini_hochberg(pvalues: Sequence[float]) -> list[float]:
+    """Benjamini–Hochberg adjusted p-values (false-discovery rate), in the input order."""
+    m = len(pvalues)
+    order = sorted(range(m), key=lambda i: pvalues[i], reverse=True)
+    adjusted = [0.0] * m
+    running = 1.0
+    for rank, i in enumerate(order):
+        running = min(running, pvalues[i] * m / (m - rank))
+        adjusted[i] = min(1.0, running)
+    return adjusted
+
+
 def verdict(
     ratio: float,
     lo: float,
@@ -147,12 +160,13 @@ def verdict(
     lower_is_better: bool,
     threshold: float = DEFAULT_THRESHOLD,
     alpha: float = ALPHA,
+    correction: str = "Holm correction",
 ) -> tuple[Verdict, str]:
-    """The verdict rule (documented in the README):
+    """The verdict rule of a secondary comparison (documented in the README):
 
     * ``inconclusive`` when the ratio cannot be computed;
     * ``same`` when the ratio's CI contains 1 or the effect is under ``threshold``;
-    * ``inconclusive`` when the CI excludes 1 but the Holm-adjusted Mann–Whitney p-value is not
+    * ``inconclusive`` when the CI excludes 1 but the adjusted p-value (``correction``) is not
       below ``alpha`` (too few runs to tell after correcting for the run's many comparisons);
     * otherwise ``better`` or ``worse`` by the metric's direction.
     """
@@ -164,8 +178,7 @@ def verdict(
         return "same", f"effect {abs(ratio - 1) * 100:.1f}% is under the {threshold:.0%} threshold"
     if p_adjusted >= alpha:
         return "inconclusive", (
-            f"not significant after Holm correction (p = {p_adjusted:.3g}): "
-            "more runs would settle it"
+            f"not significant after {correction} (p = {p_adjusted:.3g}): more runs would settle it"
         )
     lower = ratio < 1.0
     return ("better" if lower == lower_is_better else "worse"), "significant"

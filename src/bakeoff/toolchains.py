@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bakeoff.contestants import Contender
 from bakeoff.errors import ConfigError
@@ -298,6 +298,26 @@ class ToolchainSet:
                 specs, contenders, self.provisioner or Provisioner(), self.project_runner, pm
             )
         return self._resolved
+
+
+def candidates(
+    toolchains: Sequence[Toolchain],
+    baseline: str,
+    tool: Literal["manager", "test_runner", "bundler"],
+) -> list[str]:
+    """The toolchains that are candidates for the surface ``tool`` decides, against the
+    baseline's: every other contestant's own toolchain, and a hybrid only when its tool for this
+    surface differs from the baseline's (``bun+node`` runs Node's test runner: it is no
+    test-runner candidate)."""
+    base = next((t for t in toolchains if t.name == baseline), None)
+    out = []
+    for tc in toolchains:
+        if tc.name == baseline:
+            continue
+        own = tc.runtime.name == tc.name
+        if own or base is None or getattr(tc, tool) != getattr(base, tool):
+            out.append(tc.name)
+    return out
 
 
 def resolve(

@@ -15,21 +15,32 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from bakeoff import config, hyperfine
 from bakeoff import results as results_mod
 from bakeoff.cli.app import F, err, out
-from bakeoff.errors import Interrupted, UsageError
+from bakeoff.errors import Interrupted, NothingMeasured, UsageError
 from bakeoff.events import Event
 from bakeoff.plan import StopRule
 from bakeoff.render import html, markdown, terminal
 from bakeoff.results import ResultsDocument
 from bakeoff.session import Evaluation, Options
+
+
+class _BoundColumn(TimeRemainingColumn):
+    """Time remaining, only for tasks that have an honest bound on it (see ProgressView)."""
+
+    def render(self, task: Task) -> Text:
+        if not task.fields.get("left"):
+            return Text("")
+        return super().render(task)
 
 
 class ProgressView:
@@ -42,8 +53,11 @@ class ProgressView:
             MofNCompleteColumn(),
             TextColumn("{task.fields[note]}"),
             TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
+            # a case's total is its most runs (deciding cases stop once settled): time left is
+            # an upper bound, and the whole evaluation (suites of very different lengths) gets
+            # none rather than a made-up one
+            TextColumn("{task.fields[left]}"),
+            _BoundColumn(),
             console=err,
             transient=False,
         )
@@ -64,7 +78,7 @@ class ProgressView:
         if ev.kind == "download":
             if ev.detail not in self.downloads:
                 self.downloads[ev.detail] = p.add_task(
-                    f"download {ev.detail}", total=ev.total or None, note=""
+                    f"download {ev.detail}", total=ev.total or None, note="", left="left"
                 )
             p.update(self.downloads[ev.detail], completed=ev.done, total=ev.total or None)
         elif ev.kind == "message":
@@ -72,18 +86,18 @@ class ProgressView:
         elif ev.kind in ("suite_start", "suite_end"):
             # one bar for the whole evaluation: suites done out of all, with time left
             if self.overall is None:
-                self.overall = p.add_task("evaluation", total=ev.total, note="")
+                self.overall = p.add_task("evaluation", total=ev.total, note="", left="")
             note = f"running {ev.suite}" if ev.kind == "suite_start" else f"{ev.suite} done"
             p.update(self.overall, completed=ev.done, total=ev.total, note=note)
         elif ev.kind == "case_start":
             self.tasks[key] = p.add_task(
-                f"{ev.suite} · {ev.case}", total=ev.total, note="warming up"
+                f"{ev.suite} · {ev.case}", total=ev.total, note="warming up", left="at most"
             )
         elif ev.kind == "run" and key in self.tasks:
             p.update(self.tasks[key], completed=ev.done, note=ev.contestant)
         elif ev.kind == "case_end" and key in self.tasks:
             task = self.tasks[key]
-            p.update(task, total=p.tasks[task].completed or 1, note=ev.detail)
+            p.update(task, total=p.tasks[task].completed or 1, note=ev.detail, left="")
 
 
 def config_option(
@@ -219,6 +233,11 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
         raise Interrupted(f"interrupted: partial results saved to {kw['out_dir'] / 'results.json'}")
+    if doc.measurements and not any(m.valid and m.samples for m in doc.measurements):
+        raise NothingMeasured(
+            "every measurement failed — nothing was compared; the reasons are in the report "
+            f"({kw['out_dir'] / 'report.md'})"
+        )
     return doc
 
 

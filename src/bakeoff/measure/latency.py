@@ -109,10 +109,20 @@ def bootstrap(
     keys, mat = _matrix(windows)
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(windows), size=(n_boot, len(windows)))
-    out = np.empty((n_boot, len(qs)))
-    for b in range(n_boot):
-        counts = mat[picks[b]].sum(axis=0)
-        out[b] = _quantiles(keys, counts, qs)
+    # how often each window is drawn in each replicate, times the windows' bucket counts:
+    # every replicate's merged histogram at once (n_boot × buckets)
+    draws = np.zeros((n_boot, len(windows)))
+    np.add.at(draws, (np.arange(n_boot)[:, None], picks), 1.0)
+    counts = draws @ mat
+    cum = np.cumsum(counts, axis=1)
+    total = cum[:, -1]
+    values = np.array([bucket_value(int(k)) for k in keys])
+    out = np.full((n_boot, len(qs)), math.nan)
+    for j, q in enumerate(qs):
+        rank = np.maximum(1.0, np.ceil(q / 100 * total))
+        # first bucket whose cumulative count reaches the rank (searchsorted per row)
+        idx = np.minimum((cum < rank[:, None]).sum(axis=1), len(keys) - 1)
+        out[:, j] = np.where(total > 0, values[idx], math.nan)
     return out
 
 

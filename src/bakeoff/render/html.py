@@ -247,7 +247,7 @@ def decisions(doc: ResultsDocument) -> str:
         ],
         [
             [
-                _td(r.surface),
+                _td(r.surface + (f" — primary endpoint: {r.endpoint}" if r.endpoint else "")),
                 _td(r.decision, cls=r.decision),
                 _td(r.contestant),
                 _td(r.evidence),

@@ -18,8 +18,9 @@ def sections(doc: ResultsDocument) -> list[str]:
         out.append("| surface | decision | contestant | evidence | rule |")
         out.append("|---|---|---|---|---|")
         for r in vv.decision_rows(doc):
+            surface = f"{r.surface}<br>_{_esc(r.endpoint)}_" if r.endpoint else r.surface
             out.append(
-                f"| {r.surface} | **{vv.DECISION_MARK.get(r.decision, r.decision)}** "
+                f"| {surface} | **{vv.DECISION_MARK.get(r.decision, r.decision)}** "
                 f"| {r.contestant} | {_esc(r.evidence or r.reason)} | `{r.rule}` |"
             )
         out.append("")

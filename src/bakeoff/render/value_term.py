@@ -37,7 +37,7 @@ def renderables(doc: ResultsDocument) -> list[RenderableType]:
         for r in rows:
             why = r.reason + (f" (blockers: {'; '.join(r.blockers)})" if r.blockers else "")
             t.add_row(
-                r.surface,
+                Text(r.surface) + (Text(f"\n{r.endpoint}", style="dim") if r.endpoint else ""),
                 Text(r.decision, style=STYLE.get(r.decision, "")),
                 r.contestant,
                 why,

@@ -193,6 +193,7 @@ class DecisionRow:
     evidence: str
     blockers: list[str]
     settle: str
+    endpoint: str = ""  # the surface's primary endpoint
 
 
 def decision_rows(doc: ResultsDocument) -> list[DecisionRow]:
@@ -218,6 +219,7 @@ def decision_rows(doc: ResultsDocument) -> list[DecisionRow]:
                 evidence=evidence,
                 blockers=list(s.get("blockers") or []),
                 settle=s.get("settle", "") if s.get("inconclusive") else "",
+                endpoint=s.get("endpoint", ""),
             )
         )
     return rows

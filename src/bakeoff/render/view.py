@@ -81,17 +81,18 @@ def headline(comp: Comparison, suite_verb: str) -> str:
     if comp.verdict == "same":
         return (
             f"{comp.contestant} {suite_verb} about as fast as {comp.baseline} "
-            f"(ratio {comp.ratio:.3f}, 95% CI {fmt_ci(comp.ci)}; {comp.reason})"
+            f"(ratio {comp.ratio:.3f}, {comp.ci_name} {fmt_ci(comp.ci)}; {comp.reason})"
         )
     if s >= 1:
         ci_txt = f"{ci[0]:.2f}–{ci[1]:.2f}" if ci else "–"
         return (
-            f"{comp.contestant} {suite_verb} {s:.2f}× faster than {comp.baseline} (95% CI {ci_txt})"
+            f"{comp.contestant} {suite_verb} {s:.2f}× faster than {comp.baseline} "
+            f"({comp.ci_name} {ci_txt})"
         )
     inv_ci = f"{comp.ci[0]:.2f}–{comp.ci[1]:.2f}" if comp.ci else "–"
     return (
         f"{comp.contestant} {suite_verb} {comp.ratio:.2f}× slower than {comp.baseline} "
-        f"(95% CI {inv_ci})"
+        f"({comp.ci_name} {inv_ci})"
     )
 
 
@@ -350,7 +351,7 @@ def metric_headline(comp: Comparison) -> str:
         return f"{comp.contestant} vs {comp.baseline}, {label}: inconclusive ({comp.reason})"
     return (
         f"{comp.contestant}: {label} {comp.ratio:.2f}× {comp.baseline}'s "
-        f"(95% CI {fmt_ci(comp.ci)}) — {comp.verdict}"
+        f"({comp.ci_name} {fmt_ci(comp.ci)}) — {comp.verdict}"
     )
 
 

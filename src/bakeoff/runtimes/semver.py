@@ -2,7 +2,9 @@
 ``1.x``, ``*``), caret and tilde, comparators (``>=``, ``<=``, ``>``, ``<``, ``=``),
 space-separated AND, ``||`` OR and hyphen ranges (``1.2 - 1.4``).
 
-Prerelease versions (``1.4.2-canary.1``) only match a range that names that prerelease exactly.
+Prerelease versions (``1.4.2-canary.1``) only match an alternative that names a prerelease of
+the same version, as npm's own rule says. Checked against npm's own range test cases
+(``tests/test_semver_npm.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
-_PARTIAL = re.compile(r"^v?(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?$")
+_PARTIAL = re.compile(
+    r"^v?(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?"
+    r"(?:\+[0-9A-Za-z.-]+)?$"  # build metadata: allowed, and ignored (as npm does)
+)
 
 
 @total_ordering
@@ -175,18 +180,21 @@ class Range:
         self.text = text
         self.alternatives = [_conjunction(part) for part in text.split("||")]
 
-    def _names_prerelease(self, v: Version) -> bool:
+    @staticmethod
+    def _names_prerelease(alt: list[_Cmp], v: Version) -> bool:
         return any(
             c.version.pre
             and (c.version.major, c.version.minor, c.version.patch) == (v.major, v.minor, v.patch)
-            for alt in self.alternatives
             for c in alt
         )
 
     def matches(self, v: Version) -> bool:
-        if v.pre and not self._names_prerelease(v):
-            return False
-        return any(all(c.test(v) for c in alt) for alt in self.alternatives)
+        """npm's rule: a prerelease satisfies an alternative (a ``||`` part) only when that
+        alternative itself names a prerelease of the same major.minor.patch."""
+        return any(
+            all(c.test(v) for c in alt) and (not v.pre or self._names_prerelease(alt, v))
+            for alt in self.alternatives
+        )
 
     def best(self, versions: Iterable[str]) -> str | None:
         """The highest version string in ``versions`` satisfying the range."""

@@ -15,8 +15,10 @@ from typing import Protocol
 from bakeoff.contestants import Contender
 from bakeoff.events import OnEvent, ignore
 from bakeoff.measure.process import Executor
-from bakeoff.plan import StopRule
+from bakeoff.plan import Settle, StopRule
+from bakeoff.primary import DecisionPlan
 from bakeoff.results import ResultsDocument
+from bakeoff.sequential import Design, SettleState, settle_state
 
 
 @dataclass
@@ -33,14 +35,34 @@ class SuiteContext:
     budget_s: float | None = None  # this suite's share of the time budget (None: unbounded)
     quick: bool = False
     started: float = field(default_factory=time.monotonic)
+    decision: DecisionPlan | None = None  # the primary family, declared before measuring
 
     def time_left(self) -> float | None:
         if self.budget_s is None:
             return None
         return self.budget_s - (time.monotonic() - self.started)
 
+    def sequential(
+        self, surface: str, min_n: int, max_n: int, lower_is_better: bool = True
+    ) -> tuple[Design, Settle] | None:
+        """The sequential design and settle check of a case that decides ``surface`` (None
+        when the evaluation declared no candidate for it: the case is then secondary)."""
+        plan = self.decision
+        if plan is None or not plan.candidates(surface):
+            return None
+        design = plan.design(min_n, max_n)
+        cands = plan.candidates(surface)
+
+        def settle(samples: dict[str, list[float]]) -> SettleState:
+            return settle_state(design, samples, plan.baseline, cands, lower_is_better)
+
+        return design, settle
+
 
 class Suite(Protocol):
+    """A suite may also define ``primaries(contenders, baseline) -> list[Primary]``: the
+    decisions it will measure, declared before the first measurement (see bakeoff.primary)."""
+
     name: str
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:

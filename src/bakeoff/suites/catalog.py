@@ -4,6 +4,7 @@ bundled sample project (``bakeoff demo``). The one place that knows every suite.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from bakeoff.suites.startup import (
     user_case,
 )
 from bakeoff.toolchains import ProjectManager, ToolchainSet, ToolchainSpec, parse_package_manager
+from bakeoff.value.usage import ValueConfig, preset, resolve
 
 NAMES = ("startup", "serve", "install", "test", "build", "ci", "compat")
 SAMPLE_CLI = "src/report-cli.mjs"
@@ -53,7 +55,8 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
         cases = QUICK_CASES if quick else DEFAULT_CASES
         suites.append(StartupSuite([BUILTIN_CASES[c] for c in cases]))
     if "serve" in wanted:
-        suites.append(ServeSuite(sample_spec(sample_project(), quick)))
+        spec = sample_spec(sample_project(), quick)
+        suites.append(ServeSuite(replace(spec, reference_rps=peak_rps(None))))
     hybrid = ToolchainSpec("bun+node", "node", manager="bun", test_runner="node", bundler="bun")
     common = ToolchainSet(extra=[hybrid])
     installs = ToolchainSet(extra=[hybrid, ToolchainSpec("pnpm", "node", manager="pnpm")])
@@ -63,12 +66,7 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
         installs,
         common,
         build_entry=(SAMPLE_CLI, list(SAMPLE_CLI_ARGS)),
-        reps={
-            "install": 2 if quick else 5,
-            "test": 3 if quick else 5,
-            "build": 3 if quick else 5,
-            "ci": 2 if quick else 3,
-        },
+        reps=REPS["quick" if quick else "full"],
     )
     if "compat" in wanted:
         suites.append(CompatSuite.for_demo(quick))
@@ -76,6 +74,18 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
 
 
 DEVLOOP = ("install", "test", "build", "ci")
+# Repetitions per dev-loop suite: for install/test/build the most the deciding case may take (it
+# stops once settled, from 3 on); "secondary" is the fixed count of the other install states;
+# ci is always a fixed count. Quick runs decide with the same rule on a smaller maximum.
+REPS: dict[str, dict[str, int]] = {
+    "full": {"install": 8, "secondary": 3, "test": 10, "build": 10, "ci": 3},
+    "quick": {"install": 5, "secondary": 2, "test": 6, "build": 6, "ci": 2},
+}
+
+
+def peak_rps(value: ValueConfig | None) -> float:
+    """The usage's peak request rate (the serve suite's reference rate is the nearest)."""
+    return resolve(value).traffic.peak_rps if value else preset("medium").traffic.peak_rps
 
 
 def devloop_suites(
@@ -102,12 +112,7 @@ def devloop_suites(
         installs,
         common,
         build_entry=(entry[0], list(entry[1])) if entry else None,
-        reps={
-            "install": 2 if quick else 3,
-            "test": 3 if quick else 5,
-            "build": 3 if quick else 5,
-            "ci": 2 if quick else 3,
-        },
+        reps=REPS["quick" if quick else "full"],
     )
 
 
@@ -123,7 +128,15 @@ def _devloop(
 ) -> list[Suite]:
     out: list[Suite] = []
     if "install" in wanted:
-        out.append(InstallSuite(project, installs, states=states, reps=reps["install"]))
+        out.append(
+            InstallSuite(
+                project,
+                installs,
+                states=states,
+                reps=reps["install"],
+                secondary_reps=reps["secondary"],
+            )
+        )
     if "test" in wanted:
         out.append(TestSuite(project, common, reps=reps["test"]))
     if "build" in wanted and build_script is not None:
@@ -157,7 +170,8 @@ def from_config(
         elif not (cfg.serve.entry or cfg.serve.command):
             raise ConfigError(f"{path}: serve: expected `entry` or `command`, found neither")
         else:
-            suites.append(ServeSuite(spec_from_config(cfg.serve, path, quick)))
+            spec = spec_from_config(cfg.serve, path, quick)
+            suites.append(ServeSuite(replace(spec, reference_rps=peak_rps(cfg.value))))
     project = path.parent
     specs = [
         ToolchainSpec(t.name, t.runtime, t.manager, t.test_runner, t.bundler)
@@ -186,9 +200,11 @@ def from_config(
         else:
             chosen.add(name)
 
-    def reps(section: object, default: int, quick_reps: int = 3) -> int:
-        value = getattr(section, "reps", default)
-        return min(int(value), quick_reps) if quick else int(value)
+    caps = REPS["quick" if quick else "full"]
+
+    def reps(section: object, name: str) -> int:
+        value = int(getattr(section, "reps", caps[name]))
+        return min(value, caps[name]) if quick else value
 
     suites += _devloop(
         chosen,
@@ -200,10 +216,11 @@ def from_config(
         else None,
         build_script=cfg.build.script if cfg.build else None,
         reps={
-            "install": reps(cfg.install, 5, quick_reps=2),
-            "test": reps(cfg.test, 5),
-            "build": reps(cfg.build, 5),
-            "ci": reps(cfg.ci, 3, quick_reps=2),
+            "install": reps(cfg.install, "install"),
+            "secondary": caps["secondary"],
+            "test": reps(cfg.test, "test"),
+            "build": reps(cfg.build, "build"),
+            "ci": reps(cfg.ci, "ci"),
         },
         states=cfg.install.states if cfg.install else STATES,
     )

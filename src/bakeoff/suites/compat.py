@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from bakeoff.errors import BakeoffError
 from bakeoff.events import Event
 from bakeoff.invoke import base_env
 from bakeoff.measure.process import Command, Executor, LauncherExecutor
+from bakeoff.primary import Primary
 from bakeoff.results import CompatResult, Measurement, ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
@@ -101,6 +103,13 @@ class CompatSuite:
         if not cfg.packages:
             suite.packages = []
         return suite
+
+    def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
+        """Packaging is decided on the single-file binary's start-up (when there is a CLI
+        entry to package)."""
+        if self.cli_entry is None:
+            return []
+        return [Primary("packaging", c.name) for c in contenders if c.name != baseline]
 
     # -- running ----------------------------------------------------------------------------
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:

@@ -25,16 +25,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from bakeoff.contestants import Contender
 from bakeoff.events import Event
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.plan import Cell, Scheduler, StopRule
+from bakeoff.plan import Cell, Scheduler, Settle, StopRule
+from bakeoff.primary import Primary
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.install import install_argv
 from bakeoff.suites.startup import measurements_from
 from bakeoff.suites.testreport import TestOutcome, parity, parse_report
 from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
-from bakeoff.toolchains import Toolchain, ToolchainSet, resolve
+from bakeoff.toolchains import Toolchain, ToolchainSet, candidates, resolve
 
 ReportKind = Literal["junit", "jest"]
 
@@ -258,14 +260,21 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _rule(ctx: SuiteContext, reps: int, warmups: int) -> StopRule:
-    return StopRule(
-        precision=ctx.rule.precision,
-        min_runs=max(2, reps),
-        max_runs=max(2, reps),
-        warmups=warmups,
-        max_failures=2,
+MIN_REPS = 3  # first look of a deciding case (bakeoff.sequential)
+
+
+def _rule(
+    ctx: SuiteContext, reps: int, warmups: int, surface: str | None = None
+) -> tuple[StopRule, Settle | None, dict[str, Any]]:
+    """The stop rule of a case: for a case that decides ``surface``, sample until settled
+    (``MIN_REPS`` … ``reps`` blocks); otherwise exactly ``reps`` blocks. Also the design to
+    record with the case."""
+    seq = ctx.sequential(surface, MIN_REPS, max(MIN_REPS, reps)) if surface else None
+    lo, hi = (seq[0].min_n, seq[0].max_n) if seq else (max(2, reps), max(2, reps))
+    rule = StopRule(
+        precision=ctx.rule.precision, min_runs=lo, max_runs=hi, warmups=warmups, max_failures=2
     )
+    return rule, seq[1] if seq else None, {"design": seq[0].to_dict()} if seq else {}
 
 
 def _invalid(suite: str, case: str, name: str, note: str, failure: Failure | None) -> Measurement:
@@ -297,6 +306,10 @@ class TestSuite:
     def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
         return resolve(self.source, ctx.contenders)
 
+    def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
+        tcs = resolve(self.source, contenders)
+        return [Primary("test_runner", n) for n in candidates(tcs, baseline, "test_runner")]
+
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         self.toolchains = self._toolchains(ctx)
         info: dict[str, Any] = doc.suites.setdefault(self.name, {})
@@ -322,11 +335,11 @@ class TestSuite:
             cells.append(Cell(tc.name, cmd, partial(_unlink, report)))
         if not cells:
             return True
-        rule = _rule(ctx, self.reps, 1)
+        rule, settle, design = _rule(ctx, self.reps, 1, "test_runner")
         scheduler = Scheduler(
             ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
         )
-        outcome = scheduler.run_case("tests", cells, budget_s=ctx.time_left())
+        outcome = scheduler.run_case("tests", cells, budget_s=ctx.time_left(), settle=settle)
         ms = measurements_from(self.name, "tests", outcome, rule.min_runs, seconds=True)
         results: dict[str, list[TestOutcome]] = {}
         for name, (report, kind) in reports.items():
@@ -341,7 +354,7 @@ class TestSuite:
         par = parity(results) if results else {}
         info["parity"] = par
         info["cases"] = {
-            "tests": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run}
+            "tests": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run, **design}
         }
         most = max((len(v) for v in results.values()), default=0)
         for m in ms:
@@ -386,6 +399,10 @@ class BuildSuite:
     def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
         return [tc for tc in resolve(self.source, ctx.contenders) if tc.bundler != "none"]
 
+    def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
+        tcs = [tc for tc in resolve(self.source, contenders) if tc.bundler != "none"]
+        return [Primary("bundler", n) for n in candidates(tcs, baseline, "bundler")]
+
     def _run_script(self, ctx: SuiteContext, doc: ResultsDocument, script: str) -> bool:
         """Time the project's own build script under each toolchain (a fresh copy each, no
         smoke run: the script's exit code says whether it worked)."""
@@ -426,7 +443,7 @@ class BuildSuite:
         }
         if not cells:
             return True
-        rule = _rule(ctx, self.reps, 1)
+        rule = _rule(ctx, self.reps, 1)[0]  # not the bundler's primary endpoint: fixed reps
         scheduler = Scheduler(
             ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
         )
@@ -465,11 +482,11 @@ class BuildSuite:
             cells.append(Cell(tc.name, cmd, partial(_rmtree, out.parent)))
         if not cells:
             return True
-        rule = _rule(ctx, self.reps, 1)
+        rule, settle, design = _rule(ctx, self.reps, 1, "bundler")
         scheduler = Scheduler(
             ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
         )
-        outcome = scheduler.run_case("bundle", cells, budget_s=ctx.time_left())
+        outcome = scheduler.run_case("bundle", cells, budget_s=ctx.time_left(), settle=settle)
         ms = measurements_from(self.name, "bundle", outcome, rule.min_runs, seconds=True)
         smoke: dict[str, Any] = {}
         reference = self._reference(ctx)
@@ -513,7 +530,7 @@ class BuildSuite:
                         m.notes.append(f"the bundle does not work: {smoke[name]['detail'][:160]}")
         info["smoke"] = smoke
         info["cases"] = {
-            "bundle": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run}
+            "bundle": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run, **design}
         }
         doc.measurements.extend(ms)
         return not outcome.interrupted

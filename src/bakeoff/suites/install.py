@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bakeoff.contestants import Contender
 from bakeoff.measure.process import Command
 from bakeoff.plan import Cell, Scheduler, StopRule
+from bakeoff.primary import Primary
 from bakeoff.results import Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.startup import measurements_from
@@ -42,7 +44,7 @@ from bakeoff.suites.workspace import (
     tree_size,
     with_scripts,
 )
-from bakeoff.toolchains import Toolchain, ToolchainSet, resolve
+from bakeoff.toolchains import Toolchain, ToolchainSet, candidates, resolve
 
 SUITE = "install"
 STATES = ("cold", "cold-lockfile", "warm-cache")
@@ -51,6 +53,13 @@ STATE_TEXT = {
     "cold-lockfile": "empty cache, lockfile, frozen install (what CI sees)",
     "warm-cache": "cache filled, lockfile, no node_modules",
 }
+MIN_REPS = 3  # first look of the decision case (bakeoff.sequential)
+
+
+def primary_state(states: Sequence[str]) -> str:
+    """The state that decides the package manager: what CI does (cold cache + lockfile) when it
+    is measured, else the first measured state."""
+    return "cold-lockfile" if "cold-lockfile" in states else states[0]
 
 
 def install_argv(tc: Toolchain, frozen: bool, cache: Path) -> list[str]:
@@ -101,15 +110,27 @@ class InstallSuite:
         toolchains: ToolchainSet | Sequence[Toolchain],
         states: Sequence[str] = STATES,
         reps: int = 3,
+        secondary_reps: int | None = None,
     ) -> None:
         self.project = project
         self.source = toolchains
         self.toolchains: list[Toolchain] = []
         self.states = [s for s in STATES if s in states]
-        self.reps = reps
+        self.reps = reps  # the most repetitions the deciding state may take
+        # fixed repetitions of the other states (default: as many as ``reps``)
+        self.secondary_reps = reps if secondary_reps is None else secondary_reps
 
     def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
         return resolve(self.source, ctx.contenders)
+
+    def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
+        if not self.states:
+            return []
+        state = primary_state(self.states)
+        tcs = resolve(self.source, contenders)
+        return [
+            Primary("package_manager", n, case=state) for n in candidates(tcs, baseline, "manager")
+        ]
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         self.toolchains = self._toolchains(ctx)
@@ -146,18 +167,28 @@ class InstallSuite:
                 cells.append(self._cell(ctx, slot, state))
             if not cells:
                 continue
+            deciding = state == primary_state(self.states)
+            seq = (
+                ctx.sequential("package_manager", MIN_REPS, max(MIN_REPS, self.reps))
+                if deciding
+                else None
+            )
+            reps = max(2, self.reps if deciding else self.secondary_reps)
             rule = StopRule(
                 precision=ctx.rule.precision,
-                min_runs=max(2, self.reps),
-                max_runs=max(2, self.reps),
+                min_runs=seq[0].min_n if seq else reps,
+                max_runs=seq[0].max_n if seq else reps,
                 warmups=1 if state == "warm-cache" else 0,
                 max_failures=2,
             )
             scheduler = Scheduler(
                 ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=SUITE
             )
-            outcome = scheduler.run_case(state, cells, budget_s=ctx.time_left())
+            outcome = scheduler.run_case(
+                state, cells, budget_s=ctx.time_left(), settle=seq[1] if seq else None
+            )
             info["cases"][state] = {
+                **({"design": seq[0].to_dict()} if seq else {}),
                 "description": STATE_TEXT[state],
                 "stop_reason": outcome.stop_reason,
                 "blocks": outcome.blocks_run,

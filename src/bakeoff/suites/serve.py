@@ -9,7 +9,10 @@ Per contestant, interleaved (every round runs each contestant once, in a fresh r
 3. a short closed-loop **probe** of each contestant's saturation, unless rates are configured;
    the fixed rates are fractions (default 25/50/75%) of the *slowest* contestant's saturation,
    the same absolute rates for everyone;
-4. ``reps`` load rounds: start, warm up (discarded), one open-loop phase per rate (k6
+4. up to ``reps`` load rounds (at least ``MIN_REPS``; they stop early once server CPU per 1k
+   requests at the reference rate — the service runtime's primary endpoint — settles every
+   comparison with the baseline, see bakeoff.sequential): start, warm up (discarded), one
+   open-loop phase per rate (k6
    ``constant-arrival-rate``; latency from the intended send time; server CPU per 1k requests
    from /proc; RSS sampled every 100 ms), then closed-loop **saturation** (wrk if installed,
    else k6), stop.
@@ -50,6 +53,7 @@ from bakeoff.measure.loadgen import (
     find_wrk,
 )
 from bakeoff.measure.server import Readiness, RssSampler, ServerFailed, ServerProcess, free_port
+from bakeoff.primary import Primary
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 
@@ -63,6 +67,7 @@ PERCENTILES: dict[str, float] = {
     "latency_max_ms": 100,
 }
 IDLE_SETTLE_S = 0.25
+MIN_REPS = 3  # first look of the deciding case (bakeoff.sequential)
 # The share of one core the load generator may use at the top rate: above about a quarter of a
 # core on a 2-core machine shared with the server, k6 starts sending late (measured: p99 send
 # lag 2 ms at 18% of a core, 5 ms at 23%, 12 ms at 31%).
@@ -99,6 +104,7 @@ class ServeSpec:
     ready_timeout_s: float = 30.0
     pin: bool = False
     saturation: bool = True
+    reference_rps: float | None = None  # the usage's peak rate: picks the reference rate
 
     def env_for(self, port: int) -> dict[str, str]:
         """The server's environment: the configured variables, the port, a loopback HOST."""
@@ -188,14 +194,14 @@ def sample_spec(project: Path, quick: bool = False) -> ServeSpec:
             cwd=str(project),
             mix=mix,
             ladder=(0.5,),
-            reps=2,
+            reps=4,
             ready_samples=5,
             phase_s=2.0,
             warmup_s=1.0,
             saturation_s=1.0,
             probe_s=1.0,
         )
-    return ServeSpec(entry="src/server.mjs", cwd=str(project), mix=mix)
+    return ServeSpec(entry="src/server.mjs", cwd=str(project), mix=mix, reps=6)
 
 
 # -- per-contestant state ---------------------------------------------------------------------
@@ -249,6 +255,9 @@ class ServeSuite:
             cpus=cpus,
         )
         return srv, port
+
+    def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
+        return [Primary("service_runtime", c.name) for c in contenders if c.name != baseline]
 
     def _cpus(self) -> tuple[set[int] | None, set[int] | None]:
         if not self.spec.pin:
@@ -512,17 +521,35 @@ class ServeSuite:
         info: dict[str, Any],
     ) -> bool:
         spec = self.spec
-        total = spec.reps * len([c for c in people if c.dropped is None])
+        ref = reference_rate(rates, spec.reference_rps)
+        info["reference_case"] = _case(ref)
+        seq = ctx.sequential("service_runtime", MIN_REPS, max(MIN_REPS, spec.reps))
+        case_info: dict[str, Any] = {"stop_reason": "max_runs"}
+        if seq:
+            case_info["design"] = seq[0].to_dict()
+        info.setdefault("cases", {})[_case(ref)] = case_info
+        total = (seq[0].max_n if seq else spec.reps) * len([c for c in people if c.dropped is None])
+        retired: set[str] = set()
         ctx.on_event(Event("case_start", suite=SUITE, case="load", total=total))
         done = 0
-        for rep in range(spec.reps):
+        for rep in range(seq[0].max_n if seq else spec.reps):
+            case_info["blocks"] = rep
+            if seq and rep >= seq[0].min_n:
+                state = seq[1](_cpu_samples(people, ref, retired))
+                retired |= state.retire
+                if state.done:
+                    case_info["stop_reason"] = "settled"
+                    break
             left = ctx.time_left()
             if left is not None and rep > 0:
                 per = len(rates) * spec.phase_s + spec.warmup_s + spec.saturation_s + 2
                 if left < per * len(people):
                     info["cut"] = f"time budget: {rep} of {spec.reps} load repetitions ran"
+                    case_info["stop_reason"] = "budget"
                     break
             for c in self._order(people, rng):
+                if c.who.name in retired:  # its decision settled: no more load for it
+                    continue
                 self._one_round(ctx, c, rep, rates, k6, wrk, info)
                 done += 1
                 ctx.on_event(
@@ -534,7 +561,11 @@ class ServeSuite:
                         done=done,
                     )
                 )
-        ctx.on_event(Event("case_end", suite=SUITE, case="load", detail="done"))
+        else:
+            case_info["blocks"] = seq[0].max_n if seq else spec.reps
+        ctx.on_event(
+            Event("case_end", suite=SUITE, case="load", detail=str(case_info["stop_reason"]))
+        )
         return True
 
     def _one_round(
@@ -573,7 +604,7 @@ class ServeSuite:
                             [s.t_s, round(s.rss_mb, 2)] for s in sampler.samples
                         ]
                     c.phases.setdefault(rate, []).append(
-                        _phase_record(phase, cpu1 - cpu0, rss, c.mismatches)
+                        {**_phase_record(phase, cpu1 - cpu0, rss, c.mismatches), "rep": rep}
                     )
                 if spec.saturation:
                     c.saturation.append(self._saturate(k6, wrk, port, spec.saturation_s))
@@ -675,6 +706,7 @@ class ServeSuite:
                             contestant=name,
                             unit=unit,
                             samples=[r[metric] for r in good],
+                            blocks=[int(r.get("rep", i)) for i, r in enumerate(good)],
                             valid=len(good) >= 2,
                             notes=list(base_notes)
                             + ([f"only {len(good)} valid repetition"] if len(good) == 1 else []),
@@ -710,6 +742,30 @@ class ServeSuite:
                             f"responses differ from the reference ({len(c.mismatches)} "
                             "requests): not used for verdicts"
                         )
+
+
+def reference_rate(rates: Sequence[float], peak_rps: float | None) -> float:
+    """The rate nearest (in ratio) the usage's peak rate — the one the cost model prices and
+    the service runtime is decided at; the highest rate when no peak is given."""
+    if not peak_rps or peak_rps <= 0:
+        return max(rates)
+    return min(rates, key=lambda r: (abs(math.log(r / peak_rps)), -r))
+
+
+def _cpu_samples(
+    people: Sequence[_Contestant], rate: float, retired: set[str]
+) -> dict[str, list[float]]:
+    """Server CPU per 1k requests at ``rate`` from each live, still-sampled contestant's valid
+    phases."""
+    return {
+        c.who.name: [
+            r["cpu_ms_per_1k_req"]
+            for r in c.phases.get(rate, [])
+            if not r["problems"] and r["cpu_ms_per_1k_req"] > 0
+        ]
+        for c in people
+        if c.dropped is None and c.who.name not in retired
+    }
 
 
 def _num(x: float) -> float | None:
@@ -848,7 +904,7 @@ def spec_from_config(cfg: ServeConfig, config_path: Path, quick: bool = False) -
         compare=cfg.compare,
         rates=cfg.rates,
         ladder=tuple(cfg.ladder),
-        reps=min(cfg.reps, 3) if quick else cfg.reps,
+        reps=min(cfg.reps, 4) if quick else cfg.reps,
         ready_samples=min(cfg.ready_samples, 5) if quick else cfg.ready_samples,
         phase_s=min(cfg.phase, 2.0) if quick else cfg.phase,
         warmup_s=min(cfg.warmup, 1.0) if quick else cfg.warmup,

@@ -16,12 +16,13 @@ FAILING = ("fail", "error", "timeout")
 
 def project_areas(doc: ResultsDocument, configured: list[str] | None) -> list[str] | None:
     """The compat areas that matter: the configured ones, else those the compat suite's scan
-    found the project using, else every area (None)."""
+    found the project using (none, when it found none), else — no scan ran — every area
+    (None)."""
     if configured is not None:
         return configured
     scan = (doc.suites.get("compat") or {}).get("scan") or {}
     areas = scan.get("areas") if isinstance(scan, dict) else None
-    return [str(a) for a in areas] if isinstance(areas, list) and areas else None
+    return [str(a) for a in areas] if isinstance(areas, list) else None
 
 
 def compat_findings(

@@ -68,7 +68,7 @@ def effect_text(comp: Comparison | None, what: str) -> str:
         a, b = sorted(abs(1 - r) * 100 for r in comp.ci)
         digits = ".1f" if f"{a:.0f}" == f"{b:.0f}" else ".0f"
         ci = (
-            f" (95% CI {a:{digits}}–{b:{digits}}%)"
+            f" ({comp.ci_name} {a:{digits}}–{b:{digits}}%)"
             if (comp.ci[0] - 1) * (comp.ci[1] - 1) > 0
             else " (CI includes no change)"
         )
