@@ -60,8 +60,8 @@ def bakeoff_cli() -> str:
 
 
 def run_limited(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, float, str, bool]:
-    """(exit code, seconds, output tail, timed out); the command's process group is killed on
-    timeout so nothing it started outlives the limit."""
+    """(exit code, seconds, output tail, timed out); at the limit the command's process group
+    gets SIGINT (bakeoff saves its partial results), then SIGKILL, so nothing outlives it."""
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
@@ -71,10 +71,11 @@ def run_limited(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, f
         try:
             proc.wait(timeout=limit)
         except subprocess.TimeoutExpired:
+            # Ctrl-C first, as a user would: bakeoff saves what it measured so far
             timed_out = True
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.killpg(proc.pid, signal.SIGINT)
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -190,6 +191,8 @@ def one(project: Path, args: argparse.Namespace, index: dict[str, tuple[str, str
             dest = Path(args.keep) / project.name
             shutil.rmtree(dest, ignore_errors=True)
             shutil.copytree(copy, dest, ignore=shutil.ignore_patterns("node_modules"))
+            (dest / "init.log").write_text(outcome.init_tail)
+            (dest / "run.log").write_text(outcome.run_tail)
     return outcome
 
 

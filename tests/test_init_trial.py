@@ -52,7 +52,8 @@ def test_service_with_a_required_argument_starts_and_routes_are_checked(
     assert cfg.serve.entry == "bin/serve.js" and cfg.serve.args == ["data.json"]
     assert cfg.serve.readiness.kind == "http" and cfg.serve.readiness.path == "/health"
     paths = {r.path for r in cfg.serve.requests}
-    assert paths == {"/health", "/items"}  # /missing answered 404: left commented out
+    assert paths == {"/health", "/items", "/started"}  # /missing answered 404: commented out
+    assert cfg.serve.compare == "shape"  # /started differs from one start to the next
     text = (project / "bakeoff.toml").read_text()
     assert "# GET /missing — routes.js — answered 404 (not found) when tried" in text
     assert "# init tried startup:serve-data: worked" in text

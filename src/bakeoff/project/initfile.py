@@ -251,6 +251,12 @@ def serve_keys(p: Project, s: Service, found: object | None = None) -> list[str]
     else:
         why = "no health route answered when init tried it" if f else "no health route found"
         out += [f"# {why}: ready when the port accepts connections", 'readiness = { kind = "tcp" }']
+    if f is not None and f.dynamic:
+        out += [
+            f"# {', '.join(f.dynamic[:3])} answered differently on two starts under the baseline",
+            "# (dates, generated ids): responses are compared by their JSON shape",
+            'compare = "shape"',
+        ]
     out += [
         "# rates = [200, 500]  # fixed rates (req/s); default: 25/50/75% of the slowest saturation",
         "# reps = 5            # load repetitions per runtime",

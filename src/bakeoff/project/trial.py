@@ -70,6 +70,7 @@ class ServeFound:
     statuses: dict[str, int] = field(default_factory=dict)  # GET path → status
     build: list[str] = field(default_factory=list)  # the scripts that wrote the entry
     ready_s: float = 0.0
+    dynamic: list[str] = field(default_factory=list)  # GET paths whose body changed per start
 
 
 @dataclass
@@ -256,9 +257,12 @@ def _serve(
             for r in svc.routes
             if r.method == "GET" and ":" not in r.path and "*" not in r.path
         ]
+        bodies: dict[str, str] = {}
         for path in gets[:MAX_ROUTES]:
-            found.statuses[path] = _status(actual, path)[0]
+            found.statuses[path], bodies[path] = _status(actual, path)
         ok = [p for p, s in found.statuses.items() if 200 <= s < 400]
+        srv.stop()
+        found.dynamic = _dynamic(spec, who, copy, tmp, port, actual, bodies, timeouts)
         where = f"its fixed port {found.port}" if found.port else f"${spec.port_env} (port {port})"
         ready = (
             f"GET {found.readiness} → 2xx"
@@ -293,6 +297,35 @@ def _serve(
         srv.stop()
 
 
+def _dynamic(
+    spec: ServeSpec,
+    who: Contender,
+    copy: Path,
+    tmp: Path,
+    port: int,
+    actual: int,
+    bodies: dict[str, str],
+    timeouts: Timeouts,
+) -> list[str]:
+    """Start the service a second time and request the same routes: paths whose bodies
+    differ between two starts of the same runtime (dates, generated ids) cannot be compared
+    byte for byte across runtimes either."""
+    answered = {p: b for p, b in bodies.items() if b}
+    if not answered:
+        return []
+    srv = ServerProcess(
+        spec.argv(who, port), cwd=str(copy), env=spec.env_for(port), logdir=tmp / "serve-logs-2"
+    )
+    try:
+        srv.start()
+        _wait_listening(srv, port, timeouts.serve)
+        return [p for p, body in answered.items() if _status(actual, p)[1] != body]
+    except ServerFailed:
+        return []
+    finally:
+        srv.stop()
+
+
 def _wait_listening(srv: ServerProcess, port: int, timeout: float) -> list[int]:
     """The ports the server listens on, ours first, once it listens; ``ServerFailed`` if it
     exits or does not listen in time."""
@@ -316,7 +349,7 @@ def _status(port: int, path: str) -> tuple[int, str]:
     try:
         conn.request("GET", path, headers={"Connection": "close", "Accept-Encoding": "identity"})
         resp = conn.getresponse()
-        body = resp.read(300).decode("utf-8", "replace")
+        body = resp.read(20000).decode("utf-8", "replace")
         return resp.status, body
     except (OSError, http.client.HTTPException) as exc:
         return 0, str(exc)
