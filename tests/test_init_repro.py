@@ -484,3 +484,18 @@ def test_build_script_mode_runs_the_projects_script_per_toolchain(tmp_path: Path
     ]
     assert script_argv(bun, "build") == [str(tmp_path / "bun"), "--bun", "run", "build"]
     assert script_argv(deno, "build") is None  # recorded as not run, with the reason
+
+
+def test_javascript_launch_beats_a_typescript_loader_of_the_same_rank(tmp_path: Path) -> None:
+    from bakeoff.project.launch import candidates
+
+    scripts = {
+        "dev": "vite",  # a tool, not a file the runtime runs
+        "ts:dev": "tsc && ts-node src/index.ts",
+        "tsc:dev": "tsc && node dist/index.js",
+        "tsc:build": "tsc",
+    }
+    got = candidates(scripts, tmp_path, "dist/index.js")
+    assert [c.script for c in got] == ["tsc:dev", "ts:dev"]
+    assert got[0].build == ["tsc:build"]  # `tsc` before the start is the project's tsc:build
+    assert got[1].node_flags == ["-r", "ts-node/register"]
