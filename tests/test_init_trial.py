@@ -98,3 +98,35 @@ def test_trial_report_names_command_exit_code_and_output(tmp_path: Path) -> None
     assert serve.exit_code == 1 and "bin/serve.js" in serve.command
     assert "Usage: serve-data <file.json>" in serve.stdout_tail  # printed to stdout, not stderr
     assert "Usage: serve-data" in serve.reason()
+
+
+def test_a_workspace_is_tried_inside_its_monorepo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A workspace's `workspace:`/sibling dependencies only resolve when the whole monorepo is
+    installed: init --package copies and installs the monorepo, then tries the workspace."""
+    root = tmp_path / "mono"
+    files = {
+        "package.json": '{"name": "mono", "private": true, "workspaces": ["packages/*"]}',
+        "packages/lib/package.json": '{"name": "greet-lib", "version": "1.0.0", "main": "index.js"}',
+        "packages/lib/index.js": "module.exports = () => 'hello';\n",
+        "packages/app/package.json": (
+            '{"name": "app", "version": "1.0.0", "dependencies": {"greet-lib": "*"},'
+            ' "scripts": {"start": "node server.js"}}'
+        ),
+        "packages/app/server.js": (
+            "const greet = require('greet-lib');\n"
+            "const http = require('node:http');\n"
+            "const app = http.createServer((req, res) => res.end(greet()));\n"
+            "app.listen(process.env.PORT, '127.0.0.1');\n"
+        ),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    code = main(["init", str(root), "--package", "app"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "tried install: worked" in out and "tried serve: worked" in out, out
+    assert (root / "packages/app/bakeoff.toml").is_file()
+    assert not (root / "node_modules").exists()  # installed in a copy

@@ -141,6 +141,22 @@ def _workspace_dirs(root: Path, pkg: dict[str, Any]) -> list[Path]:
     return dirs
 
 
+def workspace_root(folder: Path) -> Path | None:
+    """The monorepo root whose workspaces include ``folder`` (pnpm-workspace.yaml or
+    package.json ``workspaces``), looking up to five folders up; None outside a monorepo."""
+    folder = folder.resolve()
+    for parent in list(folder.parents)[:5]:
+        if not (parent / "package.json").is_file():
+            continue
+        try:
+            pkg = json.loads((parent / "package.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(pkg, dict) and folder in _workspace_dirs(parent, pkg):
+            return parent
+    return None
+
+
 def detect(path: Path, package: str | None = None) -> Project:
     root = path.resolve()
     if root.is_file():

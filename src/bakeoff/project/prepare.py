@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 from bakeoff.errors import MeasurementError
-from bakeoff.project.detect import package_manager_spec
+from bakeoff.project.detect import package_manager_spec, workspace_root
 from bakeoff.results import Failure
 from bakeoff.runtimes.provision import Provisioner, Runtime
 from bakeoff.suites.workspace import ALL_LOCKFILES, tool_env
@@ -35,7 +35,7 @@ def _manager(project: Path) -> ProjectManager:
     """The project's own package manager (``packageManager``, else its lockfile), else npm;
     Deno projects install with npm here (this copy only has to run under Node-compatible
     runtimes)."""
-    found = package_manager_spec(project)
+    found = package_manager_spec(workspace_root(project) or project)
     return found if found and found.name in ("pnpm", "yarn", "bun") else ProjectManager("npm")
 
 
@@ -141,7 +141,14 @@ def working_copy(
     project: Path, dest: Path, provisioner: Provisioner, timeout: float = 900
 ) -> tuple[Path, str]:
     """Copy ``project`` to ``dest`` (lockfiles kept, ``node_modules`` and build output left
-    out) and install its dependencies there. Returns the copy and the manager used."""
+    out) and install its dependencies there. Returns the copy and the manager used. A
+    workspace of a monorepo is copied and installed with its whole monorepo (its
+    ``workspace:`` dependencies live there); the copy returned is the workspace's folder."""
+    root = workspace_root(project)
+    if root is not None:
+        rel = project.resolve().relative_to(root)
+        copy, how = working_copy(root, dest, provisioner, timeout)
+        return copy / rel, how
     _copy(project, dest)
     pm = _manager(project)
     manager = pm.name
