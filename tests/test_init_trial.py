@@ -108,7 +108,9 @@ def test_a_workspace_is_tried_inside_its_monorepo(
     root = tmp_path / "mono"
     files = {
         "package.json": '{"name": "mono", "private": true, "workspaces": ["packages/*"]}',
-        "packages/lib/package.json": '{"name": "greet-lib", "version": "1.0.0", "main": "index.js"}',
+        "packages/lib/package.json": (
+            '{"name": "greet-lib", "version": "1.0.0", "main": "index.js"}'
+        ),
         "packages/lib/index.js": "module.exports = () => 'hello';\n",
         "packages/app/package.json": (
             '{"name": "app", "version": "1.0.0", "dependencies": {"greet-lib": "*"},'

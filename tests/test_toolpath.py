@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bakeoff.contestants import Contender
-from bakeoff.measure.fake import FakeExecutor
+from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.install import InstallSuite, _Slot
@@ -132,3 +132,23 @@ def test_package_manager_field(text: str, expected: tuple[str, str | None]) -> N
     pm = parse_package_manager(text)
     assert pm is not None and (pm.name, pm.version) == expected
     assert parse_package_manager("deno@2") is None
+
+
+def test_the_projects_own_manager_installs_from_the_projects_lockfile(tmp_path: Path) -> None:
+    """The dev-loop copies dropped every lockfile, so the baseline's tests and build ran
+    against a fresh resolution (a newer TypeScript failed the project's `tsc` build)."""
+    from bakeoff.suites.devloop import prepare
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "package.json").write_text('{"name": "p", "version": "1.0.0"}')
+    (src / "pnpm-lock.yaml").write_text("lockfileVersion: '9.0'\n")
+    (src / "package-lock.json").write_text("{}")
+    node = Contender("node", runtime("node", fake_binary(tmp_path / "n", "node", "n")))
+    pnpm = runtime("pnpm", tmp_path / "pnpm.cjs", "10.8.1")
+    ctx = SuiteContext([node], FakeExecutor(lambda cmd, i: result(100.0)), tmp_path / "work")
+    for manager, kept in (("pnpm", {"pnpm-lock.yaml"}), ("npm", {"package-lock.json"})):
+        tools = {"pnpm": pnpm, "npm": runtime("npm", tmp_path / "npm-cli.js", "11.0.0")}
+        tc = Toolchain("node", node, manager, "node", "esbuild", tools)
+        prep = prepare(ctx, tc, src, tmp_path / f"copy-{manager}")
+        assert {p.name for p in prep.project.iterdir() if "lock" in p.name} == kept

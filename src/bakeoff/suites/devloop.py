@@ -197,8 +197,10 @@ def ready_copies(
 
 
 def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Prepared:
-    """A copy of ``source`` with dependencies installed by the toolchain's manager (untimed)."""
-    project = copy_project(source, folder / "project")
+    """A copy of ``source`` with dependencies installed by the toolchain's manager (untimed),
+    from the project's own lockfile when the manager is the one that wrote it (the project's
+    tests and build run against the versions it has locked, not a fresh resolution)."""
+    project = copy_project(source, folder / "project", keep=LOCKFILES.get(tc.manager))
     cache = folder / "cache"
     env = tc.path_env(tool_env(cache))
     res = ctx.executor.run(

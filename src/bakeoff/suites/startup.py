@@ -199,6 +199,7 @@ def _failure(res: ProcessResult) -> Failure:
         signal=res.signal,
         timed_out=res.timed_out,
         stderr_tail=res.stderr_tail[-1000:],
+        stdout_tail=res.stdout_tail[-1000:],  # tsc, jest and friends report errors there
     )
 
 

@@ -29,16 +29,19 @@ ALL_LOCKFILES = {*LOCKFILES.values(), "bun.lockb", "npm-shrinkwrap.json"}
 SKIP = {"node_modules", ".git", "dist", "build", "coverage", ".next", ".turbo", ".cache"}
 
 
-def copy_project(src: Path, dest: Path, keep_lockfiles: bool = False) -> Path:
+def copy_project(
+    src: Path, dest: Path, keep_lockfiles: bool = False, keep: str | None = None
+) -> Path:
     """A fresh copy of ``src`` at ``dest`` (replacing it), without dependencies, build output
-    or (unless ``keep_lockfiles``) lockfiles."""
+    or (unless ``keep_lockfiles``) lockfiles; ``keep`` names one lockfile to keep (the one the
+    toolchain's own manager reads)."""
     if dest.exists():
         shutil.rmtree(dest)
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = {n for n in names if n in SKIP}
         if not keep_lockfiles:
-            skip |= {n for n in names if n in ALL_LOCKFILES}
+            skip |= {n for n in names if n in ALL_LOCKFILES and n != keep}
         return skip
 
     shutil.copytree(src, dest, ignore=ignore, symlinks=True)
