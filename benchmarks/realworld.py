@@ -116,7 +116,7 @@ def read_results(folder: Path, outcome: Outcome) -> None:
     doc: dict[str, Any] = json.loads(docs[-1].read_text())
     runtimes = [c.get("name", "?") for c in doc.get("contestants", [])]
     seen: dict[str, dict[str, bool]] = {}
-    firsts: dict[str, str] = {}
+    firsts: dict[tuple[str, str], str] = {}  # (suite, runtime) → why its first bad one failed
     for m in doc.get("measurements", []):
         suite, who = m.get("suite"), m.get("contestant")
         if suite not in SUITES:
@@ -124,17 +124,29 @@ def read_results(folder: Path, outcome: Outcome) -> None:
         ok = bool(m.get("valid")) and bool(m.get("samples") or m.get("median") is not None)
         row = seen.setdefault(suite, {})
         row[who] = row.get(who, False) or ok
-        if not ok and suite not in firsts:
+        if not ok and (suite, who) not in firsts:
             fails = m.get("failures") or []
-            why = fails[-1].get("reason") if fails else "; ".join(m.get("notes") or [])
+            why = failure_text(fails[-1]) if fails else "; ".join(m.get("notes") or [])
             if why:
-                firsts[suite] = f"{suite}/{who}: {why}"
+                firsts[(suite, who)] = why
     outcome.suites = {s: {r: seen[s].get(r, False) for r in runtimes} for s in seen}
-    for suite, why in firsts.items():
-        if not all(outcome.suites.get(suite, {}).values()):
-            outcome.reasons.append(why[:240])
+    for (suite, who), why in firsts.items():
+        if not outcome.suites.get(suite, {}).get(who, True):
+            outcome.reasons.append(f"{suite}/{who}: {why}"[:260])
     parity = (doc.get("suites") or {}).get("test", {}).get("parity")
     outcome.parity = parity_classes(parity)
+
+
+def failure_text(f: dict[str, Any]) -> str:
+    """A failure's reason and its telling output line (as the reports show it)."""
+    try:
+        from bakeoff.render.view import telling_line
+
+        pick = telling_line(f.get("stderr_tail") or "", f.get("stdout_tail") or "")
+    except ImportError:
+        pick = ""
+    reason = str(f.get("reason") or "")
+    return reason + (f": {pick}" if pick and pick not in reason else "")
 
 
 def parity_classes(parity: Any) -> dict[str, int]:
@@ -193,6 +205,8 @@ def one(project: Path, args: argparse.Namespace, index: dict[str, tuple[str, str
             shutil.copytree(copy, dest, ignore=shutil.ignore_patterns("node_modules"))
             (dest / "init.log").write_text(outcome.init_tail)
             (dest / "run.log").write_text(outcome.run_tail)
+            keep = {k: getattr(outcome, k) for k in ("init_s", "init_exit", "run_s", "run_exit")}
+            (dest / "outcome.json").write_text(json.dumps({**keep, "timed_out": timed_out}))
     return outcome
 
 
@@ -244,6 +258,52 @@ def table(outcomes: list[Outcome], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def retable(keep: Path, paths: list[Path], log: Path | None) -> str:
+    """The table from kept copies (``--keep``) without running anything again."""
+    times: dict[str, tuple[float, int | None, float, int | None]] = {}
+    if log is not None and log.is_file():
+        name = ""
+        for line in log.read_text().splitlines():
+            if line.startswith("== "):
+                name = line[3:].strip()
+            m = re.match(r"\s+init (\d+) s \(exit (\S+)\); run (\d+) s \(exit (\S+)\)", line)
+            if m and name:
+
+                def num(x: str) -> int | None:
+                    return None if x == "None" else int(x)
+
+                times[name] = (
+                    float(m.group(1)),
+                    num(m.group(2)),
+                    float(m.group(3)),
+                    num(m.group(4)),
+                )
+    outcomes = []
+    for path in paths:
+        path = path.resolve()
+        copy = keep / path.name
+        o = Outcome(path.name, *read_index(path).get(path.name, ("", "")))
+        saved = copy / "outcome.json"
+        if saved.is_file():
+            d = json.loads(saved.read_text())
+            o.init_s, o.init_exit, o.run_s, o.run_exit = (
+                d["init_s"],
+                d["init_exit"],
+                d["run_s"],
+                d["run_exit"],
+            )
+            o.run_timed_out = bool(d.get("timed_out"))
+        elif path.name in times:
+            o.init_s, o.init_exit, o.run_s, o.run_exit = times[path.name]
+            o.run_timed_out = o.run_exit in (-2, -9, -15)
+        o.tried = tried_sections(copy / "bakeoff.toml")
+        if o.run_timed_out:
+            o.reasons.append("run --quick stopped at the time limit (Ctrl-C; partial results)")
+        read_results(copy, o)
+        outcomes.append(o)
+    return table(outcomes, " ".join(sys.argv))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("paths", nargs="+", type=Path, help="project folders (copied, never modified)")
@@ -252,7 +312,19 @@ def main() -> None:
     ap.add_argument("--init-only", action="store_true", help="run `bakeoff init` only")
     ap.add_argument("-r", "--runtime", action="append", default=[], help="contestants for init")
     ap.add_argument("--keep", metavar="DIR", help="keep each copy (without node_modules) here")
+    ap.add_argument(
+        "--table-from",
+        metavar="DIR",
+        help="no runs: the table again from the copies a --keep DIR holds (timings from each "
+        "copy's outcome.json, or from --log, the harness's own output)",
+    )
+    ap.add_argument("--log", type=Path, help="with --table-from: the harness output to read")
     args = ap.parse_args()
+    if args.table_from:
+        text = retable(Path(args.table_from), args.paths, args.log)
+        print(text)
+        args.out.write_text(text)
+        return
     outcomes = []
     for path in args.paths:
         path = path.resolve()
