@@ -11,11 +11,13 @@ from bakeoff.results import Comparison, Failure, Measurement, ResultsDocument
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-_STRONG = re.compile(
-    r"missing|required|not found|cannot find|can't find|no such|EADDRINUSE|EACCES|usage:|"
-    r"invalid|ERR_[A-Z_]+|\b\w*Error\b|\bfailed\b|not defined|unexpected|no tests? found",
+# a line naming the cause ("Missing environment variables", "Usage:", "No tests found")
+_SPECIFIC = re.compile(
+    r"missing|required|not found|cannot|can't find|no such|EADDRINUSE|EACCES|usage:|invalid|"
+    r"not defined|is not a function|unexpected|no tests? found|refused|denied|unsupported",
     re.I,
 )
+_ERRORISH = re.compile(r"\b\w*Error\b|\bERR_[A-Z_]+|\berror:|\bfailed\b|\bFAIL\b")
 _WARNING = re.compile(r"\b\w*Warning\b|^warn(ing)?\b|\bdeprecated\b", re.I)
 _GENERIC = re.compile(
     r"exit(?:ing|ed)? with (?:error )?code|error code \d+$|^npm (?:ERR|error)!?\s*$|"
@@ -27,21 +29,36 @@ _GENERIC = re.compile(
 
 def telling_line(*tails: str) -> str:
     """The most telling line of a failed run's output (stderr first, then stdout): one that
-    names the cause (``Missing environment variables: ...``, ``Usage: ...``, ``Error: ...``)
-    over generic ones (``Exiting with error code 1``), else the last non-empty line; without
-    terminal colour codes or stack frames."""
+    names the cause (``Missing environment variables: ...``, ``Usage: ...``, ``No tests
+    found``) beats an error line (``TypeError: ...``), which beats the last line; generic lines
+    (``Exiting with error code 1``, ``Node.js v26``) and warnings lose to anything else;
+    without terminal colour codes, stack frames or ``=====`` rules."""
     lines: list[str] = []
     for tail in tails:
         lines += [ln.strip() for ln in _ANSI.sub("", tail).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(("at ", "Stack backtrace", "0: <unknown>"))]
-    lines = [ln for ln in lines if re.search(r"[A-Za-z0-9]", ln)]  # no "=====" rules
-    specific = [ln for ln in lines if not _GENERIC.search(ln) and not _WARNING.search(ln)]
-    pick = next((ln for ln in specific if _STRONG.search(ln)), None)
-    pick = pick or next((ln for ln in specific if "error" in ln.lower()), None)
-    if pick and pick.endswith(":"):  # "Missing environment variables:" then the names
-        i = specific.index(pick)
-        pick = " ".join([pick, *specific[i + 1 : i + 3]])
-    return pick or (specific[-1] if specific else lines[-1] if lines else "")
+    lines = [ln for ln in lines if re.search(r"[A-Za-z0-9]", ln)]
+    if not lines:
+        return ""
+
+    def score(ln: str) -> int:
+        return (
+            4 * bool(_SPECIFIC.search(ln))
+            + 2 * bool(_ERRORISH.search(ln))
+            - 3 * bool(_GENERIC.search(ln))
+            - 5 * bool(_WARNING.search(ln))
+        )
+
+    best = max(range(len(lines)), key=lambda i: (score(lines[i]), -i))  # the first of equals
+    pick = (
+        lines[best]
+        if score(lines[best]) > 0
+        else next((ln for ln in reversed(lines) if score(ln) == 0), lines[-1])
+    )
+    if pick.endswith(":"):  # "Missing environment variables:" then the names
+        i = lines.index(pick)
+        pick = " ".join([pick, *(ln for ln in lines[i + 1 : i + 3] if score(ln) >= 0)])
+    return pick
 
 
 def failure_line(f: Failure) -> str:
