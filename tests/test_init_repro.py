@@ -385,7 +385,8 @@ def test_the_telling_line_names_the_cause_not_the_generic_last_line() -> None:
         "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.\n"
     )
     assert telling_line(noisy) == "TypeError: app.listen is not a function"
-    jest = "No tests found, exiting with code 1\nPattern:  - 0 matches\nerror Command failed.\n"
+    jest = "No tests found, exiting with code 1\nPattern:  - 0 matches\n"
+    jest += "error Command failed with exit code 1.\n"
     assert telling_line(jest) == "No tests found, exiting with code 1"
     tsc_err = "a.ts(3,1): error TS2307: Cannot find module 'x'\n"
     tsc_run = '$ rimraf dist && tsc\nerror: script "build" exited with code 1\n'

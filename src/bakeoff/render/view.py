@@ -42,10 +42,11 @@ def telling_line(*tails: str) -> str:
         return ""
 
     def score(ln: str) -> int:
+        specific = bool(_SPECIFIC.search(ln))
         return (
-            4 * bool(_SPECIFIC.search(ln))
+            4 * specific
             + 2 * bool(_ERRORISH.search(ln))
-            - 3 * bool(_GENERIC.search(ln))
+            - 3 * (bool(_GENERIC.search(ln)) and not specific)
             - 5 * bool(_WARNING.search(ln))
         )
 
