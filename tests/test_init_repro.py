@@ -286,7 +286,7 @@ def test_a_library_whose_main_never_listens_gets_no_serve(tmp_path: Path) -> Non
     )
     p = detect(tmp_path)
     assert p.service is None
-    assert p.no_service and "never call listen()" in p.no_service[0]
+    assert p.no_service and "lib/app.js defines a listen() of its own" in p.no_service[0]
     text = render(p)
     assert "\n[serve]" not in text
     assert config.validate(tomllib.loads(text)).serve is None
@@ -505,3 +505,23 @@ def test_javascript_launch_beats_a_typescript_loader_of_the_same_rank(tmp_path: 
     assert [c.script for c in got] == ["tsc:dev", "ts:dev"]
     assert got[0].build == ["tsc:build"]  # `tsc` before the start is the project's tsc:build
     assert got[1].node_flags == ["-r", "ts-node/register"]
+
+
+def test_a_library_wrapping_listen_in_a_method_is_no_service(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "package.json": pkg(main="lib/application.js"),
+            "lib/application.js": (
+                "const http = require('http');\n"
+                "module.exports = class Application {\n"
+                "  listen (...args) {\n"
+                "    const server = http.createServer(this.callback());\n"
+                "    return server.listen(...args);\n"
+                "  }\n"
+                "};\n"
+            ),
+        },
+    )
+    p = detect(tmp_path)
+    assert p.service is None and "a listen() of its own" in p.no_service[0]

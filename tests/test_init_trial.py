@@ -132,3 +132,24 @@ def test_a_workspace_is_tried_inside_its_monorepo(
     assert "tried install: worked" in out and "tried serve: worked" in out, out
     assert (root / "packages/app/bakeoff.toml").is_file()
     assert not (root / "node_modules").exists()  # installed in a copy
+
+
+def test_a_cli_whose_main_exits_without_listening_gets_no_serve(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CLI's main imports its `start` command (which listens), but run bare it prints its
+    help and exits 0: not a service."""
+    root = tmp_path / "cli"
+    (root / "lib").mkdir(parents=True)
+    (root / "package.json").write_text('{"name": "cli", "version": "1.0.0", "main": "cli.js"}')
+    (root / "cli.js").write_text(
+        "const start = require('./lib/start');\n"
+        "if (process.argv[2] === 'start') start();\n"
+        "else console.log('usage: cli start');\n"
+    )
+    (root / "lib/start.js").write_text(
+        "module.exports = () => require('node:http').createServer().listen(0);\n"
+    )
+    out, cfg = init(root, capsys)
+    assert cfg.serve is None
+    assert "no [serve]: node cli.js exited with code 0 without listening" in " ".join(out.split())

@@ -75,7 +75,7 @@ def init(
     else:
         write_atomic(target, text)
         out.print(f"wrote {target}")
-    svc = project.service
+    svc = project.service if not (report and report.not_a_service) else None
     found = [
         f"service: {svc.entry.value} ({len(svc.routes)} routes)" if svc else "service: none",
         f"tests: {project.test_framework.value}" if project.test_framework else "tests: none",
@@ -83,8 +83,10 @@ def init(
         f"CLI entries: {', '.join(project.bins)}" if project.bins else "",
     ]
     out.print("  " + " · ".join(f for f in found if f))
-    if svc is None and project.no_service:
-        out.print(f"  no [serve]: {escape(project.no_service[0])}")
+    if report is not None and report.not_a_service:
+        out.print(f"  no \\[serve]: {escape(report.not_a_service)}")
+    elif svc is None and project.no_service:
+        out.print(f"  no \\[serve]: {escape(project.no_service[0])}")
     if report is not None:
         for t in report.tried:
             mark = "[green]worked[/]" if t.ok else "[red]failed[/]"

@@ -48,6 +48,11 @@ _PORT_ENV = re.compile(
     r"process\.env(?:\.|\[\s*['\"])([A-Z_]*PORT[A-Z_]*)|"
     r"Deno\.env\.get\(\s*['\"]([A-Z_]*PORT[A-Z_]*)|Bun\.env\.([A-Z_]*PORT[A-Z_]*)"
 )
+# a library's own listen(): `listen (...args) {`, `app.listen = function`, `function listen(`
+_DEFINES_LISTEN = re.compile(
+    r"(?:^|\n)[ \t]*(?:async\s+)?listen\s*\([^)]*\)\s*\{|\.listen\s*=\s*(?:async\s+)?function"
+    r"|\bfunction\s+listen\s*\("
+)
 _LITERAL_PORT = re.compile(r"\.listen\s*\(\s*(?:\{\s*port\s*:\s*)?(\d{2,5})")
 _HEALTH = re.compile(r"health|healthz|livez|readyz|ready|ping|status|alive|heartbeat", re.I)
 
@@ -426,11 +431,20 @@ def _service(
             continue
         files = graph(src, root, texts, ts)
         plain = {f: jsparse.strip_comments(texts[f]) for f in files}
-        listener = next((f for f in files if _LISTEN.search(plain[f])), None)
+        listener = next(
+            (f for f in files if _LISTEN.search(plain[f]) and not _DEFINES_LISTEN.search(plain[f])),
+            None,
+        )
         if listener is None:
+            own = next((f for f in files if _DEFINES_LISTEN.search(plain[f])), None)
             project.no_service.append(
-                f"{where} runs {entry}: it and the {len(files) - 1} project files it imports "
-                "never call listen() or serve()"
+                f"{where} runs {entry}: "
+                + (
+                    f"{_rel(own, root)} defines a listen() of its own for its users (a library)"
+                    if own
+                    else f"it and the {len(files) - 1} project files it imports never call "
+                    "listen() or serve()"
+                )
             )
             continue
         build = list(cand.build)

@@ -41,6 +41,7 @@ _ENVALID_ITEM = re.compile(
 _ZOD_ITEM = re.compile(
     r"\b([A-Z][A-Z0-9_]*)\s*:\s*z\s*\.\s*([\w.\s()'\"\[\],:{}-]*?)(?=,\s*\n|\n\s*[A-Z_]+\s*:|\n?\s*\}\s*\))"
 )
+_JOI_ITEM = re.compile(r"\b([A-Z][A-Z0-9_]*)\s*:\s*Joi\s*\.\s*\w+\s*\(")
 _JSON_REQUIRED = re.compile(r"\brequired\s*:\s*\[([^\]]*)\]")
 _SECRET = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_KEY|_KEY$|^KEY$|SALT", re.I)
 _SERVICE_URL = re.compile(
@@ -142,6 +143,30 @@ def _schema_needs(rel: str, text: str) -> list[_Need]:
                         f"zod schema in {rel}",
                     )
                 )
+    if "process.env" in text and re.search(r"\bJoi\s*\.\s*object\s*\(", text):
+        items = list(_JOI_ITEM.finditer(text))
+        for i, item in enumerate(items):
+            end = items[i + 1].start() if i + 1 < len(items) else min(len(text), item.end() + 400)
+            chain = text[item.end() : end]
+            valid = re.search(r"\.valid\s*\(([^)]*)\)", chain)
+            kind = "str"
+            for word, k in (
+                ("number", "num"),
+                ("boolean", "bool"),
+                ("uri", "url"),
+                ("email", "email"),
+            ):
+                if re.search(rf"\.{word}\s*\(", item.group(0) + chain):
+                    kind = k
+            needs.append(
+                _Need(
+                    item.group(1),
+                    kind,
+                    not re.search(r"\.required\s*\(", chain) or ".default(" in chain,
+                    tuple(re.findall(r"['\"]([^'\"]+)['\"]", valid.group(1))) if valid else (),
+                    f"Joi schema in {rel}",
+                )
+            )
     if re.search(r"fastify-env|@fastify/env|env-schema|envSchema", text):
         for rm in _JSON_REQUIRED.finditer(text):
             for name in re.findall(r"['\"]([A-Z][A-Z0-9_]*)['\"]", rm.group(1)):
@@ -162,9 +187,13 @@ def _all_needs(root: Path, texts: Mapping[Path, str]) -> dict[str, _Need]:
 def port_var(root: Path, texts: Mapping[Path, str]) -> tuple[str, str] | None:
     """A port variable a schema declares (``PORT: port()``, ``APP_PORT: z.coerce.number()``):
     (name, where)."""
-    for need in _all_needs(root, texts).values():
-        if need.kind == "port" or "PORT" in need.name:
-            return need.name, need.source
+    needs = list(_all_needs(root, texts).values())
+    other = re.compile(r"SMTP|MAIL|DB|DATABASE|REDIS|MONGO|PG|POSTGRES|MYSQL|AMQP|KAFKA|PROXY")
+    ranked = [n for n in needs if n.kind == "port" and not other.search(n.name)]
+    ranked += [n for n in needs if n.name == "PORT"]
+    ranked += [n for n in needs if n.name.endswith("PORT") and not other.search(n.name)]
+    if ranked:
+        return ranked[0].name, ranked[0].source
     return None
 
 

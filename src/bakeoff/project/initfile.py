@@ -162,6 +162,14 @@ def _route_request(r: Route) -> tuple[bool, list[str]]:
 
 def _serve(p: Project, trial: TrialReport | None) -> list[str]:
     s = p.service
+    if s is not None and trial is not None and trial.not_a_service:
+        return [
+            f"# No [serve] section: {s.entry.source} looked like a service, but when init tried",
+            f"# it, {trial.not_a_service}.",
+            *[f"#   {w}" for w in p.no_service],
+            '# To measure one, add a [serve] section: entry = "server.js" (see the README).',
+            "",
+        ]
     if s is None:
         why = [f"#   {w}" for w in p.no_service] or [
             "#   no start script, main or dev script runs a file"

@@ -64,6 +64,7 @@ class Import:
 
 _IMPORT_FROM = re.compile(r"\bimport\s+(?:type\s+)?([\w$*{}\s,]+?)\s+from\s+['\"]([^'\"]+)['\"]")
 _IMPORT_BARE = re.compile(r"\bimport\s+['\"]([^'\"]+)['\"]")
+_ANY_REQUIRE = re.compile(r"\b(?:require|import)\s*\(\s*['\"]([^'\"]+)['\"]\s*\)")
 _REQUIRE = re.compile(
     r"\b(?:const|let|var)\s+(\{[^}]*\}|[\w$]+)\s*=\s*(?:await\s+)?(?:require|import)\s*\(\s*['\"]([^'\"]+)['\"]\s*\)"
 )
@@ -101,6 +102,10 @@ def imports(text: str) -> list[Import]:
         out += [Import(local, imported, m.group(2)) for local, imported in _names(m.group(1))]
     for m in _IMPORT_BARE.finditer(text):
         out.append(Import("*", "*", m.group(1)))
+    named = {i.spec for i in out}
+    for m in _ANY_REQUIRE.finditer(text):  # module.exports = require('./lib/x'), import('./y')
+        if m.group(1) not in named:
+            out.append(Import("*", "*", m.group(1)))
     for m in _REQUIRE.finditer(text):
         target = m.group(1)
         if target.startswith("{"):

@@ -79,6 +79,7 @@ class TrialReport:
     serve: ServeFound | None = None
     installed_with: str = ""
     seconds: float = 0.0
+    not_a_service: str | None = None  # the service candidate ran and exited 0: why no [serve]
 
     def get(self, section: str) -> Tried | None:
         return next((t for t in reversed(self.tried) if t.section == section), None)
@@ -281,6 +282,11 @@ def _serve(
         )
         report.serve = found
     except ServerFailed as exc:
+        if exc.exit_code == 0:  # it ran and ended: a script, a CLI, a library — no service
+            report.not_a_service = (
+                f"{' '.join(Path(a).name for a in srv.argv)} exited with code 0 without "
+                "listening: not a service"
+            )
         report.tried.append(
             Tried(
                 "serve",
