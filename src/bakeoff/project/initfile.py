@@ -188,8 +188,10 @@ def _serve(p: Project, trial: TrialReport | None) -> list[str]:
         out.append(tried_line(tried))
         if not tried.ok:
             out += [
-                "# The service did not start under the baseline: fix the cause above (often a",
-                "# variable in [serve.env] or an argument), then set enabled = true.",
+                "# The service did not start under the baseline: fix the cause above — a",
+                "# variable in [serve.env], an argument, a service it needs (a database), or a",
+                "# Node version it does not support (`bakeoff init -r node@22 ...` picks the",
+                "# baseline) — then set enabled = true.",
                 "enabled = false",
             ]
     out += serve_keys(p, s, found)
