@@ -4,6 +4,7 @@ instruments (hyperfine, GNU time), and printing results as aligned tables."""
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -61,7 +62,8 @@ def hyperfine_times(argv: Sequence[str], runs: int | None, warmup: int = 3) -> l
         ]
         if runs is not None:
             cmd += ["--runs", str(runs)]
-        subprocess.run([*cmd, " ".join(argv)], check=True, stdout=subprocess.DEVNULL)
+        # hyperfine -N splits the command line with POSIX shell-words rules
+        subprocess.run([*cmd, shlex.join(argv)], check=True, stdout=subprocess.DEVNULL)
         data = json.loads(Path(fh.name).read_text())
     return [t * 1000 for t in data["results"][0]["times"]]
 

@@ -39,6 +39,8 @@ class FakeRegistry:
     def __init__(self) -> None:
         self.packages: dict[str, dict[str, Any]] = {}
         self.tarballs: dict[str, bytes] = {}
+        self.raw: dict[str, bytes] = {}  # path -> the exact body to answer (HTML, garbage)
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302 answer
         self.requests: list[str] = []
         registry = self
 
@@ -49,7 +51,14 @@ class FakeRegistry:
             def do_GET(self) -> None:
                 path = urllib.parse.unquote(self.path.lstrip("/"))
                 registry.requests.append(path)
-                if path in registry.tarballs:
+                if path in registry.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", registry.redirects[path])
+                    self.end_headers()
+                    return
+                if path in registry.raw:
+                    body = registry.raw[path]
+                elif path in registry.tarballs:
                     body = registry.tarballs[path]
                 elif path in registry.packages:
                     body = json.dumps(registry.packages[path]).encode()
@@ -64,7 +73,9 @@ class FakeRegistry:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     def publish(
@@ -86,6 +97,26 @@ class FakeRegistry:
                 "dist": {"integrity": sri(data), "tarball": self.url + key},
             }
         meta["dist-tags"]["latest"] = latest or versions[-1]
+
+    def publish_tarball(
+        self,
+        package: str,
+        version: str,
+        data: bytes,
+        dist: dict[str, Any] | None = None,
+    ) -> str:
+        """Publish ``data`` as ``package@version`` with a matching sha512 integrity (or the
+        given ``dist``); returns the tarball URL."""
+        meta = self.packages.setdefault(package, {"name": package, "dist-tags": {}, "versions": {}})
+        key = f"{package}/-/{package.split('/')[-1]}-{version}.tgz"
+        self.tarballs[key] = data
+        meta["versions"][version] = {
+            "name": package,
+            "version": version,
+            "dist": dist or {"integrity": sri(data), "tarball": self.url + key},
+        }
+        meta["dist-tags"]["latest"] = version
+        return self.url + key
 
     def close(self) -> None:
         self.server.shutdown()

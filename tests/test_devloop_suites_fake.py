@@ -168,8 +168,10 @@ def test_a_runner_that_ran_fewer_tests_is_not_faster(tmp_path: Path) -> None:
     assert not fast.valid and any("ran 2 of 3" in n for n in fast.notes)
     assert doc.measurement("test", "tests", "wall_s", "node").valid
     parity = doc.suites["test"]["parity"]
-    assert parity["diff"] == [{"test": "suite > formats", "node": "passed", "bun": "missing"}]
-    assert parity["summary"]["bun"]["missing"] == 1
+    assert parity["diff"] == [
+        {"file": None, "test": "suite > formats", "node": "passed", "bun": "not collected"}
+    ]
+    assert parity["summary"]["bun"]["not collected"] == 1
 
 
 def test_ci_phases_total_and_billable_minutes(tmp_path: Path) -> None:
@@ -220,7 +222,7 @@ def test_toolchain_syntax() -> None:
         "bun",
     )
     assert parse_toolchain("pnpm=node:pnpm").test_runner is None
-    for bad in ("node", "x=", "x=node:cargo", "x=node:npm:ava", "x=a:b:c:d:e"):
+    for bad in ("node", "x=", "x=node:cargo", "x=node:npm:tap", "x=a:b:c:d:e"):
         with pytest.raises(UsageError):
             parse_toolchain(bad)
 
@@ -267,7 +269,9 @@ def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
     assert node.valid and len(node.samples) == 2
     assert any("1 of 2 tests failed" in n for n in node.notes)
     parity = doc.suites["test"]["parity"]
-    assert parity["diff"] == [{"test": "suite > divides", "node": "failed", "bun": "passed"}]
+    assert parity["diff"] == [
+        {"file": None, "test": "suite > divides", "node": "failed", "bun": "passed"}
+    ]
     assert "expected 2, got 3" in parity["failures"]["node"][0]["message"]
 
 
@@ -294,3 +298,187 @@ def test_clear_install_is_rm_rf_node_modules_plus_lockfiles(tmp_path: Path) -> N
     clear_install(src, copy)
     assert sorted(p.name for p in copy.iterdir()) == ["package.json", "src"]
     assert (copy / "package.json").read_text() == (src / "package.json").read_text()
+
+
+def _script_project(tmp_path: Path, script: str, files: list[str]) -> Path:
+    project = tmp_path / "scripted"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps({"scripts": {"test": script}}))
+    for f in files:
+        (project / f).parent.mkdir(parents=True, exist_ok=True)
+        (project / f).write_text("")
+    return project
+
+
+def _node_junit(files: list[str], root: str) -> str:
+    cases = "".join(f'<testcase name="works" classname="test" file="{root}/{f}"/>' for f in files)
+    return f"<testsuites>{cases}<!-- tests {len(files)} --></testsuites>"
+
+
+def test_every_runner_runs_the_projects_command_and_its_files(tmp_path: Path) -> None:
+    project = _script_project(
+        tmp_path,
+        "node --test test/*.test.mjs",
+        ["test/a.test.mjs", "test/b.test.mjs", "test/fixtures/c.test.mjs", "other.test.mjs"],
+    )
+    ran: dict[str, list[str]] = {}
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        assert cmd.cwd is not None
+        files = [a.removeprefix("./") for a in cmd.argv if a.endswith(".mjs")]
+        ran[cmd.argv[0]] = files
+        Path(dest).write_text(_node_junit(files, cmd.cwd))
+        return result(200.0 if cmd.argv[0] == "/opt/node" else 50.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    want = ["test/a.test.mjs", "test/b.test.mjs"]  # the shell's expansion of test/*.test.mjs
+    assert ran == {"/opt/node": want, "/opt/bun": want}
+    info = doc.suites["test"]
+    assert info["command"]["script"] == "node --test test/*.test.mjs"
+    assert info["runs"]["bun"]["command"].endswith("./test/a.test.mjs ./test/b.test.mjs")
+    assert info["parity"]["tests"] == 2 and info["parity"]["diff"] == []
+    assert doc.measurement("test", "tests", "wall_s", "bun").valid
+
+
+def test_a_runner_that_writes_no_report_is_a_finding_with_its_cause(tmp_path: Path) -> None:
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        if cmd.argv[0] == "/opt/node":
+            assert cmd.cwd is not None
+            Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+            return result(200.0)
+        return result(30.0, exit_code=1, stderr='error: Cannot find module "./setup"')
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    finding = doc.suites["test"]["parity"]["findings"]["bun"]
+    assert finding["kind"] == "no report"
+    assert "Cannot find module" in finding["reason"] and "Errno" not in finding["reason"]
+    bun = doc.measurement("test", "tests", "wall_s", "bun")
+    assert not bun.valid
+    f = bun.failures[-1]
+    assert f.command.startswith("/opt/bun test") and f.exit_code == 1
+    assert "Cannot find module" in f.stderr_tail
+    assert doc.suites["test"]["parity"]["summary"]["bun"]["not run"] == 1
+    assert doc.suites["test"]["parity"]["summary"]["bun"]["failed"] == 0
+
+
+def test_a_build_step_before_the_tests_runs_once_untimed(tmp_path: Path) -> None:
+    project = _script_project(tmp_path, "tsc -p . && node --test dist/", [])
+    setups: list[str] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        if cmd.argv[:2] == ("sh", "-c"):
+            setups.append(cmd.argv[2])
+            assert cmd.env is not None and "node_modules/.bin" in cmd.env["PATH"]
+            return result(10.0, exit_code=2, stderr="error TS2307: Cannot find module 'x'")
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        Path(dest).write_text("<testsuites/>")
+        return result(20.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    assert setups == ["tsc -p .", "tsc -p ."]  # once per toolchain's copy
+    failed = doc.suites["test"]["setup_failures"]["node"][0]
+    assert "tsc -p ." in failed["reason"] and "TS2307" in failed["stderr_tail"]
+    node = doc.measurement("test", "tests", "wall_s", "node")
+    assert any("before the tests" in n for n in node.notes)
+
+
+def test_a_toolchain_whose_install_failed_ran_no_test(tmp_path: Path) -> None:
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            if cmd.argv[0] == "/opt/bun":
+                return result(10.0, exit_code=1, stderr="error: package 'x' does not exist")
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a)
+        assert cmd.cwd is not None
+        Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+        return result(200.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    par = doc.suites["test"]["parity"]
+    assert par["summary"]["bun"]["not run"] == 1 and par["summary"]["bun"]["failed"] == 0
+    assert "install with bun failed" in par["findings"]["bun"]["reason"]
+    assert "does not exist" in par["findings"]["bun"]["stderr_tail"]
+
+
+def test_the_ci_test_phase_is_the_projects_script(tmp_path: Path) -> None:
+    project = _script_project(
+        tmp_path, "tsc -p . && node --test test/*.test.js", ["test/a.test.js", "test/b.js"]
+    )
+    steps: list[tuple[str, ...]] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            assert cmd.cwd is not None
+            (Path(cmd.cwd) / LOCK[_manager(cmd)]).write_text("lock")
+            return result(1000.0)
+        steps.append(cmd.argv)
+        if cmd.argv[0] == "/opt/bun" and "test" in cmd.argv:
+            return result(500.0, exit_code=1, stderr="error: boom")
+        return result(2000.0)
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert CISuite(project, _toolchains(), None, reps=2).run(ctx, doc)
+    assert ("sh", "-c", "tsc -p .") in steps
+    node_test = next(s for s in steps if s[0] == "/opt/node" and "--test" in s)
+    assert node_test[-1] == "test/a.test.js"
+    bun_test = next(s for s in steps if s[0] == "/opt/bun" and "test" in s)
+    assert bun_test[-1] == "./test/a.test.js"
+    # the build step and the test step are both the test phase (2 s + 2 s)
+    assert doc.measurement("ci", "test", "wall_s", "node").samples == [4.0, 4.0]
+    bun = doc.measurement("ci", "total", "wall_s", "bun")
+    assert not bun.valid
+    f = bun.failures[0]
+    assert f.reason.startswith("test step failed") and f.command.startswith("/opt/bun test")
+    assert "boom" in f.stderr_tail
+
+
+def test_a_bundle_that_does_not_work_says_why(tmp_path: Path) -> None:
+    from bakeoff.suites.devloop import BuildSuite
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        if "--bundle" in cmd.argv or "build" in cmd.argv:  # the bundlers
+            out = next(a.split("=", 1)[1] for a in cmd.argv if a.startswith("--outfile="))
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_text("bundle")
+            return result(50.0)
+        res = result(30.0)
+        # the unbundled entry prints "hi"; bun's bundle prints something else
+        text = (
+            "hello from the bundle\n"
+            if "bakeoff-dist" in cmd.argv[1] and cmd.argv[0] == "/opt/bun"
+            else "hi\n"
+        )
+        return ProcessResult(**{**res.__dict__, "stdout_tail": text})
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert BuildSuite(_project(tmp_path), _toolchains(), "src/cli.mjs", reps=2).run(ctx, doc)
+    assert doc.suites["build"]["smoke"]["node"]["ok"]
+    bun = doc.measurement("build", "bundle", "wall_s", "bun")
+    assert not bun.valid
+    f = bun.failures[-1]
+    assert "expected 'hi', got 'hello from the bundle'" in f.reason
+    assert f.command.startswith("/opt/bun ") and "bakeoff-dist" in f.command

@@ -12,9 +12,11 @@ from bakeoff import config
 from bakeoff.contestants import name_contenders
 from bakeoff.errors import ConfigError
 from bakeoff.runtimes.provision import Runtime
-from bakeoff.suites.devloop import build_argv, runner_argv
+from bakeoff.suites.devloop import build_argv
 from bakeoff.suites.install import _skipped_scripts, install_argv, version_differences
-from bakeoff.suites.testreport import TestOutcome, parity, parse_jest_json, parse_junit
+from bakeoff.suites.testparity import RunnerResult, compare
+from bakeoff.suites.testreport import TestOutcome, parse_jest_json, parse_junit
+from bakeoff.suites.testrun import runner_command
 from bakeoff.suites.workspace import copy_project, tree_size
 from bakeoff.toolchains import Toolchain
 
@@ -22,8 +24,9 @@ NODE_JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites>
   <testcase name="top level" classname="test" file="/p/test/a.test.mjs"/>
   <testsuite name="math">
-    <testcase name="adds" classname="math"/>
-    <testcase name="divides" classname="math"><failure message="expected 2, got 3"/></testcase>
+    <testcase name="adds" classname="math" file="/p/test/a.test.mjs"/>
+    <testcase name="divides" classname="math" file="/p/test/a.test.mjs">
+      <failure message="expected 2, got 3"/></testcase>
   </testsuite>
 </testsuites>"""
 
@@ -49,12 +52,16 @@ DENO_JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_junit_names_agree_across_runners() -> None:
-    node = parse_junit(NODE_JUNIT)
+    node = parse_junit(NODE_JUNIT, Path("/p")).tests
     assert [t.name for t in node] == ["top level", "math > adds", "math > divides"]
-    assert node[2] == TestOutcome("math > divides", "failed", "expected 2, got 3")
-    bun = parse_junit(BUN_JUNIT)
+    assert node[2] == TestOutcome(
+        "math > divides", "failed", "expected 2, got 3", "test/a.test.mjs"
+    )
+    assert node[0].file == "test/a.test.mjs"
+    bun = parse_junit(BUN_JUNIT).tests
     assert sorted(t.name for t in bun) == ["math > adds", "top level"]
-    deno = parse_junit(DENO_JUNIT)  # the describe block "math" is a container, not a test
+    assert {t.file for t in bun} == {"test/a.test.mjs"}
+    deno = parse_junit(DENO_JUNIT).tests  # the describe block "math" is a container, not a test
     assert sorted(t.name for t in deno) == [
         "math > adds",
         "math > divides",
@@ -65,21 +72,21 @@ def test_junit_names_agree_across_runners() -> None:
 
 
 def test_parity_diff_lists_what_differs() -> None:
-    p = parity(
-        {
-            "node": parse_junit(NODE_JUNIT),
-            "bun": parse_junit(BUN_JUNIT),
-            "deno": parse_junit(DENO_JUNIT),
-        }
+    p = compare(
+        [
+            RunnerResult("node", parse_junit(NODE_JUNIT, Path("/p"))),
+            RunnerResult("bun", parse_junit(BUN_JUNIT)),
+            RunnerResult("deno", parse_junit(DENO_JUNIT)),
+        ]
     )
     summary = p["summary"]
-    assert isinstance(summary, dict)
-    assert summary["bun"] == {"ran": 2, "passed": 2, "failed": 0, "skipped": 0, "missing": 2}
-    diff = {d["test"]: d for d in p["diff"]}  # type: ignore[union-attr]
-    assert diff["math > divides"] == {
-        "test": "math > divides",
+    assert summary["bun"]["passed"] == 2 and summary["bun"]["not collected"] == 2
+    diff = {d["test"]: d for d in p["diff"]}
+    # deno names no file for node:test describe blocks: matched by name to the only file
+    assert diff["math > divides"]["file"] == "test/a.test.mjs"
+    assert {k: diff["math > divides"][k] for k in ("node", "bun", "deno")} == {
         "node": "failed",
-        "bun": "missing",
+        "bun": "not collected",
         "deno": "passed",
     }
     assert "math > adds" not in diff
@@ -102,7 +109,7 @@ def test_jest_json() -> None:
             }
         ]
     }
-    got = parse_jest_json(json.dumps(data))
+    got = parse_jest_json(json.dumps(data)).tests
     assert [(t.name, t.status) for t in got] == [
         ("api > lists", "passed"),
         ("api > creates", "failed"),
@@ -148,11 +155,11 @@ def test_commands_per_toolchain(tmp_path: Path) -> None:
     assert install_argv(npm, True, tmp_path)[2] == "ci"
     hybrid = _tc("node", "bun", "node", "esbuild")  # bun installs, node runs
     assert install_argv(hybrid, True, tmp_path) == ["/opt/bun", "install", "--frozen-lockfile"]
-    argv, kind = runner_argv(hybrid, tmp_path / "r.xml")
-    assert argv[:2] == ["/opt/node", "--test"] and kind == "junit"
+    rc = runner_command(hybrid, None, None, tmp_path / "r.xml", tmp_path)
+    assert rc.argv[:2] == ["/opt/node", "--test"] and rc.kind == "junit"
     deno = _tc("deno", "deno", "deno", "deno")
     assert install_argv(deno, True, tmp_path) == ["/opt/deno", "install", "--frozen"]
-    assert "--no-check" in runner_argv(deno, tmp_path / "r.xml")[0]
+    assert "--no-check" in runner_command(deno, None, None, tmp_path / "r.xml", tmp_path).argv
     assert build_argv(npm, "src/cli.mjs", tmp_path / "o.mjs")[:3] == [
         "/t/esbuild",
         "src/cli.mjs",

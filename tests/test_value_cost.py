@@ -393,3 +393,56 @@ def test_not_worth_migrating_statement() -> None:
         mig["statement"].endswith("not worth migrating now")
         or "not worth migrating now" in mig["statement"]
     )
+
+
+def _fail(doc: ResultsDocument, suite: str, who: str, why: str) -> None:
+    """``who``'s measurements of ``suite`` ran and failed (invalid, with the failure)."""
+    from bakeoff.results import Failure
+
+    for m in doc.measurements:
+        if m.suite == suite and m.contestant == who:
+            m.valid, m.samples, m.median, m.ci = False, [], None, None
+            m.failures = [Failure(reason=why, exit_code=1, command=f"{who} test")]
+
+
+def test_a_suite_that_failed_for_the_candidate_makes_waiting_unknown_not_smaller() -> None:
+    doc = doc_with(
+        {
+            ("test", "tests", "wall_s"): {"node": 18.0, "bun": 9.0, "deno": 1.0},
+            ("install", "cold-lockfile", "wall_s"): {"node": 30.0, "bun": 6.0, "deno": 10.0},
+        }
+    )
+    _fail(doc, "test", "deno", "the suite did not run: require is not defined")
+    cost = model.compute(doc, usage(), book())
+    wait = line(cost, "deno", "local test runs")
+    assert wait["hours"] is None and wait["monthly"] is None
+    assert "require is not defined" in wait["note"]
+    assert cost["contestants"]["deno"]["hours"]["monthly"] is None
+    sav = cost["savings"]["deno"]
+    assert sav["hours"]["monthly"] is None and sav["time_value"] is None
+    # the CI job (install + test, no ci suite) is unknown too: never install alone
+    assert line(cost, "deno", "CI minutes")["monthly"] is None
+    assert sav["cash"]["monthly"] is None
+    assert any("require is not defined" in u for u in sav["unknown"]["waiting"])
+    stmt = cost["migration"]["deno"]["statement"]
+    assert "waiting time unknown (the same cause)" in stmt and "cash savings unknown" in stmt
+    assert "migration $" in stmt  # the effort is still stated when the saving is unknown
+    # bun ran everything: its savings stay known
+    assert cost["savings"]["bun"]["hours"]["monthly"] is not None
+
+
+def test_a_suite_that_failed_for_the_baseline_makes_savings_unknown() -> None:
+    doc = doc_with({("test", "tests", "wall_s"): {"node": 18.0, "bun": 9.0}})
+    _fail(doc, "test", "node", "exit code 2")
+    cost = model.compute(doc, usage(), book())
+    assert cost["savings"]["bun"]["hours"]["monthly"] is None
+    assert cost["savings"]["bun"]["unknown"]["waiting"]
+
+
+def test_an_unusable_measurement_is_explained_by_its_reason_not_its_noise() -> None:
+    doc = doc_with({("test", "tests", "wall_s"): {"node": 18.0, "bun": 9.0}})
+    bun = next(m for m in doc.measurements if m.contestant == "bun")
+    bun.valid = False
+    bun.notes = ["ran 15 of 21 tests: not comparable", "outliers: min -11% / max +148%"]
+    cost = model.compute(doc, usage(), book())
+    assert "ran 15 of 21 tests" in line(cost, "bun", "local test runs")["note"]

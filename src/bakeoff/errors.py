@@ -87,6 +87,13 @@ class RegressionFound(BakeoffError):
     exit_code = 1
 
 
+class ClusterError(BakeoffError):
+    """``--cluster``: the Dask extra is missing, the scheduler is unreachable, or the project
+    cannot be shipped to the workers. A machine that fails is a recorded result, not this."""
+
+    exit_code = 6
+
+
 class Interrupted(BakeoffError):
     """The user pressed Ctrl-C; partial results have been saved."""
 

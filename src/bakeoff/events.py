@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bakeoff.runtimes.provision import DownloadProgress
 
 
 @dataclass(frozen=True)
@@ -24,3 +28,8 @@ OnEvent = Callable[[Event], None]
 
 def ignore(_: Event) -> None:
     """The default callback: drop every event."""
+
+
+def download(p: DownloadProgress) -> Event:
+    """A download's progress (a runtime, a tool, k6) as an event."""
+    return Event("download", detail=f"{p.package}@{p.version}", done=p.done, total=p.total or 0)

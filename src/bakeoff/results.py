@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -47,8 +48,8 @@ class Failure(_Model):
     signal: int | None = None
     timed_out: bool = False
     stderr_tail: str = ""
-    stdout_tail: str = ""  # a server may print its usage or its error to stdout
-    command: str = ""  # what ran (argv joined), when it helps to see it
+    stdout_tail: str = ""
+    command: str = ""  # what ran (argv joined), so the report can show it
 
 
 class Measurement(_Model):
@@ -132,6 +133,13 @@ class ResultsDocument(_Model):
     decision: dict[str, Any] | None = None
     warnings: list[str] = Field(default_factory=list)
     fingerprint: dict[str, Any] = Field(default_factory=dict)  # see bakeoff.fingerprint
+    # what was measured: {"name": package.json name or folder, ...} (None: ad hoc, or older)
+    project: dict[str, Any] | None = None
+    machine_label: str | None = None  # the machine's label when run for a fleet (--machines)
+    # A merged document (``bakeoff merge``): one entry per machine, each with its own document;
+    # nothing is pooled at the top level (the machine is a blocking factor), see bakeoff.merge
+    machines: list[MachineRun] = Field(default_factory=list)
+    cross_machine: dict[str, Any] | None = None  # per-machine ratios and pooled estimates
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     def to_json(self) -> str:
@@ -145,6 +153,23 @@ class ResultsDocument(_Model):
         raise KeyError((suite, case, metric, contestant))
 
 
+class MachineRun(_Model):
+    """One machine of a merged document: its label, machine fingerprint and own document, or
+    the reason it produced none (a worker that died or timed out)."""
+
+    label: str
+    machine_id: str = ""  # short hash of the machine part of the fingerprint
+    machine: dict[str, Any] = Field(default_factory=dict)  # fingerprint["machine"]
+    status: Literal["complete", "partial", "interrupted", "failed"] = "complete"
+    source: str = ""  # the file it was merged from, or the worker that ran it
+    failure: Failure | None = None
+    price: dict[str, Any] | None = None  # what its measurements were priced as (--price-machine)
+    document: ResultsDocument | None = None
+
+
+ResultsDocument.model_rebuild()
+
+
 def _finite(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
@@ -155,10 +180,50 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def replace_paths(doc: ResultsDocument, mapping: Mapping[str, str]) -> None:
+    """Rewrite, in place, every string of ``doc`` that mentions a folder of ``mapping`` (a
+    temporary working copy) to name the folder it stands for (the user's project)."""
+    pairs = sorted(((k, v) for k, v in mapping.items() if k and k != v), key=lambda kv: -len(kv[0]))
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            for old, new in pairs:
+                value = value.replace(old, new)
+            return value
+        if isinstance(value, BaseModel):
+            for name, item in list(value.__dict__.items()):
+                value.__dict__[name] = fix(item)
+            extra = value.__pydantic_extra__
+            if extra:
+                for name, item in list(extra.items()):
+                    extra[name] = fix(item)
+            return value
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(fix(v) for v in value)
+        return value
+
+    if pairs:
+        fix(doc)
+
+
+def _new_file(folder: Path, prefix: str) -> tuple[int, str]:
+    """Create a new, uniquely named file in ``folder`` with the mode the user's umask gives
+    new files (``mkstemp`` would make it 0600, and reports would end up private)."""
+    while True:
+        name = folder / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(name)
+        except FileExistsError:
+            continue
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and an atomic rename."""
+    """Write ``text`` to ``path`` via a temp file in the same folder and an atomic rename; the
+    file gets the user's umask, like any file the user creates."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = _new_file(path.parent, f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -179,7 +244,7 @@ def load(path: Path) -> ResultsDocument:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ResultsError(f"results file not found: {path}") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8, not JSON
         raise ResultsError(f"cannot read results file {path}: {exc}") from None
     schema = raw.get("schema") if isinstance(raw, dict) else None
     if schema != SCHEMA:

@@ -16,8 +16,9 @@ from bakeoff import analyze, calibration, decide, fingerprint
 from bakeoff.calibration import AA_SUFFIX
 from bakeoff.contestants import Contender, name_contenders
 from bakeoff.errors import UsageError
-from bakeoff.events import Event, OnEvent, ignore
+from bakeoff.events import Event, OnEvent, download, ignore
 from bakeoff.measure import environment
+from bakeoff.measure.containment import run_tmpdir
 from bakeoff.measure.process import LauncherExecutor
 from bakeoff.plan import StopRule
 from bakeoff.primary import DecisionPlan, Primary
@@ -25,6 +26,7 @@ from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 from bakeoff.stats import DEFAULT_THRESHOLD
 from bakeoff.suites.base import Suite, SuiteContext
+from bakeoff.toolchains import ToolchainSet
 from bakeoff.value.usage import ValueConfig
 
 Status = Literal["complete", "partial", "interrupted", "failed"]
@@ -44,6 +46,8 @@ class Options:
     quick: bool = False
     value: ValueConfig | None = None  # usage and prices for the cost model (None: medium)
     aa: bool = False  # A/A self-check: the first contestant also runs as a second arm
+    project: dict[str, Any] | None = None  # what is measured (bakeoff.projectrun.identity)
+    machine_label: str | None = None  # the machine's label in a fleet (bakeoff.cluster)
 
 
 class Evaluation:
@@ -59,14 +63,17 @@ class Evaluation:
         self.provisioner = provisioner or Provisioner(
             offline=options.offline, on_progress=self._download_event
         )
-        self.doc = ResultsDocument(status="partial", command=list(command))
+        self.doc = ResultsDocument(
+            status="partial",
+            command=list(command),
+            project=options.project,
+            machine_label=options.machine_label,
+        )
         self.contenders: list[Contender] = []
         self.decision: DecisionPlan | None = None
 
     def _download_event(self, p: DownloadProgress) -> None:
-        self.on_event(
-            Event("download", detail=f"{p.package}@{p.version}", done=p.done, total=p.total or 0)
-        )
+        self.on_event(download(p))
 
     def provision(self) -> list[Contender]:
         runtimes = []
@@ -85,6 +92,10 @@ class Evaluation:
                 f"baseline '{base}' is not a contestant (contestants: {', '.join(names)})"
             )
         self.doc.settings["baseline"] = base
+        for suite in self.options.suites:  # a toolchain on no contestant fails now, not later
+            source = getattr(suite, "source", None)
+            if isinstance(source, ToolchainSet):
+                source.check(self.contenders)
         return self.contenders
 
     def declare(self) -> DecisionPlan:
@@ -118,6 +129,8 @@ class Evaluation:
                 "runtimes": list(o.runtimes),
                 "aa": o.aa,
                 "quick": o.quick,
+                # what the dollars are priced with: re-rendering uses it, not the folder's config
+                "value": (o.value or ValueConfig()).model_dump(mode="json", exclude_unset=True),
             }
         )
         if not self.contenders:
@@ -128,7 +141,8 @@ class Evaluation:
         workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
         status: Status = "complete"
         try:
-            with LauncherExecutor() as executor:
+            # every process of the run keeps its temporary files in the work folder
+            with run_tmpdir(workdir / "tmp"), LauncherExecutor() as executor:
                 doc.environment["launcher_floor_kb"] = executor.floor_kb
                 if not self._run_suites(executor, workdir):
                     status = "interrupted"
@@ -167,6 +181,7 @@ class Evaluation:
                 seed=o.seed,
                 budget_s=share,
                 quick=o.quick,
+                offline=o.offline,
                 decision=self.decision,
             )
             ctx.workdir.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from bakeoff.runtimes.provision import Provisioner, Runtime, default_cache_dir
 from bakeoff.suites.workspace import shim_dir
 
 MANAGERS = ("npm", "pnpm", "yarn", "bun", "deno")
-RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha")
+RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha", "ava")
 BUNDLERS = ("esbuild", "bun", "deno", "none")
 
 
@@ -118,13 +118,20 @@ def _tool_text(name: str, tools: Mapping[str, Runtime]) -> str:
 
 
 def default_test_runner(family: str, project_runner: str | None) -> str:
-    if family == "bun":
+    """``bun test`` for Bun (it runs node:test, jest and vitest suites; mocha's and ava's APIs
+    it does not have, so those run on Bun), ``deno test`` for node:test suites on Deno (jest,
+    vitest, mocha and ava run on Deno: ``deno test`` has none of their globals), else the
+    project's runner."""
+    if family == "bun" and project_runner not in ("mocha", "ava"):
         return "bun"
-    if family == "deno":
+    if family == "deno" and project_runner not in FRAMEWORK_RUNNERS:
         return "deno"
-    if project_runner in ("jest", "vitest", "mocha"):
+    if project_runner in FRAMEWORK_RUNNERS:
         return project_runner
     return "node"
+
+
+FRAMEWORK_RUNNERS = ("jest", "vitest", "mocha", "ava")
 
 
 @dataclass(frozen=True)
@@ -201,18 +208,12 @@ def build(
     project_manager: ProjectManager | None = None,
 ) -> list[Toolchain]:
     """Resolve specs against the contestants and provision the tools they need."""
-    by_name = {c.name: c for c in contenders}
     by_family: dict[str, Contender] = {}
     for c in contenders:
         by_family.setdefault(c.family, c)
     out: list[Toolchain] = []
     for s in specs:
-        who = by_name.get(s.runtime) or by_family.get(s.runtime)
-        if who is None:
-            raise ConfigError(
-                f"toolchain {s.name}: runtime {s.runtime!r} is not a contestant "
-                f"(contestants: {', '.join(by_name)})"
-            )
+        who = _runtime_of(s, contenders)
         fam = who.family
         manager = s.manager or {"node": "npm", "bun": "bun", "deno": "deno"}[fam]
         runner = s.test_runner or default_test_runner(fam, project_runner)
@@ -236,11 +237,13 @@ def build(
             tools[manager] = provisioner.ensure_tool(manager, version or TOOL_RANGES[manager])
         if bundler == "esbuild":
             tools["esbuild"] = provisioner.ensure_tool("esbuild")
+        # jest/vitest/mocha run on the toolchain's own runtime; Node lists their files
         needs_node = manager in ("npm", "pnpm", "yarn") or runner in (
             "node",
             "jest",
             "vitest",
             "mocha",
+            "ava",
         )
         for family, needed in (
             ("node", needs_node),
@@ -260,6 +263,20 @@ def build(
         pinned = pm.pinned if pm is not None and pm.name == manager and version else None
         out.append(Toolchain(s.name, who, manager, runner, bundler, tools, pinned))
     return out
+
+
+def _runtime_of(spec: ToolchainSpec, contenders: Sequence[Contender]) -> Contender:
+    """The contestant a toolchain runs on: by name, else the first of that family."""
+    for c in contenders:
+        if c.name == spec.runtime:
+            return c
+    for c in contenders:
+        if c.family == spec.runtime:
+            return c
+    raise ConfigError(
+        f"toolchain {spec.name}: runtime {spec.runtime!r} is not a contestant "
+        f"(contestants: {', '.join(c.name for c in contenders)})"
+    )
 
 
 # pnpm 11+ replaces its JavaScript entry with a native binary in a postinstall step; pnpm 10
@@ -287,6 +304,12 @@ class ToolchainSet:
         self._resolved: list[Toolchain] | None = None
         # installed working copies, shared by the dev-loop suites (see suites.devloop.prepared)
         self.prepared: dict[tuple[str, str], Any] = {}
+
+    def check(self, contenders: Sequence[Contender]) -> None:
+        """Before anything is measured: every declared toolchain runs on a contestant
+        (``ConfigError`` otherwise); nothing is provisioned."""
+        for spec in [*(self.specs or []), *self.extra]:
+            _runtime_of(spec, contenders)
 
     def resolve(self, contenders: Sequence[Contender]) -> list[Toolchain]:
         if self._resolved is None:

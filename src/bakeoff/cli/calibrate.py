@@ -10,9 +10,8 @@ from typing import Any
 import click
 
 from bakeoff.cli.app import cli, out
-from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
-from bakeoff.session import Options
-from bakeoff.suites.startup import BUILTIN_CASES, StartupSuite
+from bakeoff.cli.common import config_option, measure_options
+from bakeoff.suites.startup_cases import BUILTIN_CASES
 
 CALIBRATE_CASES = ("version", "empty", "hello")
 
@@ -37,6 +36,10 @@ def calibrate(cases: tuple[str, ...], config_path: Path | None, **kw: Any) -> No
     \b
     bakeoff calibrate -r node@lts
     """
+    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.session import Options
+    from bakeoff.suites.startup import StartupSuite
+
     cfg = _load_config(config_path)
     s = _settings(cfg, kw) | {"aa": True}
     spec = (kw["runtimes"] or cfg.bakeoff.runtimes)[:1]

@@ -1,103 +1,24 @@
-"""Shared by the commands that measure: the progress display, the measuring options, merging
-config with flags, and running an evaluation with its results saved even on Ctrl-C."""
+"""Shared by the commands that measure: the measuring options, merging config with flags, and
+running an evaluation with its results saved even on Ctrl-C. Heavy modules are imported inside
+the functions that run a command, so the decorators cost nothing at ``--help`` time."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
-from bakeoff import config, hyperfine
-from bakeoff import results as results_mod
+from bakeoff.cli import guard
 from bakeoff.cli.app import F, err, out
-from bakeoff.errors import Interrupted, NothingMeasured, UsageError
-from bakeoff.events import Event
-from bakeoff.plan import StopRule
-from bakeoff.render import html, markdown, terminal
-from bakeoff.results import ResultsDocument
-from bakeoff.session import Evaluation, Options
 
-
-class _BoundColumn(TimeRemainingColumn):
-    """Time remaining, only for tasks that have an honest bound on it (see ProgressView)."""
-
-    def render(self, task: Task) -> Text:
-        if not task.fields.get("left"):
-            return Text("")
-        return super().render(task)
-
-
-class ProgressView:
-    """Renders progress events as Rich progress bars on stderr."""
-
-    def __init__(self) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[note]}"),
-            TimeElapsedColumn(),
-            # a case's total is its most runs (deciding cases stop once settled): time left is
-            # an upper bound, and the whole evaluation (suites of very different lengths) gets
-            # none rather than a made-up one
-            TextColumn("{task.fields[left]}"),
-            _BoundColumn(),
-            console=err,
-            transient=False,
-        )
-        self.tasks: dict[str, TaskID] = {}
-        self.downloads: dict[str, TaskID] = {}
-        self.overall: TaskID | None = None
-
-    def __enter__(self) -> ProgressView:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(None, None, None)
-
-    def __call__(self, ev: Event) -> None:
-        p = self.progress
-        key = f"{ev.suite}/{ev.case}"
-        if ev.kind == "download":
-            if ev.detail not in self.downloads:
-                self.downloads[ev.detail] = p.add_task(
-                    f"download {ev.detail}", total=ev.total or None, note="", left="left"
-                )
-            p.update(self.downloads[ev.detail], completed=ev.done, total=ev.total or None)
-        elif ev.kind == "message":
-            p.console.print(f"[dim]{escape(ev.detail)}[/]")
-        elif ev.kind in ("suite_start", "suite_end"):
-            # one bar for the whole evaluation: suites done out of all, with time left
-            if self.overall is None:
-                self.overall = p.add_task("evaluation", total=ev.total, note="", left="")
-            note = f"running {ev.suite}" if ev.kind == "suite_start" else f"{ev.suite} done"
-            p.update(self.overall, completed=ev.done, total=ev.total, note=note)
-        elif ev.kind == "case_start":
-            self.tasks[key] = p.add_task(
-                f"{ev.suite} · {ev.case}", total=ev.total, note="warming up", left="at most"
-            )
-        elif ev.kind == "run" and key in self.tasks:
-            p.update(self.tasks[key], completed=ev.done, note=ev.contestant)
-        elif ev.kind == "case_end" and key in self.tasks:
-            task = self.tasks[key]
-            p.update(task, total=p.tasks[task].completed or 1, note=ev.detail, left="")
+if TYPE_CHECKING:  # the measuring machinery is imported when a command runs, not for --help
+    from bakeoff import config
+    from bakeoff.results import ResultsDocument
+    from bakeoff.session import Options
 
 
 def config_option(
@@ -150,7 +71,9 @@ def measure_options(f: F) -> F:
         ),
         click.option("--seed", type=int, help="Seed for the randomized run order."),
         click.option(
-            "--offline", is_flag=True, help="Never contact the registry; use cached runtimes only."
+            "--offline",
+            is_flag=True,
+            help="Never download; use cached runtimes (and k6) only.",
         ),
         click.option(
             "--out",
@@ -192,14 +115,24 @@ def measure_options(f: F) -> F:
 
 def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> dict[str, Any]:
     """Merge config values with command-line overrides (the command line wins)."""
+    from bakeoff import config
+    from bakeoff.errors import UsageError
+    from bakeoff.plan import StopRule
+
     m = cfg.measure
-    try:
-        precision = config.parse_fraction(kw["precision"]) if kw.get("precision") else m.precision
-        threshold = config.parse_fraction(kw["threshold"]) if kw.get("threshold") else m.threshold
-        budget = config.parse_duration(kw["budget"]) if kw.get("budget") else m.budget
-        timeout = config.parse_duration(kw["timeout"]) if kw.get("timeout") else m.timeout
-    except ValueError as exc:
-        raise UsageError(f"invalid option value: {exc}") from None
+
+    def option(name: str, parse: Callable[[Any], float], default: Any) -> Any:
+        if kw.get(name) is None:  # an empty value is an error, not "use the default"
+            return default
+        try:
+            return parse(kw[name])
+        except ValueError as exc:
+            raise UsageError(f"invalid option value: --{name} {kw[name]!r}: {exc}") from None
+
+    precision = option("precision", config.parse_fraction, m.precision)
+    threshold = option("threshold", config.parse_fraction, m.threshold)
+    budget = option("budget", config.parse_duration, m.budget)
+    timeout = option("timeout", config.parse_duration, m.timeout)
     min_runs = kw.get("min_runs") or (8 if quick else m.min_runs)
     max_runs = kw.get("max_runs") or (15 if quick else m.max_runs)
     if max_runs < min_runs:
@@ -220,19 +153,48 @@ def _settings(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> di
     }
 
 
-def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
+def _execute(
+    opts: Options,
+    kw: dict[str, Any],
+    paths: dict[Path, Path] | None = None,
+    project: Path | None = None,
+) -> ResultsDocument:
     """Run an evaluation with a progress display, save results (also when interrupted or
-    failed) and print the summary."""
-    view = ProgressView()
+    failed) and print the summary. ``paths``: temporary working copy -> the folder it copies;
+    the results name the user's folders, not bakeoff's temporary ones. ``project``: the
+    project measured (recorded so `bakeoff compare` can refuse documents of two different
+    projects)."""
+    from bakeoff import comparedocs
+    from bakeoff import results as results_mod
+    from bakeoff.cli.progress import make_view
+    from bakeoff.errors import Interrupted, NothingMeasured, ResultsError
+    from bakeoff.render import terminal
+    from bakeoff.session import Evaluation
+
+    guard.check_outputs(kw["out_dir"], _output_files(kw))  # before anything is measured
+    view = make_view()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
+    if project is not None:
+        ev.doc.settings["project"] = comparedocs.project_identity(project)
+    saved_to: Path | None = None
     try:
         with view:
             doc = ev.run()
     finally:
-        _save(ev.doc, kw)
+        mapping = {
+            str(k): str(v) for copy, v in (paths or {}).items() for k in (copy, copy.resolve())
+        }
+        results_mod.replace_paths(ev.doc, mapping)
+        with guard.deferred():  # a SIGTERM now waits until the results are on disk
+            saved_to = _save_or_fall_back(ev.doc, kw)
     out.print(terminal.render(doc))
     if doc.status == "interrupted":
-        raise Interrupted(f"interrupted: partial results saved to {kw['out_dir'] / 'results.json'}")
+        where = saved_to or kw["out_dir"]
+        raise Interrupted(f"interrupted: partial results saved to {where / 'results.json'}")
+    if saved_to is not None:
+        raise ResultsError(
+            f"could not write the results to {kw['out_dir']}; they were saved to {saved_to}"
+        )
     if doc.measurements and not any(m.valid and m.samples for m in doc.measurements):
         raise NothingMeasured(
             "every measurement failed — nothing was compared; the reasons are in the report "
@@ -241,8 +203,44 @@ def _execute(opts: Options, kw: dict[str, Any]) -> ResultsDocument:
     return doc
 
 
+def _output_files(kw: dict[str, Any]) -> dict[str, Path | None]:
+    return {
+        "--json": kw.get("json_file"),
+        "--export-hyperfine": kw.get("hyperfine_file"),
+        "--markdown": kw.get("md_file"),
+    }
+
+
+def _save_or_fall_back(doc: ResultsDocument, kw: dict[str, Any]) -> Path | None:
+    """Save; when that fails (the disk filled, the folder vanished), save into a temporary
+    folder instead and return it (the measurements are never lost to a write error)."""
+    try:
+        _save(doc, kw)
+        return None
+    except OSError as exc:
+        problem = f"{exc.strerror or exc}: {exc.filename or kw['out_dir']}"
+    try:
+        folder = guard.fallback_folder()
+        _save(doc, {"out_dir": folder})
+    except OSError as exc:
+        err.print(
+            f"[bold red]could not save the results ({escape(problem)}) nor to a temporary "
+            "folder:[/]"
+        )
+        err.print(f"  {escape(str(exc))}")
+        return None
+    err.print(f"[bold red]could not save the results ({escape(problem)});[/] saved to {folder}")
+    return folder
+
+
 def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
-    if not doc.contestants and not doc.measurements:
+    import json
+
+    from bakeoff import hyperfine
+    from bakeoff import results as results_mod
+    from bakeoff.render import html, markdown
+
+    if not doc.contestants and not doc.measurements and not doc.machines:
         return
     out_dir: Path = kw["out_dir"]
     results_mod.save(doc, out_dir / "results.json")
@@ -263,6 +261,8 @@ def _save(doc: ResultsDocument, kw: dict[str, Any]) -> None:
 
 
 def _load_config(path: Path | None) -> config.Config:
+    from bakeoff import config
+
     if path is not None:
         return config.load(path)
     found = config.find(Path.cwd())

@@ -3,25 +3,23 @@ gate (exit 1 on a significant regression beyond ``--fail-on``)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
-from rich.text import Text
 
-from bakeoff import comparedocs, config, stats
-from bakeoff import results as results_mod
 from bakeoff.cli.app import cli, err, out
-from bakeoff.comparedocs import DocComparison
 from bakeoff.errors import RegressionFound, UsageError
-from bakeoff.render.view import fmt_num
+
+if TYPE_CHECKING:
+    from bakeoff.comparedocs import DocComparison
 
 STYLE = {"better": "green", "worse": "red", "same": "yellow", "inconclusive": "magenta"}
 
 
 def _frac(text: str) -> float:
+    from bakeoff import config
+
     try:
         return config.parse_fraction(text if text.strip().endswith("%") else float(text))
     except ValueError as exc:
@@ -37,6 +35,8 @@ def _ci(ci: tuple[float, float] | None) -> str:
 
 
 def _markdown(result: DocComparison) -> str:
+    from bakeoff.render.view import fmt_num
+
     lines = [
         "| case | metric | contestant | base | new | ratio (95% CI) | verdict | MDE |",
         "|---|---|---|---:|---:|---:|---|---:|",
@@ -52,15 +52,20 @@ def _markdown(result: DocComparison) -> str:
 
 
 def _term(result: DocComparison) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from bakeoff.render.view import fmt_num
+
     t = Table(title="NEW vs BASE (ratio = new / base)", title_justify="left")
     for col in ("case", "metric", "contestant", "base", "new", "ratio (95% CI)", "verdict", "MDE"):
         t.add_column(col)
     for p in result.pairs:
         v = p.verdict + (" · REGRESSION" if p.regression else "")
         t.add_row(
-            f"{p.suite} · {p.case}",
-            p.metric,
-            p.contestant,
+            Text(f"{p.suite} · {p.case}"),
+            Text(p.metric),
+            Text(p.contestant),
             fmt_num(p.base_median),
             fmt_num(p.new_median),
             f"{p.ratio:.3f} ({_ci(p.ci)})",
@@ -102,6 +107,14 @@ def compare(
     fmt: str,
 ) -> None:
     """Compare two saved results documents; exit 1 on a significant regression (CI gate)."""
+    import json
+    from dataclasses import asdict
+
+    from rich.markup import escape
+
+    from bakeoff import comparedocs, stats
+    from bakeoff import results as results_mod
+
     fail = _frac(fail_on)
     thr = _frac(threshold) if threshold else stats.DEFAULT_THRESHOLD
     base = results_mod.load(base_file)
@@ -131,7 +144,7 @@ def compare(
         "not in the CIs (see README, 'How far can you trust a verdict?')[/]"
     )
     for d in result.differences:
-        err.print(f"[yellow]differs[/] {d}" + (" (forced)" if d.matters else ""))
+        err.print(f"[yellow]differs[/] {escape(str(d))}" + (" (forced)" if d.matters else ""))
     if not result.pairs:
         raise UsageError("nothing to compare: the documents share no valid measurement")
     if result.regressions:

@@ -7,13 +7,8 @@ from typing import Any
 
 import click
 
-from bakeoff import config
 from bakeoff.cli.app import cli
-from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
-from bakeoff.compat.probes import all_areas
-from bakeoff.errors import UsageError
-from bakeoff.session import Options
-from bakeoff.suites.compat import SAMPLE_CLI, SAMPLE_PROJECT, CompatSuite
+from bakeoff.cli.common import config_option, measure_options
 
 DEFAULT_RUNTIMES = ("node@lts", "bun@latest", "deno@latest")
 
@@ -48,6 +43,13 @@ def compat(
     bakeoff compat -r node@lts -r bun@latest -r deno@latest
     bakeoff compat -r node@24 -r bun@1.4 ./my-service --cli-entry bin/cli.js
     """
+    from bakeoff import config
+    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.compat.probes import all_areas
+    from bakeoff.errors import UsageError
+    from bakeoff.session import Options
+    from bakeoff.suites.compat import CompatSuite
+
     if config_path is not None:
         cfg = _load_config(config_path)
     elif path is None:
@@ -84,6 +86,3 @@ def compat(
         runtimes=list(kw["runtimes"] or DEFAULT_RUNTIMES), suites=[suite], quick=quick, **s
     )
     _execute(opts, kw)
-
-
-__all__ = ["SAMPLE_CLI", "SAMPLE_PROJECT", "compat"]

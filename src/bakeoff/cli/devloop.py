@@ -4,20 +4,17 @@ folder, with hybrid toolchains and extra install-only package managers from the 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bakeoff import config
 from bakeoff.cli.app import cli
-from bakeoff.cli.common import _execute, _load_config, _settings, config_option, measure_options
+from bakeoff.cli.common import config_option, measure_options
 from bakeoff.errors import UsageError
-from bakeoff.project.detect import detect
-from bakeoff.session import Options
-from bakeoff.suites import catalog
-from bakeoff.toolchains import BUNDLERS, MANAGERS, RUNNERS, ToolchainSpec
+
+if TYPE_CHECKING:
+    from bakeoff.toolchains import ToolchainSpec
 
 DEVLOOP_RUNTIMES = ("node@lts", "bun@latest", "deno@latest")
 _FIELDS = ("runtime", "manager", "test_runner", "bundler")
@@ -26,6 +23,8 @@ _FIELDS = ("runtime", "manager", "test_runner", "bundler")
 def parse_toolchain(text: str) -> ToolchainSpec:
     """``NAME=RUNTIME[:MANAGER[:RUNNER[:BUNDLER]]]``, e.g. ``bun+node=node:bun:node:bun``;
     an empty part keeps the runtime's default."""
+    from bakeoff.toolchains import BUNDLERS, MANAGERS, RUNNERS, ToolchainSpec
+
     name, sep, rest = text.partition("=")
     parts = rest.split(":") if sep else []
     if not name.strip() or not parts or not parts[0] or len(parts) > 4:
@@ -52,6 +51,8 @@ def parse_toolchain(text: str) -> ToolchainSpec:
 
 
 def _check_package_json(project: Path) -> None:
+    import json
+
     path = project / "package.json"
     if not path.is_file():
         raise UsageError(f"{project}: no package.json (is this a JavaScript project?)")
@@ -109,6 +110,13 @@ def devloop(
     bakeoff devloop -r node@lts -r bun@latest -r deno@latest
     bakeoff devloop ./my-app --suite install,test --manager pnpm --toolchain bun+node=node:bun:node
     """
+    from bakeoff import config
+    from bakeoff.cli.common import _execute, _load_config, _settings
+    from bakeoff.project.detect import detect
+    from bakeoff.session import Options
+    from bakeoff.suites import catalog
+    from bakeoff.toolchains import ToolchainSpec
+
     wanted = catalog.parse_names(suites, catalog.DEVLOOP)
     if not set(wanted) <= set(catalog.DEVLOOP):
         raise UsageError(f"bakeoff devloop runs {', '.join(catalog.DEVLOOP)}; use `bakeoff run`")
@@ -135,7 +143,7 @@ def devloop(
         if entry is None and cfg.build is not None:
             entry, entry_args = cfg.build.entry, entry_args or tuple(cfg.build.args)
         fw = detect(root).test_framework
-        runner = fw.value if fw and fw.value in ("jest", "vitest", "mocha") else None
+        runner = fw.value if fw and fw.value in ("jest", "vitest", "mocha", "ava") else None
     if entry is not None and not (root / entry).is_file():
         raise UsageError(f"--entry {entry}: no such file in {root}")
     s = _settings(cfg, kw, quick)
@@ -156,4 +164,4 @@ def devloop(
         quick=quick,
         **s,
     )
-    _execute(opts, kw)
+    _execute(opts, kw, project=root)

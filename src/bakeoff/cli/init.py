@@ -3,29 +3,17 @@ tests, CLI entries) and write a commented bakeoff.toml saying what worked."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
 
-from bakeoff import config
 from bakeoff.cli.app import cli, err, out
 from bakeoff.errors import UsageError
-from bakeoff.project import trial as trial_mod
-from bakeoff.project.detect import Project, detect
-from bakeoff.project.initfile import render
-from bakeoff.results import write_atomic
-from bakeoff.runtimes.provision import Provisioner
-from bakeoff.suites.serve import ServeSpec, spec_from_config
 
-
-def _spec_for(project: Project, runtimes: list[str] | None, folder: Path) -> ServeSpec | None:
-    """The serve spec the written file will give ``bakeoff run`` (cwd: ``folder``)."""
-    cfg = config.validate(tomllib.loads(render(project, runtimes)), "generated bakeoff.toml")
-    if cfg.serve is None:
-        return None
-    return spec_from_config(cfg.serve, folder / config.CONFIG_NAME)
+if TYPE_CHECKING:
+    from bakeoff.project.detect import Project
+    from bakeoff.suites.serve import ServeSpec
 
 
 @cli.command()
@@ -50,6 +38,15 @@ def init(
 ) -> None:
     """Detect the project at PATH, try it once and write PATH/bakeoff.toml (every key
     commented, what worked and what did not said per section)."""
+    from rich.markup import escape
+
+    from bakeoff import config
+    from bakeoff.project import trial as trial_mod
+    from bakeoff.project.detect import detect
+    from bakeoff.project.initfile import render
+    from bakeoff.results import write_atomic
+    from bakeoff.runtimes.provision import Provisioner
+
     project = detect(path, package)
     target = project.root / config.CONFIG_NAME
     if target.exists() and not force and not to_stdout:
@@ -64,7 +61,7 @@ def init(
         )
         report = trial_mod.run(
             project,
-            lambda found: _spec_at(project, chosen, found),
+            lambda found: _spec_at(project, chosen),
             Provisioner(),
             baseline,
             on_step=lambda step: err.print(f"[dim]init: {escape(step)}[/]"),
@@ -97,10 +94,16 @@ def init(
     out.print("next: check the lines marked EDIT, then `bakeoff run --quick`")
 
 
-def _spec_at(project: Project, runtimes: list[str] | None, found: object) -> ServeSpec:
-    """The serve spec for the try: what the file will say, run in the try's copy (the try
-    passes its own working directory, so only the command, environment and port matter)."""
-    spec = _spec_for(project, runtimes, project.root)
-    if spec is None:  # detect found a service, so render wrote [serve]
+def _spec_at(project: Project, runtimes: list[str] | None) -> ServeSpec:
+    """The serve spec the written file gives ``bakeoff run``, for init's try (the try runs it
+    in its own copy, so only the command, environment and port matter here)."""
+    import tomllib
+
+    from bakeoff import config
+    from bakeoff.project.initfile import render
+    from bakeoff.suites.serve import spec_from_config
+
+    cfg = config.validate(tomllib.loads(render(project, runtimes)), "generated bakeoff.toml")
+    if cfg.serve is None:  # detect found a service, so render wrote [serve]
         raise UsageError("internal: no [serve] for a detected service")
-    return spec
+    return spec_from_config(cfg.serve, project.root / config.CONFIG_NAME)

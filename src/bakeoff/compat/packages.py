@@ -20,19 +20,24 @@ PACKAGES_DIR = PROBES_DIR / "packages"
 # smoke script -> dependencies it needs, with version ranges. Ranges are the newest releases
 # (the installed versions are recorded in the results), except OpenTelemetry: its latest tags do
 # not install together (instrumentation 0.30x peers @opentelemetry/api >=1.10, sdk-trace-base 2.12
-# peers api <1.10), so the smoke test uses the newest mutually compatible set.
+# peers api <1.10), so the smoke tests use the newest mutually compatible set (instrumentation
+# 0.2xx; instrumentation-express < 0.72, whose 0.72 needs instrumentation 0.30x).
+OTEL = {
+    "@opentelemetry/api": "~1.9.0",
+    "@opentelemetry/sdk-trace-node": "^2.0.0",
+    "@opentelemetry/sdk-trace-base": "^2.0.0",
+    "@opentelemetry/instrumentation": "<0.300.0",
+    "@opentelemetry/instrumentation-http": "<0.300.0",
+    "@opentelemetry/instrumentation-express": "<0.72.0",
+    "express": "*",
+}
 SMOKE: dict[str, dict[str, str]] = {
     "express": {"express": "*"},
     "fastify": {"fastify": "*"},
     "pino": {"pino": "*"},
     "winston": {"winston": "*"},
-    "otel": {
-        "@opentelemetry/api": "~1.9.0",
-        "@opentelemetry/sdk-trace-node": "^2.0.0",
-        "@opentelemetry/sdk-trace-base": "^2.0.0",
-        "@opentelemetry/instrumentation": "<0.300.0",
-        "@opentelemetry/instrumentation-http": "<0.300.0",
-    },
+    "otel": OTEL,
+    "otel_esm": OTEL,
     "ws": {"ws": "*"},
     "zod": {"zod": "*"},
     "napi": {"@node-rs/argon2": "*"},

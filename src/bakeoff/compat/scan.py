@@ -98,7 +98,10 @@ AREA_OF = {
     "fs": ["fs", "fs_promises"],
     "stream": ["stream"],
     "crypto": ["crypto", "webcrypto"],
-    "test": ["node_test"],
+    "test": ["node_test", "test_isolation"],
+    "vm": ["vm", "vm_modules"],
+    "module": ["module", "module_hooks"],
+    "async_hooks": ["async_hooks", "async_context"],
     "timers": ["timers"],
     "string_decoder": ["string_decoder"],
     "diagnostics_channel": ["diagnostics_channel"],
@@ -146,7 +149,7 @@ RISK_RULES: tuple[RiskRule, ...] = (
         "vm",
         r"""(?:node:)?vm["']|\bvm\.(?:runIn|createContext|Script|compileFunction|measureMemory)""",
         "medium",
-        ("vm",),
+        ("vm", "vm_modules"),
         "the vm module: contexts (jest/jsdom environments, sandboxes)",
     ),
     RiskRule(
@@ -191,7 +194,7 @@ RISK_RULES: tuple[RiskRule, ...] = (
         "AsyncLocalStorage",
         r"\bAsyncLocalStorage\b",
         "medium",
-        ("async_hooks",),
+        ("async_hooks", "async_context"),
         "request context propagation",
     ),
     RiskRule(
@@ -212,7 +215,7 @@ RISK_RULES: tuple[RiskRule, ...] = (
         "module.register",
         r"\bmodule\.register\s*\(|\bregisterHooks\s*\(|--loader|--import\b",
         "high",
-        ("module",),
+        ("module", "module_hooks"),
         "module loader hooks",
     ),
     RiskRule("require.cache", r"\brequire\.cache\b", "low", ("module",), "module cache mutation"),
@@ -224,8 +227,8 @@ TEST_RULES: tuple[RiskRule, ...] = (
         "jest.mock",
         r"\bjest\.mock\s*\(",
         "high",
-        ("module", "vm"),
-        "module mocking: hoisting/factory semantics differ in bun test",
+        ("module", "vm", "test_isolation"),
+        "module mocking: hoisting/factory semantics differ in bun test; mocks leak across files",
     ),
     RiskRule(
         "jest.requireActual",
@@ -377,7 +380,7 @@ def _scan_dependencies(root: Path, report: ScanReport, findings: dict[str, Findi
                     f"telemetry:{label}",
                     "",
                     "high",
-                    ("async_hooks", "diagnostics_channel", "http"),
+                    ("async_hooks", "async_context", "diagnostics_channel", "http", "module_hooks"),
                     f"{label} instruments via async_hooks/diagnostics_channel/require hooks",
                 )
                 _add(findings, rule, "telemetry", f"package.json: {name}")

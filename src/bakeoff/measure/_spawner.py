@@ -7,11 +7,17 @@ with NumPy loaded; this launcher is ~9 MB, so the floor drops below any JavaScri
 footprint, and the launcher reports its own high-water mark so readings at the floor are flagged.
 
 Protocol on stdin/stdout: 4-byte big-endian length + ``marshal`` payload.
-  request : {"argv", "path", "cwd", "env", "stdout", "stderr", "timeout"}
-  reply 1 : {"pid"}                            (right after spawn)
+  request : {"argv", "path", "cwd", "env", "stdout", "stderr", "timeout", "cpus"?}
+  reply 1 : {"pid", "t0"}                      (right after spawn; t0: CLOCK_MONOTONIC ns)
   reply 2 : {"status", "wall_ns", "utime", "stime", "maxrss", "timed_out"}
-The launcher ignores SIGINT (the CLI owns Ctrl-C) and on SIGTERM or EOF kills the current
-child's process group, reaps it and exits, so no child outlives it.
+
+Containment (see ``containment.py``): each command runs in its own process group; the launcher
+is a child subreaper, so whatever the command leaves behind — detached (``setsid``) processes
+included — is re-parented to it and killed when the command ends, before reply 2. It ignores
+SIGINT and SIGHUP (the CLI owns them); on SIGTERM (also its parent-death signal, so SIGKILL of
+bakeoff ends it too) or EOF on stdin it kills the current command's group and every descendant,
+reaps them and exits, so nothing it started outlives it.
+Arguments: ``--parent PID`` (exit at once if that is no longer our parent) and ``--pdeathsig``.
 """
 
 import marshal
@@ -23,6 +29,11 @@ import time
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO
+
+    from bakeoff.measure import _reaper
+else:  # run as a script with -S -I: the helper is found next to this file
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import _reaper
 
 _current = 0
 _timed_out = False
@@ -45,10 +56,7 @@ def _on_alarm(signum: int, frame: object) -> None:
 def _on_term(signum: int, frame: object) -> None:
     if _current:
         _kill_group(_current)
-        try:  # noqa: SIM105
-            os.waitpid(_current, 0)
-        except OSError:
-            pass
+    _reaper.kill_descendants()
     os._exit(0)
 
 
@@ -78,19 +86,62 @@ def _open_out(path: "str | None") -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 
 
+def _contain(args: "list[str]") -> None:
+    """Become a subreaper and, when asked, die with the parent (checked for the race where
+    the parent died before the request took effect)."""
+    _reaper.become_subreaper()
+    if "--pdeathsig" in args:
+        _reaper.die_with_parent(signal.SIGTERM)
+    if "--parent" in args:
+        parent = int(args[args.index("--parent") + 1])
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _spawn(req: dict, actions: list) -> int:  # type: ignore[type-arg]
+    """posix_spawn the request; with ``cpus`` the launcher pins itself around the spawn, so
+    the command inherits the affinity from its first instruction."""
+    default_sigs = (
+        signal.SIGINT,
+        signal.SIGTERM,
+        signal.SIGALRM,
+        signal.SIGPIPE,
+        signal.SIGQUIT,
+        signal.SIGHUP,
+    )
+    cpus = req.get("cpus")
+    before = os.sched_getaffinity(0) if cpus else None
+    try:
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+        return os.posix_spawn(
+            req["path"],
+            req["argv"],
+            req["env"],
+            file_actions=actions,
+            setpgroup=0,
+            setsigdef=default_sigs,
+        )
+    finally:
+        if before is not None:
+            os.sched_setaffinity(0, before)
+
+
 def main() -> None:
     global _current, _timed_out
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGALRM, _on_alarm)
+    _contain(sys.argv[1:])
     inp = sys.stdin.buffer
     out = sys.stdout.buffer
     _send(out, {"ready": os.getpid(), "floor_kb": _self_hwm_kb()})
     devnull_in = os.open(os.devnull, os.O_RDONLY)
-    default_sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGPIPE, signal.SIGQUIT)
     while True:
         head = inp.read(4)
         if len(head) < 4:
+            _reaper.kill_descendants()
             return
         req = marshal.loads(inp.read(int.from_bytes(head, "big")))
         fd_out = _open_out(req["stdout"])
@@ -105,14 +156,7 @@ def main() -> None:
             if req["cwd"]:
                 os.chdir(req["cwd"])
             t0 = time.monotonic_ns()
-            pid = os.posix_spawn(
-                req["path"],
-                req["argv"],
-                req["env"],
-                file_actions=actions,
-                setpgroup=0,
-                setsigdef=default_sigs,
-            )
+            pid = _spawn(req, actions)
         except OSError as exc:
             os.close(fd_out)
             os.close(fd_err)
@@ -121,12 +165,13 @@ def main() -> None:
         _current = pid
         if req["timeout"]:
             signal.setitimer(signal.ITIMER_REAL, req["timeout"])
-        _send(out, {"pid": pid})
+        _send(out, {"pid": pid, "t0": t0})
         _, status, ru = os.wait4(pid, 0)
         t1 = time.monotonic_ns()
         signal.setitimer(signal.ITIMER_REAL, 0)
         _current = 0
         _kill_group(pid)  # anything the command left behind in its process group
+        _reaper.kill_descendants()  # and anything it detached (re-parented to us)
         os.close(fd_out)
         os.close(fd_err)
         _send(

@@ -8,8 +8,9 @@ ns, duration in ms) bakeoff recovers each request's **intended** send time and m
 from it, so a stalled server cannot hide its stall (no coordinated omission). ``T0`` is the
 earliest observed ``start - i/rate`` (k6 never starts an iteration early).
 
-Both tools run without a shell in their own process group, are bounded in time, and have their
-own CPU time taken from ``wait4`` so a generator-bound run can be recognised.
+Both tools run without a shell, contained (``containment.Contained``: their own process group
+and launcher), are bounded in time, and have their own CPU time taken from ``wait4`` so a
+generator-bound run can be recognised.
 """
 
 from __future__ import annotations
@@ -19,16 +20,17 @@ import json
 import math
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bakeoff.measure import latency
+from bakeoff.measure.containment import Contained
+from bakeoff.runtimes import k6 as k6_tool
+from bakeoff.runtimes.k6 import K6Binary
+from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 
 GENERATOR_CPU_LIMIT = 0.8  # fraction of one core
 MIN_ACHIEVED = 0.99
@@ -74,12 +76,13 @@ def weighted_order(mix: Sequence[Request]) -> list[int]:
     return order
 
 
-def find_k6() -> str | None:
-    """k6 installed into this Python environment (the pinned wheel), else on PATH."""
-    local = Path(sys.prefix) / "bin" / "k6"
-    if local.is_file() and os.access(local, os.X_OK):
-        return str(local)
-    return shutil.which("k6")
+def find_k6(
+    offline: bool = False, on_progress: Callable[[DownloadProgress], None] | None = None
+) -> K6Binary:
+    """The k6 to drive: ``BAKEOFF_K6``, else the pinned k6 from bakeoff's cache (downloaded and
+    verified on first use), else k6 on PATH; see ``bakeoff.runtimes.k6``. Raises
+    ProvisionError (OfflineError) saying how to get one."""
+    return k6_tool.ensure(Provisioner(offline=offline, on_progress=on_progress))
 
 
 def find_wrk() -> str | None:
@@ -106,53 +109,19 @@ def run_tool(
     cpus: set[int] | None = None,
     stdout: Path | None = None,
 ) -> RunStats:
-    """Run a load tool to completion in its own process group; CPU from wait4."""
+    """Run a load tool to completion, contained (its own process group and launcher, killed
+    after ``timeout_s``); CPU from wait4."""
     err_path = cwd / "tool.stderr"
-
-    def pin() -> None:
-        if cpus:
-            os.sched_setaffinity(0, cpus)
-
-    with err_path.open("wb") as err, (stdout or Path(os.devnull)).open("wb") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            process_group=0,
-            preexec_fn=pin if cpus else None,
-        )
-        status, usage = _wait4(proc, timeout_s)
-        wall = time.monotonic() - started
+    started = time.monotonic()
+    with Contained(
+        argv, cwd=cwd, env=env, stdout=stdout, stderr=err_path, timeout_s=timeout_s, cpus=cpus
+    ) as proc:
+        proc.wait()
+    wall = time.monotonic() - started
     tail = err_path.read_bytes()[-2000:].decode("utf-8", "replace")
+    status = None if proc.timed_out else proc.status
     code = os.waitstatus_to_exitcode(status) if status is not None else -9
-    return RunStats(wall, usage, code, tail)
-
-
-def _wait4(proc: subprocess.Popen[bytes], timeout_s: float) -> tuple[int | None, float]:
-    deadline = time.monotonic() + timeout_s
-    try:
-        while True:
-            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                return status, ru.ru_utime + ru.ru_stime
-            if time.monotonic() > deadline:
-                with contextlib.suppress(OSError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                _, status, ru = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                return None, ru.ru_utime + ru.ru_stime
-            time.sleep(0.02)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.wait4(proc.pid, 0)
-        raise
+    return RunStats(wall, proc.cpu_s, code, tail)
 
 
 # -- results ----------------------------------------------------------------------------------

@@ -1,20 +1,19 @@
 """Long-running server processes: start, wait until ready, sample memory and CPU of the whole
 process tree, stop.
 
-Time-to-ready runs from just before the spawn to the first successful readiness response,
-polled every ``POLL_S`` (2 ms). The server runs in its own process group, so stopping it (or
-Ctrl-C) ends every process it started. Memory and CPU come from /proc via psutil, summed over
-the process tree; they are not floored by bakeoff's own RSS (unlike ``ru_maxrss``).
+Time-to-ready runs from just before the spawn (the launcher's clock) to the first successful
+readiness response, polled every ``POLL_S`` (2 ms). The server is started by its own launcher
+(``containment.Contained``): its own process group, and every process it starts — detached ones
+too — ends when it stops, when Ctrl-C or SIGTERM stops bakeoff, and when bakeoff is killed.
+Memory and CPU come from /proc via psutil, summed over the process tree; they are not floored by
+bakeoff's own RSS (unlike ``ru_maxrss``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
-import os
-import signal
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,7 @@ from typing import Literal
 import psutil
 
 from bakeoff.errors import MeasurementError
+from bakeoff.measure.containment import Contained
 
 POLL_S = 0.002
 STOP_GRACE_S = 3.0
@@ -112,36 +112,23 @@ class ServerProcess:
     env: Mapping[str, str]
     logdir: Path
     cpus: set[int] | None = None  # pin to these CPUs (``--pin``)
-    proc: subprocess.Popen[bytes] | None = None
+    proc: Contained | None = None
     started_ns: int = 0
 
     def start(self) -> None:
         self.logdir.mkdir(parents=True, exist_ok=True)
-        out = (self.logdir / "stdout").open("wb")
-        err = (self.logdir / "stderr").open("wb")
-        cpus = self.cpus
-
-        def pin() -> None:  # runs in the child between fork and exec
-            if cpus:
-                os.sched_setaffinity(0, cpus)
-
         try:
-            self.started_ns = time.monotonic_ns()
-            self.proc = subprocess.Popen(
+            self.proc = Contained(
                 list(self.argv),
                 cwd=self.cwd,
                 env=dict(self.env),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                process_group=0,
-                preexec_fn=pin if cpus else None,
+                stdout=self.logdir / "stdout",
+                stderr=self.logdir / "stderr",
+                cpus=self.cpus,
             )
         except OSError as exc:
             raise ServerFailed(f"could not start {self.argv[0]}: {exc}") from None
-        finally:
-            out.close()
-            err.close()
+        self.started_ns = self.proc.started_ns
 
     @property
     def pid(self) -> int:
@@ -226,18 +213,10 @@ class ServerProcess:
         return _tail(self.logdir / "stdout")
 
     def stop(self) -> None:
-        proc = self.proc
-        if proc is None or proc.returncode is not None:
-            return
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=STOP_GRACE_S)
-        # whatever is left of the group (the server's children included) is killed
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=STOP_GRACE_S)
+        """SIGTERM to the server's group, SIGKILL after ``STOP_GRACE_S``; then everything it
+        started (detached processes included) is killed with its launcher."""
+        if self.proc is not None:
+            self.proc.stop(STOP_GRACE_S)
 
     def __enter__(self) -> ServerProcess:
         self.start()

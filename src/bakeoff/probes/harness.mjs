@@ -1,7 +1,17 @@
-// The probe harness: each area script registers checks with `check(name, fn)`; `run()` executes
-// them one by one (each with its own time limit) and prints one JSON line per check, prefixed
-// with PREFIX so the Python side can tell results from anything else the runtime prints.
+// The probe harness: each area script registers checks with `check(name, fn, opts)`; `run()`
+// executes them one by one (each with its own time limit) and prints one JSON line per check,
+// prefixed with PREFIX so the Python side can tell results from anything else the runtime prints.
 // Written for bakeoff; runs unchanged under Node, Bun and Deno (node: specifiers only).
+//
+// Every check calls the API and observes its effect. The name says which behaviour that is.
+// Options:
+//   timeoutMs  the check's own time limit (default 5000); past it the check is a `timeout`
+//   existence  "why only existence can be checked here" — marks one of the few checks that only
+//              look for an API (the detail then starts with "existence only:"); the Python side
+//              counts them and a unit test keeps them at <= 2% of all checks
+//   ref        the public source (issue, docs page) when the check encodes a known bug; failures
+//              carry it in their detail
+// An API that exists but does nothing is a failure with a detail starting "stub:" (`stub()`).
 import process from "node:process";
 
 const PREFIX = "@@bakeoff-probe ";
@@ -13,10 +23,11 @@ export function describe(name) {
 }
 
 export function check(name, fn, opts = {}) {
-  checks.push({ name, fn, timeoutMs: opts.timeoutMs ?? 5000 });
+  checks.push({ name, fn, timeoutMs: opts.timeoutMs ?? 5000, existence: opts.existence, ref: opts.ref });
 }
 
 export class CheckFailure extends Error {}
+class CheckTimeout extends CheckFailure {}
 
 function short(v) {
   let s;
@@ -49,10 +60,22 @@ export function type(value, t, what = "value") {
   if (typeof value !== t) throw new CheckFailure(`${what}: expected typeof ${t}, got ${typeof value}`);
 }
 
+// Fails unless obj[name] is a function; used before calling it, so a missing API reads
+// "x is not a function" rather than a TypeError from the call.
 export function isFn(obj, name) {
   if (obj == null || typeof obj[name] !== "function") {
-    throw new CheckFailure(`${name} is not a function (got ${obj == null ? obj : typeof obj[name]})`);
+    throw new CheckFailure(`${String(name)} is not a function (got ${obj == null ? obj : typeof obj[name]})`);
   }
+}
+
+// The behaviour never finished (e.g. a child process running it had to be killed): a timeout.
+export function timedOut(what) {
+  throw new CheckTimeout(what);
+}
+
+// The API exists and was called, but had no effect: a stub.
+export function stub(what) {
+  throw new CheckFailure(`stub: ${what}`);
 }
 
 export async function throwsAsync(fn, pred, what = "call") {
@@ -86,9 +109,20 @@ export function withTimeout(promise, ms, what) {
   return Promise.race([
     promise,
     new Promise((_, rej) => {
-      t = setTimeout(() => rej(new CheckFailure(`${what} did not finish within ${ms} ms`)), ms);
+      t = setTimeout(() => rej(new CheckTimeout(`${what} did not finish within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(t));
+}
+
+export const isDeno = typeof globalThis.Deno !== "undefined";
+export const isBun = typeof globalThis.Bun !== "undefined";
+
+// argv that runs `script` under the runtime running this probe, the way each runtime runs a
+// script (Deno needs `run` and permissions). `nodeArgs` are Node flags (passed to Node only).
+export function selfArgv(script, args = [], nodeArgs = []) {
+  if (isDeno) return [process.execPath, "run", "--allow-all", "--unstable-detect-cjs", script, ...args];
+  if (isBun) return [process.execPath, script, ...args];
+  return [process.execPath, ...nodeArgs, script, ...args];
 }
 
 function emit(obj) {
@@ -105,11 +139,15 @@ function detailOf(e) {
 
 export async function run() {
   const only = process.env.BAKEOFF_PROBE_ONLY;
+  // Checks already reported by an earlier run of this area that hung or crashed (JSON list).
+  const skip = new Set(JSON.parse(process.env.BAKEOFF_PROBE_SKIP || "[]"));
   emit({ event: "start", total: checks.length });
   process.on("uncaughtException", (e) => emit({ event: "stray", detail: detailOf(e) }));
   process.on("unhandledRejection", (e) => emit({ event: "stray", detail: detailOf(e) }));
   for (const c of checks) {
-    if (only && c.name !== only) continue;
+    if ((only && c.name !== only) || skip.has(c.name)) continue;
+    // Announced first, so that a check that hangs the whole process (synchronously) is known.
+    emit({ event: "begin", check: c.name, timeoutMs: c.timeoutMs });
     const t0 = performance.now();
     let status = "pass";
     let detail = "";
@@ -120,10 +158,18 @@ export async function run() {
         detail = String(r.skip);
       }
     } catch (e) {
-      status = "fail";
+      status = e instanceof CheckTimeout ? "timeout" : "fail";
       detail = detailOf(e);
+      if (c.ref) detail += ` (known: ${c.ref})`;
     }
-    emit({ check: c.name, status, detail, ms: Math.round(performance.now() - t0) });
+    if (c.existence) detail = `existence only: ${c.existence}` + (detail ? `; ${detail}` : "");
+    emit({
+      check: c.name,
+      status,
+      detail,
+      ms: Math.round(performance.now() - t0),
+      kind: c.existence ? "existence" : "behaviour",
+    });
   }
   emit({ event: "end" });
   // Leftover handles (servers, workers) must not keep an area alive.

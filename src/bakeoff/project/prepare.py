@@ -6,15 +6,13 @@ and the project's build script runs there when the service starts from build out
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import signal
-import subprocess
+import tempfile
 from pathlib import Path
 
 from bakeoff.errors import MeasurementError
+from bakeoff.measure.containment import Contained, SpawnError, run_tmpdir
 from bakeoff.project.detect import package_manager_spec, workspace_root
 from bakeoff.results import Failure
 from bakeoff.runtimes.provision import Provisioner, Runtime
@@ -90,6 +88,16 @@ class StepFailed(MeasurementError):
         )
 
 
+INSTALL_TIMEOUT_S = 900.0
+
+
+def _tail(path: Path, limit: int = 4000) -> str:
+    try:
+        return path.read_bytes()[-limit:].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def run_step(
     argv: list[str],
     cwd: Path,
@@ -98,33 +106,31 @@ def run_step(
     what: str,
     hint: str | None = None,
 ) -> str:
-    """Run one preparation step in its own process group (a timeout or Ctrl-C ends it and
-    every script it started); its combined output, or ``StepFailed``."""
-    proc = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        errors="replace",
-        process_group=0,
-    )
+    """Run one preparation step contained (a timeout, Ctrl-C or SIGTERM ends it and every
+    script it started, detached ones too; its temporary files stay next to ``cwd``); its
+    combined output, or ``StepFailed`` with the command, exit code and both output tails."""
+    logs = Path(tempfile.mkdtemp(prefix="step-logs-", dir=cwd.parent))
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        if isinstance(exc, subprocess.TimeoutExpired):
-            raise StepFailed(what, argv, None, out or "", err or "", True, hint) from None
-        raise
-    with contextlib.suppress(OSError):
-        os.killpg(proc.pid, signal.SIGKILL)  # nothing it started outlives it
+        with (
+            run_tmpdir(cwd.parent / "tmp"),
+            Contained(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdout=logs / "stdout",
+                stderr=logs / "stderr",
+                timeout_s=timeout,
+            ) as proc,
+        ):
+            proc.wait()
+    except SpawnError as exc:
+        raise StepFailed(what, argv, None, "", str(exc), False, hint) from None
+    out, err = (_tail(logs / name) for name in ("stdout", "stderr"))
+    if proc.timed_out:
+        raise StepFailed(what, argv, None, out, err, True, hint)
     if proc.returncode != 0:
-        raise StepFailed(what, argv, proc.returncode, out or "", err or "", False, hint)
-    return (out or "") + (err or "")
+        raise StepFailed(what, argv, proc.returncode, out, err, False, hint)
+    return out + err
 
 
 def _copy(project: Path, dest: Path) -> None:
@@ -138,7 +144,7 @@ def _copy(project: Path, dest: Path) -> None:
 
 
 def working_copy(
-    project: Path, dest: Path, provisioner: Provisioner, timeout: float = 900
+    project: Path, dest: Path, provisioner: Provisioner, timeout: float = INSTALL_TIMEOUT_S
 ) -> tuple[Path, str]:
     """Copy ``project`` to ``dest`` (lockfiles kept, ``node_modules`` and build output left
     out) and install its dependencies there. Returns the copy and the manager used. A

@@ -1,6 +1,8 @@
 """Rendering of the compatibility section (terminal via Rich, and Markdown): the matrix
 (area x contestant pass counts), the failing checks with their details, the project's risks,
-package installs, the packaging table and the project's own tests per runtime when present."""
+its native addons (Node-API or V8 API, loaded under each runtime), which runtime really ran
+(process tree, package.json scripts), package installs, the packaging table and the project's
+own tests per runtime when present."""
 
 from __future__ import annotations
 
@@ -85,6 +87,68 @@ def _packaging_rows(sec: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+_LOAD_WORD = {"pass": "loads", "fail": "FAILS", "error": "CRASH", "timeout": "HANGS", "skip": "–"}
+
+
+def _native_rows(sec: dict[str, Any], names: list[str]) -> list[tuple[str, list[str]]]:
+    """``(root label, row)`` per native package: package@version, API, binaries, one cell per
+    contestant (what requiring the package did)."""
+    rows = []
+    for root in sec.get("native") or []:
+        for p in root.get("packages") or []:
+            files = p.get("files") or []
+            here = sum(1 for f in files if f.get("loadable_here"))
+            cells = [
+                _LOAD_WORD.get(((p.get("require") or {}).get(n) or {}).get("status", ""), "–")
+                for n in names
+            ]
+            rows.append(
+                (
+                    str(root.get("root")),
+                    [
+                        f"{p['package']}@{p['version']}",
+                        str(p.get("api")),
+                        f"{len(files)} ({here} for this machine)",
+                        *cells,
+                    ],
+                )
+            )
+    return rows
+
+
+NATIVE_COLS = ["package", "API", ".node files"]
+
+
+def _native_notes(sec: dict[str, Any]) -> list[str]:
+    return [f"{r.get('root')}: {r['skipped']}" for r in sec.get("native") or [] if r.get("skipped")]
+
+
+def _identity_rows(sec: dict[str, Any]) -> list[list[str]]:
+    probe = (sec.get("identity") or {}).get("probe") or {}
+    return [
+        [
+            name,
+            "yes" if v.get("really_tested") else "NO",
+            ", ".join(v.get("families") or []),
+            v.get("detail", ""),
+        ]
+        for name, v in probe.items()
+    ]
+
+
+IDENTITY_COLS = ["contestant", "really tested", "runtimes seen", "detail"]
+
+
+def _script_rows(sec: dict[str, Any], names: list[str]) -> list[list[str]]:
+    return [
+        [r["script"], r["bin"], str(r.get("interpreter")), *[str(r.get(n, "–")) for n in names]]
+        for r in (sec.get("identity") or {}).get("scripts") or []
+    ]
+
+
+SCRIPT_COLS = ["script", "bin", "shebang"]
+
+
 PACKAGING_COLS = [
     "contestant",
     "method",
@@ -120,7 +184,7 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
                 )
                 else "yellow"
             )
-            t.add_row(area, *row, style=style)
+            t.add_row(Text(area), *row, style=style)
         totals = sec.get("totals", {})
         t.add_row(
             "total",
@@ -134,21 +198,23 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
     relevant = sec.get("relevant_failures") or []
     if relevant:
         t = Table(
-            title=f"compat · failures in areas this project uses ({len(relevant)})",
+            title=Text(f"compat · failures in areas this project uses ({len(relevant)})"),
             title_justify="left",
         )
         for col in ("area", "check", "contestant", "detail"):
             t.add_column(col, overflow="fold")
         for f in relevant[:MAX_FAILURES]:
-            t.add_row(f["area"], f["check"], f["contestant"], f["detail"])
+            t.add_row(*(Text(str(f[k])) for k in ("area", "check", "contestant", "detail")))
         parts.append(t)
     fails = sec.get("failures", [])
     if fails:
-        t = Table(title=f"compat · failing checks ({len(fails)})", title_justify="left")
+        t = Table(title=Text(f"compat · failing checks ({len(fails)})"), title_justify="left")
         for col in ("area", "check", "contestant", "status", "detail"):
             t.add_column(col, overflow="fold")
         for f in fails[:MAX_FAILURES]:
-            t.add_row(f["area"], f["check"], f["contestant"], f["status"], f["detail"])
+            t.add_row(
+                *(Text(str(f[k])) for k in ("area", "check", "contestant", "status", "detail"))
+            )
         parts.append(t)
         if len(fails) > MAX_FAILURES:
             parts.append(Text(f"  … {len(fails) - MAX_FAILURES} more in results.json", style="dim"))
@@ -162,22 +228,28 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
         )
     if scan and scan.get("risks"):
         t = Table(
-            title=f"compat · risks in {scan['root']} ({scan['files_scanned']} files)",
+            title=Text(f"compat · risks in {scan['root']} ({scan['files_scanned']} files)"),
             title_justify="left",
         )
         for col in ("severity", "risk", "probe areas", "why", "where"):
             t.add_column(col, overflow="fold")
         for r in scan.get("risks", []):
             t.add_row(
-                r["severity"],
-                r["id"],
-                ", ".join(r["areas"]),
-                r["why"],
-                ", ".join(r["locations"][:3]),
+                *(
+                    Text(x)
+                    for x in (
+                        r["severity"],
+                        r["id"],
+                        ", ".join(r["areas"]),
+                        r["why"],
+                        ", ".join(r["locations"][:3]),
+                    )
+                )
             )
         parts.append(t)
         if scan.get("builtins"):
             parts.append(Text("  built-ins used: " + ", ".join(scan["builtins"]), style="dim"))
+    parts.extend(_terminal_native_identity(sec, names))
     pk = sec.get("packages") or {}
     if pk:
         msg = pk.get("skipped") or (
@@ -194,14 +266,16 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
     rows = _packaging_rows(sec)
     if rows:
         t = Table(
-            title="package · single-file executable of "
-            + str((sec.get("packaging") or {}).get("entry", "")),
+            title=Text(
+                "package · single-file executable of "
+                + str((sec.get("packaging") or {}).get("entry", ""))
+            ),
             title_justify="left",
         )
         for col in PACKAGING_COLS:
             t.add_column(col, overflow="fold")
         for r in rows:
-            t.add_row(*r)
+            t.add_row(*(Text(str(x)) for x in r))
         parts.append(t)
     tests = sec.get("project_tests")
     if tests:
@@ -212,6 +286,81 @@ def render_terminal(doc: ResultsDocument) -> RenderableType | None:
             )
         )
     return Group(*parts)
+
+
+def _terminal_native_identity(sec: dict[str, Any], names: list[str]) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    native = _native_rows(sec, names)
+    if native:
+        t = Table(
+            title="compat · native addons (require() under each runtime)", title_justify="left"
+        )
+        for col in ["where", *NATIVE_COLS, *names]:
+            t.add_column(col, overflow="fold")
+        for root, row in native:
+            t.add_row(root, *row, style=None if all(c == "loads" for c in row[3:]) else "yellow")
+        parts.append(t)
+    parts.extend(Text(f"  native addons — {n}", style="dim") for n in _native_notes(sec))
+    ident = _identity_rows(sec)
+    if ident:
+        t = Table(title="compat · which runtime really ran (process tree)", title_justify="left")
+        for col in IDENTITY_COLS:
+            t.add_column(col, overflow="fold")
+        for row in ident:
+            t.add_row(*row, style=None if row[1] == "yes" else "yellow")
+        parts.append(t)
+    scripts = _script_rows(sec, names)
+    if scripts:
+        t = Table(title="compat · package.json scripts: who runs their bin", title_justify="left")
+        for col in [*SCRIPT_COLS, *names]:
+            t.add_column(col, overflow="fold")
+        for row in scripts:
+            t.add_row(*row)
+        parts.append(t)
+    return parts
+
+
+def _markdown_native_identity(sec: dict[str, Any], names: list[str]) -> list[str]:
+    out: list[str] = []
+    native = _native_rows(sec, names)
+    if native:
+        cols = ["where", *NATIVE_COLS, *names]
+        out += [
+            "### Native addons",
+            "",
+            "API from the binaries' imported symbols (Node-API is portable; the V8/NAN C++ API is "
+            "bound to one Node ABI); each cell is what `require()` of the package did.",
+            "",
+            "| " + " | ".join(cols) + " |",
+            "|" + "---|" * len(cols),
+        ]
+        out += ["| " + " | ".join(_esc(c) for c in [root, *row]) + " |" for root, row in native]
+        out.append("")
+    out += [f"Native addons — {_esc(n)}" for n in _native_notes(sec)]
+    ident = _identity_rows(sec)
+    if ident:
+        out += [
+            "### Which runtime really ran",
+            "",
+            "Runtimes seen in the process tree while the runtime_identity probe ran its children.",
+            "",
+            "| " + " | ".join(IDENTITY_COLS) + " |",
+            "|" + "---|" * len(IDENTITY_COLS),
+        ]
+        out += ["| " + " | ".join(_esc(c) for c in row) + " |" for row in ident]
+        out.append("")
+    scripts = _script_rows(sec, names)
+    if scripts:
+        cols = [*SCRIPT_COLS, *names]
+        out += [
+            "### package.json scripts: who runs their bin",
+            "",
+            "| " + " | ".join(cols) + " |",
+            "|" + "---|" * len(cols),
+        ]
+        out += ["| " + " | ".join(_esc(c) for c in row) + " |" for row in scripts]
+        out.append("")
+    return out
 
 
 def _esc(s: str) -> str:
@@ -284,6 +433,7 @@ def render_markdown(doc: ResultsDocument) -> str:
             for r in scan.get("risks", [])
         ]
         out.append("")
+    out += _markdown_native_identity(sec, names)
     rows = _packaging_rows(sec)
     if rows:
         out += [

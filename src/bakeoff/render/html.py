@@ -10,9 +10,17 @@ import math
 from html import escape
 from typing import Any
 
-from bakeoff.render import svg
+from bakeoff.render import parity_html, svg
 from bakeoff.render import value_view as vv
-from bakeoff.render.view import fmt_ci, fmt_num, headlines, noise_line, run_header
+from bakeoff.render.view import (
+    fmt_ci,
+    fmt_num,
+    headlines,
+    measurement_failure,
+    noise_line,
+    participants,
+    run_header,
+)
 from bakeoff.results import Measurement, ResultsDocument
 
 CSS = """
@@ -37,6 +45,8 @@ figcaption{font-size:13px;font-weight:600;margin-bottom:4px}
 ul.head li{margin:3px 0}
 .warn{background:#fffbeb;border:1px solid #fcd34d;padding:8px 12px;border-radius:6px;font-size:13px}
 details{margin:8px 0}small{color:#555}
+pre{background:#f9fafb;border:1px solid #e5e7eb;padding:6px;font-size:12px;overflow-x:auto;
+white-space:pre-wrap}td.worse-cell small{display:block;max-width:360px}
 """
 
 TAIL_TICKS = [(50.0, "p50"), (90.0, "p90"), (99.0, "p99"), (99.9, "p99.9")]
@@ -195,7 +205,10 @@ def _verdict_cell(doc: ResultsDocument, m: Measurement) -> str:
         None,
     )
     if not m.valid or m.median is None:
-        return _td("failed", cls="worse")
+        return (
+            '<td class="worse-cell"><span class="worse">failed</span> '
+            f"<small>{escape(measurement_failure(m))}</small></td>"
+        )
     txt = f"{fmt_num(m.median)} ({fmt_ci(m.ci)})"
     if comp is None:
         return _td(txt + " · baseline", num=True)
@@ -207,7 +220,7 @@ def _verdict_cell(doc: ResultsDocument, m: Measurement) -> str:
 
 
 def measurement_tables(doc: ResultsDocument) -> str:
-    names = _names(doc)
+    names = participants(doc)
     out = []
     for suite in dict.fromkeys(m.suite for m in doc.measurements):
         idx = {(m.case, m.metric, m.contestant): m for m in doc.measurements if m.suite == suite}
@@ -259,7 +272,12 @@ def decisions(doc: ResultsDocument) -> str:
         ],
         "decisions",
     )
-    return f'<h2 id="decisions">Decisions per surface</h2><div class="cards">{cards}</div>{table}'
+    skipped = vv.not_evaluated(doc)
+    more = f"<p><small>{escape(skipped)}</small></p>" if skipped else ""
+    return (
+        f'<h2 id="decisions">Decisions per surface</h2><div class="cards">{cards}</div>{table}'
+        + more
+    )
 
 
 def costs(doc: ResultsDocument) -> str:
@@ -334,6 +352,10 @@ def costs(doc: ResultsDocument) -> str:
 
 def render(doc: ResultsDocument) -> str:
     """The report as one HTML string."""
+    if doc.machines:  # a merged document: one report per machine and the view across them
+        from bakeoff.render import machines
+
+        return machines.html(doc)
     names = _names(doc)
     contestants = _table(
         ["contestant", "runtime", "version", "binary sha256"],
@@ -393,5 +415,6 @@ def render(doc: ResultsDocument) -> str:
         f"{head_html}{decisions(doc)}{costs(doc)}{plot_html}"
         f'<h2 id="measurements">Measurements</h2><p><small>median (95% CI) ×ratio vs '
         f"{escape(str(doc.settings.get('baseline') or ''))} and verdict</small></p>"
-        f"{measurement_tables(doc)}{warn}</main></body></html>\n"
+        f"{measurement_tables(doc)}{parity_html.parity(doc)}{parity_html.failures(doc)}"
+        f"{warn}</main></body></html>\n"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bakeoff.render import compat as render_compat
-from bakeoff.render import value_md
+from bakeoff.render import mdfit, parity_md, value_md
 from bakeoff.render.view import (
     STOP_TEXT,
     aa_text,
@@ -13,8 +13,8 @@ from bakeoff.render.view import (
     fmt_num,
     headlines,
     mde_text,
-    metric_label,
     metric_tables,
+    metric_with_unit,
     noise_line,
     ratio_text,
     row_ratio,
@@ -30,7 +30,13 @@ def _esc(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(doc: ResultsDocument) -> str:
+def render(doc: ResultsDocument, limit: int | None = mdfit.LIMIT) -> str:
+    """The report; over ``limit`` characters (a pull-request comment's maximum) its long tables
+    are folded and cut (``render.mdfit``). ``limit=None``: never."""
+    if doc.machines:  # a merged document: one report per machine and the view across them
+        from bakeoff.render import machines
+
+        return machines.markdown(doc, limit)
     base = doc.settings.get("baseline")
     env = doc.environment
     out = ["# bakeoff results", ""]
@@ -90,7 +96,7 @@ def render(doc: ResultsDocument) -> str:
         if mde_text(doc, table.suite, table.case):
             out.append(mde_text(doc, table.suite, table.case).capitalize() + ".")
         for row in table.rows:
-            out += [f"- {row.contestant}: {_esc(n)}" for n in row.notes]
+            out += [f"- {_esc(n)}" for n in row.notes]
         out.append("")
     for mt in metric_tables(doc):
         out.append(f"## {mt.suite} · {mt.case}")
@@ -103,7 +109,7 @@ def render(doc: ResultsDocument) -> str:
         out.append("|---|---|---:|---:|---|---:|")
         for r in mt.rows:
             out.append(
-                f"| {metric_label(r.metric)} ({r.measurement.unit}) | {r.contestant} "
+                f"| {metric_with_unit(r.metric, r.measurement.unit)} | {r.contestant} "
                 f"| {value_text(r.measurement)} | {row_ratio(r)} | {row_verdict(r)} "
                 f"| {r.measurement.n} |"
             )
@@ -115,12 +121,15 @@ def render(doc: ResultsDocument) -> str:
         out.append("## Cut by the time budget")
         out += [f"- {_esc(c)}" for c in cuts]
         out.append("")
+    out += parity_md.parity(doc)
     out += value_md.sections(doc)
     compat_md = render_compat.render_markdown(doc)
     if compat_md:
         out += [compat_md, ""]
+    out += parity_md.failures(doc)
     if doc.warnings:
         out.append("## Warnings")
         out += [f"- {_esc(w)}" for w in doc.warnings]
         out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    text = "\n".join(out).rstrip() + "\n"
+    return text if limit is None else mdfit.fit(text, limit)

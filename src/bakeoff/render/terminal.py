@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bakeoff.render import compat as render_compat
-from bakeoff.render import value_term
+from bakeoff.render import parity_term, value_term
 from bakeoff.render.view import (
     STOP_TEXT,
     aa_text,
@@ -18,8 +18,8 @@ from bakeoff.render.view import (
     fmt_num,
     headlines,
     mde_text,
-    metric_label,
     metric_tables,
+    metric_with_unit,
     noise_line,
     ratio_text,
     row_ratio,
@@ -43,12 +43,18 @@ STYLE = {
 
 
 def render(doc: ResultsDocument) -> RenderableType:
+    if doc.machines:  # a merged document: one report per machine and the view across them
+        from bakeoff.render import machines
+
+        return machines.terminal(doc)
     parts: list[RenderableType] = [Text(run_header(doc), style="dim")]
     base = doc.settings.get("baseline")
     for table in case_tables(doc):
         t = Table(
-            title=f"{table.suite} · {table.case}"
-            + (f" — {table.description}" if table.description else ""),
+            title=Text(
+                f"{table.suite} · {table.case}"
+                + (f" — {table.description}" if table.description else "")
+            ),
             title_justify="left",
             expand=False,
         )
@@ -66,7 +72,7 @@ def render(doc: ResultsDocument) -> RenderableType:
             w = row.wall
             v = verdict_text(row.comparison) if w and w.valid else "failed"
             t.add_row(
-                row.contestant,
+                Text(row.contestant),
                 f"{fmt_num(w.median)} ({fmt_ci(w.ci)})" if w and w.valid else "–",
                 ratio_text(row.comparison) if w and w.valid else "–",
                 Text(v, style=STYLE.get(v, "bold red")),
@@ -80,12 +86,12 @@ def render(doc: ResultsDocument) -> RenderableType:
         if mde_text(doc, table.suite, table.case):
             lines.append(mde_text(doc, table.suite, table.case))
         for row in table.rows:
-            lines += [f"{row.contestant}: {n}" for n in row.notes]
+            lines += row.notes
         if lines:
             parts.append(Text("\n".join("  " + s for s in lines), style="dim"))
     for mt in metric_tables(doc):
         t = Table(
-            title=f"{mt.suite} · {mt.case}" + (f" — {mt.title}" if mt.title else ""),
+            title=Text(f"{mt.suite} · {mt.case}" + (f" — {mt.title}" if mt.title else "")),
             title_justify="left",
             expand=False,
         )
@@ -101,10 +107,10 @@ def render(doc: ResultsDocument) -> RenderableType:
         last = ""
         for r in mt.rows:
             v = row_verdict(r)
-            label = metric_label(r.metric) + f" ({r.measurement.unit})"
+            label = metric_with_unit(r.metric, r.measurement.unit)
             t.add_row(
-                label if r.metric != last else "",
-                r.contestant,
+                Text(label if r.metric != last else ""),
+                Text(r.contestant),
                 value_text(r.measurement),
                 row_ratio(r),
                 Text(v, style=STYLE.get(v, "bold red")),
@@ -114,6 +120,7 @@ def render(doc: ResultsDocument) -> RenderableType:
         parts.append(t)
         if mt.notes:
             parts.append(Text("\n".join("  " + s for s in mt.notes), style="dim"))
+    parts += parity_term.parity(doc)
     compat_part = render_compat.render_terminal(doc)
     if compat_part is not None:
         parts.append(compat_part)
@@ -126,6 +133,7 @@ def render(doc: ResultsDocument) -> RenderableType:
         parts.append(Text("cut by the time budget:", style="bold yellow"))
         parts.extend(Text(f"  {c}", style="yellow") for c in cuts)
     parts += value_term.renderables(doc)
+    parts += parity_term.failures(doc)
     if aa_text(doc):
         parts.append(Text(aa_text(doc), style="bold"))
     if noise_line(doc):

@@ -24,6 +24,8 @@ def sections(doc: ResultsDocument) -> list[str]:
                 f"| {r.contestant} | {_esc(r.evidence or r.reason)} | `{r.rule}` |"
             )
         out.append("")
+        if vv.not_evaluated(doc):
+            out.append(f"- {_esc(vv.not_evaluated(doc))}")
         for r in vv.decision_rows(doc):
             if r.blockers:
                 out.append(f"- {r.surface}: blockers — {_esc('; '.join(r.blockers))}")

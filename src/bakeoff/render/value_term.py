@@ -15,7 +15,7 @@ STYLE = {"adopt": "bold green", "hybrid": "bold cyan", "trial": "yellow", "hold"
 def renderables(doc: ResultsDocument) -> list[RenderableType]:
     parts: list[RenderableType] = []
     if vv.has_cost(doc):
-        t = Table(title=f"cost per month — {vv.title(doc)}", title_justify="left")
+        t = Table(title=Text(f"cost per month — {vv.title(doc)}"), title_justify="left")
         for col in (
             "contestant",
             "cloud + CI",
@@ -26,7 +26,9 @@ def renderables(doc: ResultsDocument) -> list[RenderableType]:
         ):
             t.add_column(col, justify="left" if col == "contestant" else "right")
         for c in vv.cost_rows(doc):
-            t.add_row(c.contestant, c.cash, c.saving, c.wait, c.migration, c.payback)
+            t.add_row(
+                *(Text(x) for x in (c.contestant, c.cash, c.saving, c.wait, c.migration, c.payback))
+            )
         parts.append(t)
         parts.extend(Text(s) for s in vv.statements(doc))
     rows = vv.decision_rows(doc)
@@ -39,9 +41,11 @@ def renderables(doc: ResultsDocument) -> list[RenderableType]:
             t.add_row(
                 Text(r.surface) + (Text(f"\n{r.endpoint}", style="dim") if r.endpoint else ""),
                 Text(r.decision, style=STYLE.get(r.decision, "")),
-                r.contestant,
-                why,
-                r.rule,
+                Text(r.contestant),
+                Text(why),
+                Text(r.rule),
             )
         parts.append(t)
+    if vv.not_evaluated(doc):
+        parts.append(Text(vv.not_evaluated(doc), style="dim"))
     return parts

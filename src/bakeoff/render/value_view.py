@@ -43,10 +43,12 @@ def usd_range(r: dict[str, Any] | None) -> str:
     return f"{usd(r['monthly'])} ({usd(lo)} to {usd(hi)})"
 
 
-def hours_range(r: dict[str, float] | None) -> str:
+def hours_range(r: dict[str, float | None] | None) -> str:
+    if r and "monthly" in r and r["monthly"] is None:
+        return "unknown"  # a waiting line could not be computed (its suite failed)
     if not r or not any(r.values()):
         return "–"
-    m, lo, hi = r.get("monthly", 0.0), r.get("low", 0.0), r.get("high", 0.0)
+    m, lo, hi = r.get("monthly") or 0.0, r.get("low") or 0.0, r.get("high") or 0.0
     if abs(hi - lo) < 0.05:
         return f"{m:,.1f} h"
     return f"{m:,.1f} h ({lo:,.1f} to {hi:,.1f})"
@@ -111,8 +113,8 @@ def cost_rows(doc: ResultsDocument) -> list[CostRow]:
                 complete=bool(c.get("complete")),
                 wait=hours_range(c.get("hours")),
                 time_value=usd((c.get("time_value") or {}).get("monthly"))
-                if hours_range(c.get("hours")) != "–"
-                else "–",
+                if hours_range(c.get("hours")) not in ("–", "unknown")
+                else hours_range(c.get("hours")),
                 saving="baseline" if who == base else usd_range(sav["cash"] if sav else None),
                 hours_saved="–" if who == base or not sav else hours_range(sav["hours"]),
                 migration="–" if not mig else f"{usd(mig['cost'])} ({mig['hours']:g} h)",
@@ -148,6 +150,8 @@ def line_amount(line: dict[str, Any]) -> str:
     if line["kind"] == "info":
         return "–"
     if line["kind"] == "time":
+        if line.get("hours") is None:
+            return "unknown"
         h = line.get("hours") or 0.0
         return f"{h:,.1f} h (worth {usd(line.get('monthly'))})"
     if line.get("monthly") is None:
@@ -223,3 +227,13 @@ def decision_rows(doc: ResultsDocument) -> list[DecisionRow]:
             )
         )
     return rows
+
+
+def not_evaluated(doc: ResultsDocument) -> str:
+    """One line naming the surfaces this run did not look at, and the suite that would."""
+    items = (doc.decision or {}).get("not_evaluated") or []
+    if not items:
+        return ""
+    return "not evaluated in this run: " + ", ".join(
+        f"{i['label']} (the {i['suite']} suite)" for i in items if isinstance(i, dict)
+    )

@@ -8,19 +8,19 @@ from dataclasses import dataclass
 
 from bakeoff.results import Comparison, Failure, Measurement, ResultsDocument
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # a line naming the cause ("Missing environment variables", "Usage:", "No tests found")
 _SPECIFIC = re.compile(
     r"missing|required|not found|cannot|can't find|no such|EADDRINUSE|EACCES|usage:|invalid|"
-    r"not defined|is not a function|unexpected|no tests? found|refused|denied|unsupported",
+    r"not defined|is not a function|unexpected|no tests? found|refused|denied|unsupported|"
+    r"not supported",
     re.I,
 )
-_ERRORISH = re.compile(r"\b\w*Error\b|\bERR_[A-Z_]+|\berror:|\bfailed\b|\bFAIL\b")
+_ERRORISH = re.compile(r"\b\w*Error\b|\bERR_[A-Z_]+|\berror:|\berror\[|\bfailed\b|\bFAIL\b")
 _WARNING = re.compile(r"\b\w*Warning\b|^warn(ing)?\b|\bdeprecated\b", re.I)
 _GENERIC = re.compile(
     r"exit(?:ing|ed)? with (?:error )?code|error code \d+$|^npm (?:ERR|error)!?\s*$|"
+    r"^error: Test failed$|npm (?:ERR!|error) (?:code|path|command|errno|A complete log)|"
     r"command failed with exit code|^info visit https?://|^ELIFECYCLE|lifecycle script|"
     r"^Node\.js v\d|^throw err;?$|^\^+$",
     re.I,
@@ -35,7 +35,7 @@ def telling_line(*tails: str) -> str:
     without terminal colour codes, stack frames or ``=====`` rules."""
     lines: list[str] = []
     for tail in tails:
-        lines += [ln.strip() for ln in _ANSI.sub("", tail).splitlines() if ln.strip()]
+        lines += [ln.strip() for ln in ANSI.sub("", tail or "").splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(("at ", "Stack backtrace", "0: <unknown>"))]
     lines = [ln for ln in lines if re.search(r"[A-Za-z0-9]", ln)]
     if not lines:
@@ -66,7 +66,16 @@ def failure_line(f: Failure) -> str:
     """The reason a run failed plus the most telling line of its stderr or stdout."""
     pick = telling_line(f.stderr_tail, f.stdout_tail)
     text = f.reason + (f": {pick}" if pick and pick not in f.reason else "")
-    return text if len(text) <= 220 else text[:217] + "..."
+    return text if len(text) <= 260 else text[:257] + "..."
+
+
+def measurement_failure(m: Measurement | None) -> str:
+    """Why a measurement has no usable value: its last failure, else its last note."""
+    if m is None:
+        return "not measured"
+    if m.failures:
+        return failure_line(m.failures[-1])
+    return m.notes[-1] if m.notes else "no valid samples"
 
 
 VERBS = {"startup": "started"}
@@ -117,16 +126,29 @@ def headline(comp: Comparison, suite_verb: str) -> str:
 def headlines(doc: ResultsDocument) -> list[str]:
     out: list[str] = []
     comps = [c for c in doc.comparisons if c.metric in ("wall_ms", "wall_s")]
+    index = {(m.suite, m.case, m.metric, m.contestant): m for m in doc.measurements}
     for suite in dict.fromkeys(c.suite for c in comps):
         cases = [c.case for c in comps if c.suite == suite]
         case = next((c for c in HEADLINE_CASES if c in cases), cases[0] if cases else None)
         verb = VERBS.get(suite, "ran")
         out.extend(
-            f"[{suite} · {case}] " + headline(c, verb)
+            f"[{suite} · {case}] " + (failed_headline(c, index) or headline(c, verb))
             for c in comps
             if c.suite == suite and c.case == case
         )
     return out
+
+
+def failed_headline(comp: Comparison, index: dict[tuple[str, str, str, str], Measurement]) -> str:
+    """For a comparison without a ratio because a side ran and failed: who failed and why
+    (empty when both sides have valid measurements or neither ran)."""
+    if comp.ratio is not None:
+        return ""
+    for who in (comp.contestant, comp.baseline):
+        m = index.get((comp.suite, comp.case, comp.metric, who))
+        if m is not None and not m.valid:
+            return f"{who}: {comp.suite} did not complete — {measurement_failure(m)}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -136,7 +158,7 @@ class Row:
     cpu: Measurement | None
     rss: Measurement | None
     comparison: Comparison | None
-    notes: list[str]
+    notes: list[str]  # each names its contestant (and metric, for sample-noise warnings)
 
 
 @dataclass(frozen=True)
@@ -168,12 +190,15 @@ def case_tables(doc: ResultsDocument) -> list[CaseTable]:
             wall = index.get((suite, case, "wall_ms", name))
             if wall is None:
                 continue
-            notes = list(dict.fromkeys(wall.notes))
+            notes = [note_text(wall, n) for n in wall.notes]
             if wall.failures:
-                notes.append(failure_line(wall.failures[-1]))
+                notes.append(f"{name}: {failure_line(wall.failures[-1])}")
+            for other in ("cpu_ms", "peak_rss_mb"):
+                m = index.get((suite, case, other, name))
+                if m:
+                    notes += [note_text(m, n) for n in m.notes]
+            notes = list(dict.fromkeys(notes))
             rss = index.get((suite, case, "peak_rss_mb", name))
-            if rss:
-                notes += [n for n in rss.notes if n not in notes]
             rows.append(
                 Row(
                     name,
@@ -250,6 +275,15 @@ def noise_line(doc: ResultsDocument) -> str:
 
 # -- generic metric tables (every suite whose cases are not timed process runs) ---------------
 METRIC_LABELS = {
+    "wall_ms": "wall time",
+    "wall_s": "wall time",
+    "cpu_ms": "CPU time",
+    "cpu_s": "CPU time",
+    "peak_rss_mb": "peak RSS",
+    "output_kb": "output size",
+    "billable_min": "billable minutes",
+    "node_modules_mb": "node_modules size",
+    "node_modules_files": "node_modules files",
     "ready_ms": "time to ready",
     "idle_rss_mb": "idle RSS",
     "latency_p50_ms": "p50 latency",
@@ -262,11 +296,25 @@ METRIC_LABELS = {
     "rss_peak_mb": "RSS under load (peak)",
     "achieved_rps": "achieved rate",
     "throughput_rps": "saturation throughput",
+    "rss_slope_mb_per_min": "RSS growth after warm-up",
+    "rss_end_mb": "RSS at the end",
 }
 
 
+UNIT_SUFFIXES = ("_ms", "_s", "_mb", "_kb", "_rps", "_min", "_pct")
+
+
 def metric_label(metric: str) -> str:
-    return METRIC_LABELS.get(metric, metric.replace("_", " "))
+    """A metric's name for people, without its unit suffix (the unit is shown beside it)."""
+    if metric in METRIC_LABELS:
+        return METRIC_LABELS[metric]
+    base = next((metric[: -len(s)] for s in UNIT_SUFFIXES if metric.endswith(s)), metric)
+    return base.replace("_", " ")
+
+
+def metric_with_unit(metric: str, unit: str) -> str:
+    """ "wall time (s)": the label, then the unit once."""
+    return f"{metric_label(metric)} ({unit})" if unit else metric_label(metric)
 
 
 @dataclass(frozen=True)
@@ -326,7 +374,7 @@ def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
                         m.contestant == base,
                     )
                 )
-                notes += [f"{m.contestant}: {n}" for n in m.notes]
+                notes += [note_text(m, n) for n in m.notes]
                 if m.failures:
                     notes.append(f"{m.contestant}: {failure_line(m.failures[-1])}")
         tables.append(
@@ -337,6 +385,17 @@ def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
     return tables
 
 
+NOISE_NOTES = ("unstable:", "outliers:", "samples under 1 ms")
+
+
+def note_text(m: Measurement, note: str) -> str:
+    """A measurement's note for a report line: sample-noise warnings name their metric (wall
+    and CPU time can both be unstable); other notes apply to the contestant's whole run."""
+    if note.startswith(NOISE_NOTES) or " samples under 1 ms" in note:
+        return f"{m.contestant} · {metric_label(m.metric)}: {note}"
+    return f"{m.contestant}: {note}"
+
+
 def value_text(m: Measurement) -> str:
     if not m.valid or m.median is None:
         return "–"
@@ -345,10 +404,10 @@ def value_text(m: Measurement) -> str:
 
 
 def row_ratio(row: MetricRow) -> str:
-    if row.is_baseline:
-        return "1"
     if not row.measurement.comparable:
         return ""
+    if row.is_baseline:
+        return "1"
     return ratio_text(row.comparison)
 
 

@@ -25,7 +25,7 @@ class RuntimeSpec:
 
 
 def _unknown(name: str) -> RuntimeSpecError:
-    return RuntimeSpecError(f"unknown runtime '{name}': expected node, bun or deno ({_EXAMPLES})")
+    return RuntimeSpecError(f"unknown runtime {name!r}: expected node, bun or deno ({_EXAMPLES})")
 
 
 def family_of_path(path: str) -> str | None:
@@ -50,7 +50,7 @@ def parse_spec(text: str) -> RuntimeSpec:
         fam = family_of_path(raw)
         if fam is None:
             raise RuntimeSpecError(
-                f"cannot tell which runtime {raw} is: name the binary node, bun or deno "
+                f"cannot tell which runtime {raw!r} is: name the binary node, bun or deno "
                 "(or node24, bun-1.4, ...)"
             )
         return RuntimeSpec(raw, fam, "path", path=raw)
@@ -64,8 +64,8 @@ def parse_spec(text: str) -> RuntimeSpec:
             Range(rng)
         except RangeError:
             raise RuntimeSpecError(
-                f"'{raw}': '{rng}' is not a version or range ({_EXAMPLES})"
+                f"{raw!r}: {rng!r} is not a version or range ({_EXAMPLES})"
             ) from None
     elif rng == "lts" and name != "node":
-        raise RuntimeSpecError(f"'{raw}': only node has LTS releases (try {name}@latest)")
+        raise RuntimeSpecError(f"{raw!r}: only node has LTS releases (try {name}@latest)")
     return RuntimeSpec(raw, name, "registry", range=rng)

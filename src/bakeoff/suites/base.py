@@ -34,6 +34,7 @@ class SuiteContext:
     seed: int | None = None
     budget_s: float | None = None  # this suite's share of the time budget (None: unbounded)
     quick: bool = False
+    offline: bool = False  # never download (a tool a suite needs must be cached)
     started: float = field(default_factory=time.monotonic)
     decision: DecisionPlan | None = None  # the primary family, declared before measuring
 

@@ -14,6 +14,8 @@ from bakeoff.suites.base import Suite
 from bakeoff.suites.compat import CompatSuite
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
 from bakeoff.suites.install import STATES, InstallSuite
+from bakeoff.suites.names import DEVLOOP as DEVLOOP
+from bakeoff.suites.names import NAMES as NAMES
 from bakeoff.suites.serve import ServeSuite, sample_spec, spec_from_config
 from bakeoff.suites.startup import (
     BUILTIN_CASES,
@@ -23,10 +25,10 @@ from bakeoff.suites.startup import (
     StartupSuite,
     user_case,
 )
+from bakeoff.suites.testrun import TestPlanner
 from bakeoff.toolchains import ProjectManager, ToolchainSet, ToolchainSpec, parse_package_manager
 from bakeoff.value.usage import ValueConfig, preset, resolve
 
-NAMES = ("startup", "serve", "install", "test", "build", "ci", "compat")
 SAMPLE_CLI = "src/report-cli.mjs"
 SAMPLE_CLI_ARGS = ("--limit", "300")
 
@@ -73,7 +75,6 @@ def demo_suites(wanted: Collection[str], quick: bool) -> list[Suite]:
     return suites
 
 
-DEVLOOP = ("install", "test", "build", "ci")
 # Repetitions per dev-loop suite: for install/test/build the most the deciding case may take (it
 # stops once settled, from 3 on); "secondary" is the fixed count of the other install states;
 # ci is always a fixed count. Quick runs decide with the same rule on a smaller maximum.
@@ -103,6 +104,10 @@ def devloop_suites(
     extra install-only contestants run on Node (``pnpm``, ``yarn``); ``entry``: the script to
     bundle and smoke-run, with its arguments (no build suite without one); ``project_runner``:
     the project's own test framework under Node (jest, vitest, mocha)."""
+    planner = TestPlanner(project_dir)
+    # the test script's runner when it names one, else what detection found
+    cmd = planner.command()
+    project_runner = script_runner(planner) if cmd and cmd.framework else project_runner
     common = ToolchainSet(extra=list(toolchains), project_runner=project_runner)
     extra = [ToolchainSpec(m, "node", manager=m) for m in managers]
     installs = ToolchainSet(extra=[*toolchains, *extra], project_runner=project_runner)
@@ -111,9 +116,17 @@ def devloop_suites(
         project_dir,
         installs,
         common,
+        planner=planner,
         build_entry=(entry[0], list(entry[1])) if entry else None,
         reps=REPS["quick" if quick else "full"],
     )
+
+
+def script_runner(planner: TestPlanner) -> str | None:
+    """jest, vitest or mocha when the project's test script runs one of them."""
+    cmd = planner.command()
+    fw = cmd.framework if cmd else None
+    return fw if fw in ("jest", "vitest", "mocha", "ava") else None
 
 
 def _devloop(
@@ -124,9 +137,11 @@ def _devloop(
     build_entry: tuple[str, list[str]] | None,
     reps: dict[str, int],
     states: Sequence[str] = STATES,
+    planner: TestPlanner | None = None,
     build_script: str | None = None,
 ) -> list[Suite]:
     out: list[Suite] = []
+    planner = planner or TestPlanner(project)
     if "install" in wanted:
         out.append(
             InstallSuite(
@@ -138,14 +153,20 @@ def _devloop(
             )
         )
     if "test" in wanted:
-        out.append(TestSuite(project, common, reps=reps["test"]))
+        out.append(TestSuite(project, common, reps=reps["test"], planner=planner))
     if "build" in wanted and build_script is not None:
         out.append(BuildSuite(project, common, "", reps=reps["build"], script=build_script))
     elif "build" in wanted and build_entry is not None:
         out.append(BuildSuite(project, common, build_entry[0], build_entry[1], reps=reps["build"]))
     if "ci" in wanted:
         out.append(
-            CISuite(project, common, build_entry[0] if build_entry else None, reps=reps["ci"])
+            CISuite(
+                project,
+                common,
+                build_entry[0] if build_entry else None,
+                reps=reps["ci"],
+                planner=planner,
+            )
         )
     return out
 
@@ -177,7 +198,8 @@ def from_config(
         ToolchainSpec(t.name, t.runtime, t.manager, t.test_runner, t.bundler)
         for t in cfg.toolchains
     ]
-    runner = cfg.test.runner if cfg.test else None
+    planner = TestPlanner(project, cfg.test.command if cfg.test else None)
+    runner = (cfg.test.runner if cfg.test else None) or script_runner(planner)
     pm = project_manager(project, cfg.bakeoff.package_manager)
     common = ToolchainSet(extra=specs, project_runner=runner, project_manager=pm)
     extra_installs = [
@@ -223,6 +245,7 @@ def from_config(
             "ci": reps(cfg.ci, "ci"),
         },
         states=cfg.install.states if cfg.install else STATES,
+        planner=planner,
     )
     if "compat" in wanted:
         if cfg.compat.enabled:

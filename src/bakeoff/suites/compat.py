@@ -10,13 +10,16 @@ suite copies ``doc.suites["test"]`` into its section when present.
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bakeoff.compat import identity
 from bakeoff.compat import matrix as matrix_mod
+from bakeoff.compat import native as native_mod
 from bakeoff.compat import packages as pkg_mod
 from bakeoff.compat import packaging as packaging_mod
 from bakeoff.compat.probes import (
@@ -25,8 +28,9 @@ from bakeoff.compat.probes import (
     AreaRun,
     all_areas,
     declared_checks,
-    parse_output,
+    node_args,
     probe_argv,
+    run_area,
 )
 from bakeoff.compat.scan import scan
 from bakeoff.config import CompatConfig
@@ -34,7 +38,7 @@ from bakeoff.contestants import Contender
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event
 from bakeoff.invoke import base_env
-from bakeoff.measure.process import Command, Executor, LauncherExecutor
+from bakeoff.measure.process import Command, Executor, LauncherExecutor, ProcessResult
 from bakeoff.primary import Primary
 from bakeoff.results import CompatResult, Measurement, ResultsDocument
 from bakeoff.runtimes.provision import Provisioner
@@ -43,6 +47,8 @@ from bakeoff.suites.base import SuiteContext
 SAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "sample" / "project"
 SAMPLE_CLI = ("src/cli.mjs", ["--count", "2000", "--top", "3"])
 AREA_TIMEOUT_S = 60.0
+IDENTITY_AREA = "runtime_identity"
+TREE_CHECK = "process tree: only this runtime ran the area's child processes"
 
 
 @dataclass
@@ -57,6 +63,9 @@ class CompatSuite:
     executor: Executor | None = None  # default: a LauncherExecutor that keeps stdout
     tools_cache: Path | None = None
     offline: bool = False
+    native: bool = True  # classify and load the project's own .node addons
+    native_timeout_s: float = 20.0
+    native_files: int = 6  # per package, how many of its binaries for this machine to load
     name: str = "compat"
 
     @classmethod
@@ -102,6 +111,7 @@ class CompatSuite:
             suite.areas = list(cfg.areas)
         if not cfg.packages:
             suite.packages = []
+        suite.native = cfg.native
         return suite
 
     def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
@@ -134,6 +144,8 @@ class CompatSuite:
                 return False
             if self.packages:
                 self._run_packages(ctx, doc, executor, section)
+            self._run_native(ctx, doc, executor, section)
+            self._identity(ctx, doc, section)
             if self.cli_entry is not None:
                 self._run_packaging(ctx, doc, executor, section)
         except KeyboardInterrupt:
@@ -154,25 +166,36 @@ class CompatSuite:
         script: Path,
         cwd: Path,
         expected: list[str],
+        seen: list[identity.SeenProcess] | None = None,
     ) -> AreaRun:
+        """Run one probe script (restarting it after a check hangs or crashes). With ``seen``,
+        the process tree is watched and every runtime process in it is appended there."""
         tmp = ctx.workdir / "tmp"  # probes' temp files: removed with the work folder even when a
         tmp.mkdir(parents=True, exist_ok=True)  # probe crashes or times out before cleaning up
-        env = base_env(
-            {
+        flags = node_args(script)
+
+        def launch(skip: list[str]) -> tuple[str, ProcessResult]:
+            extra = {
                 "DENO_DIR": str(ctx.workdir / f"deno-dir-{c.family}"),
                 "BUN_RUNTIME_TRANSPILER_CACHE_PATH": "0",
                 "TMPDIR": str(tmp),
             }
-        )
-        proc = executor.run(
-            Command(
-                tuple(probe_argv(c.family, c.binary, script)),
+            if skip:
+                extra["BAKEOFF_PROBE_SKIP"] = json.dumps(skip)
+            cmd = Command(
+                tuple(probe_argv(c.family, c.binary, script, flags)),
                 cwd=str(cwd),
-                env=env,
+                env=base_env(extra),
                 timeout_s=self.area_timeout_s,
             )
-        )
-        return parse_output(area, c.name, proc.stdout, proc, expected)
+            if seen is None:
+                proc = executor.run(cmd)
+            else:
+                proc, procs = identity.run_observed(executor, cmd)
+                seen.extend(procs)
+            return proc.stdout, proc
+
+        return run_area(launch, area, c.name, expected)
 
     def _run_areas(
         self,
@@ -188,10 +211,20 @@ class CompatSuite:
         for area in self.areas:
             expected = declared_checks(AREAS_DIR / f"{area}.mjs")
             for c in ctx.contenders:
+                seen: list[identity.SeenProcess] | None = [] if area == IDENTITY_AREA else None
                 run = self._run_script(
-                    ctx, executor, c, area, AREAS_DIR / f"{area}.mjs", AREAS_DIR.parent, expected
+                    ctx,
+                    executor,
+                    c,
+                    area,
+                    AREAS_DIR / f"{area}.mjs",
+                    AREAS_DIR.parent,
+                    expected,
+                    seen,
                 )
                 doc.compat.extend(run.results)
+                if seen is not None:
+                    self._tree_result(doc, section, c, seen)
                 runs.append(_run_info(run))
                 done += 1
                 ctx.on_event(Event("run", self.name, "probes", c.name, done, total, detail=area))
@@ -329,6 +362,112 @@ class CompatSuite:
         }
         ctx.on_event(Event("case_end", "package", "single-file"))
 
+    def _tree_result(
+        self,
+        doc: ResultsDocument,
+        section: dict[str, object],
+        c: Contender,
+        seen: list[identity.SeenProcess],
+    ) -> None:
+        """What the process-tree watcher saw while the runtime_identity area ran: the
+        contestant was really tested only if no other runtime ran its children."""
+        v = identity.verdict(c.family, seen, c.binary)
+        ident = section.setdefault("identity", {})
+        assert isinstance(ident, dict)
+        ident.setdefault("probe", {})[c.name] = v.to_dict()
+        doc.compat.append(
+            CompatResult(
+                area=IDENTITY_AREA,
+                check=TREE_CHECK,
+                contestant=c.name,
+                status="pass" if v.really_tested else "fail",
+                detail=v.detail[:500],
+            )
+        )
+
+    def _identity(
+        self, ctx: SuiteContext, doc: ResultsDocument, section: dict[str, object]
+    ) -> None:
+        """For a project: which runtime each package.json script's bin will really run under
+        with each contestant (from the bin's shebang and the runtime_identity probe)."""
+        if self.project is None:
+            return
+        bins = identity.script_bins(self.project)
+        if not bins:
+            return
+        statuses = {
+            r.contestant: r.status for r in doc.compat if (r.area, r.check) == identity.SCRIPT_CHECK
+        }
+        ident = section.setdefault("identity", {})
+        assert isinstance(ident, dict)
+        ident["scripts"] = identity.predict(
+            bins, [(c.name, c.family) for c in ctx.contenders], statuses
+        )
+
+    def _run_native(
+        self,
+        ctx: SuiteContext,
+        doc: ResultsDocument,
+        executor: Executor,
+        section: dict[str, object],
+    ) -> None:
+        """Classify and load every .node addon of the project (area ``native``) and of the
+        smoke-test packages (area ``pkg:native``) under each contestant."""
+        roots: list[tuple[str, Path, str]] = []
+        if self.project is not None and self.native:
+            roots.append(("project", self.project, "native"))
+        smoke = ctx.workdir / "packages"
+        if self.packages and (smoke / "node_modules").is_dir():
+            roots.append(("smoke packages", smoke, "pkg:native"))
+        if not roots:
+            return
+        out: list[dict[str, object]] = []
+        section["native"] = out
+        for label, root, area in roots:
+            entry: dict[str, object] = {"root": label, "path": str(root)}
+            out.append(entry)
+            if not (root / "node_modules").is_dir():
+                entry["skipped"] = (
+                    f"no node_modules in {root}: install the project's dependencies to check "
+                    "its native addons"
+                )
+                continue
+            packages = native_mod.scan_addons(root)
+            ctx.on_event(
+                Event("message", self.name, detail=f"{len(packages)} native package(s) in {label}")
+            )
+            for pkg in packages:
+                api = pkg.api()
+                for c in ctx.contenders:
+                    status, detail = self._load(ctx, executor, c, "package", pkg.folder)
+                    pkg.require[c.name] = {"status": status, "detail": detail}
+                    doc.compat.append(
+                        CompatResult(
+                            area=area,
+                            check=f"require('{pkg.name}') loads its {api} binary",
+                            contestant=c.name,
+                            status=status,
+                            detail=detail,
+                        )
+                    )
+                    for f in [f for f in pkg.files if f.loadable_here][: self.native_files]:
+                        st, det = self._load(ctx, executor, c, "file", f.path)
+                        f.loads[c.name] = {"status": st, "detail": det}
+            entry["packages"] = [p.to_dict() for p in packages]
+
+    def _load(
+        self, ctx: SuiteContext, executor: Executor, c: Contender, mode: str, target: str
+    ) -> tuple[native_mod.Status, str]:
+        """Load one addon file or require one package folder under contestant ``c``."""
+        cmd = Command(
+            (*probe_argv(c.family, c.binary, native_mod.LOADER), mode, target),
+            cwd=target if mode == "package" else str(Path(target).parent),
+            env=base_env({"DENO_DIR": str(ctx.workdir / f"deno-dir-{c.family}")}),
+            timeout_s=self.native_timeout_s,
+        )
+        proc = executor.run(cmd)
+        return native_mod.load_result(proc.stdout, proc.failure(), proc.timed_out)
+
     def _summarise(
         self, doc: ResultsDocument, section: dict[str, object], ctx: SuiteContext
     ) -> None:
@@ -352,6 +491,7 @@ def _run_info(run: AreaRun) -> dict[str, object]:
         "detail": run.detail,
         "wall_ms": round(run.wall_ms, 1),
         "stray": run.stray[:3],
+        "restarts": run.restarts,
     }
 
 

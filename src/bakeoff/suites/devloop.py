@@ -27,72 +27,17 @@ from typing import Any, Literal
 
 from bakeoff.contestants import Contender
 from bakeoff.events import Event
-from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.plan import Cell, Scheduler, Settle, StopRule
+from bakeoff.measure.process import Command
+from bakeoff.plan import Cell, CellOutcome, Scheduler, Settle, StopRule
 from bakeoff.primary import Primary
 from bakeoff.results import Failure, Measurement, ResultsDocument
+from bakeoff.suites import testparity, testreport
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.install import install_argv
 from bakeoff.suites.startup import measurements_from
-from bakeoff.suites.testreport import TestOutcome, parity, parse_report
+from bakeoff.suites.testrun import RunnerCommand, TestPlanner, to_failure
 from bakeoff.suites.workspace import LOCKFILES, copy_project, tool_env
 from bakeoff.toolchains import Toolchain, ToolchainSet, candidates, resolve
-
-ReportKind = Literal["junit", "jest"]
-
-
-def runner_argv(tc: Toolchain, report: Path) -> tuple[list[str], ReportKind]:
-    r = tc.test_runner
-    if r == "node":
-        return [
-            tc.binary("node"),
-            "--test",
-            "--test-reporter=junit",
-            f"--test-reporter-destination={report}",
-        ], "junit"
-    if r == "bun":
-        return [
-            tc.binary("bun"),
-            "test",
-            "--reporter=junit",
-            f"--reporter-outfile={report}",
-        ], "junit"
-    if r == "deno":
-        # type-checking is tsc's job, not the test runner's: --no-check keeps it out of the time
-        return [
-            tc.binary("deno"),
-            "test",
-            "--allow-all",
-            "--no-check",
-            "--reporter=dot",
-            f"--junit-path={report}",
-        ], "junit"
-    if r == "jest":
-        return [
-            tc.node(),
-            "node_modules/jest/bin/jest.js",
-            "--ci",
-            "--json",
-            f"--outputFile={report}",
-        ], "jest"
-    if r == "vitest":
-        return [
-            tc.node(),
-            "node_modules/vitest/vitest.mjs",
-            "run",
-            "--reporter=junit",
-            f"--outputFile={report}",
-        ], "junit"
-    if r == "mocha":
-        return [
-            tc.node(),
-            "node_modules/mocha/bin/mocha.js",
-            "--reporter",
-            "xunit",
-            "--reporter-options",
-            f"output={report}",
-        ], "junit"
-    raise ValueError(f"unknown test runner {r}")
 
 
 def module_format(project: Path, entry: str) -> Literal["esm", "cjs"]:
@@ -203,15 +148,16 @@ def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Pre
     project = copy_project(source, folder / "project", keep=LOCKFILES.get(tc.manager))
     cache = folder / "cache"
     env = tc.path_env(tool_env(cache))
+    argv = install_argv(tc, False, cache)
     res = ctx.executor.run(
         Command(
-            tuple(install_argv(tc, False, cache)),
+            tuple(argv),
             cwd=str(project),
             env=env,
             timeout_s=max(ctx.timeout_s, 300.0),
         )
     )
-    failure = None if res.ok else _failure(res, f"install with {tc.manager} failed")
+    failure = None if res.ok else to_failure(res, f"install with {tc.manager} failed", argv)
     return Prepared(tc, project, cache, failure)
 
 
@@ -236,16 +182,6 @@ def prepared(
     if cache is not None:
         cache[key] = prep
     return prep
-
-
-def _failure(res: ProcessResult, what: str) -> Failure:
-    return Failure(
-        reason=f"{what}: {res.failure()}",
-        exit_code=res.exit_code,
-        signal=res.signal,
-        timed_out=res.timed_out,
-        stderr_tail=(res.stderr_tail or res.stdout_tail)[-1000:],
-    )
 
 
 def billable_minutes(wall_ms: float) -> float:
@@ -279,6 +215,11 @@ def _rule(
     return rule, seq[1] if seq else None, {"design": seq[0].to_dict()} if seq else {}
 
 
+def _first(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return (lines[0][:80] + (" …" if len(lines) > 1 else "")) if lines else ""
+
+
 def _invalid(suite: str, case: str, name: str, note: str, failure: Failure | None) -> Measurement:
     return Measurement(
         suite=suite,
@@ -294,16 +235,24 @@ def _invalid(suite: str, case: str, name: str, note: str, failure: Failure | Non
 
 # -- test -------------------------------------------------------------------------------------
 class TestSuite:
+    """The project's own test command under each toolchain's runner (``suites.testrun``),
+    timed, with per-test parity (``suites.testparity``)."""
+
     name = "test"
     __test__ = False  # not a pytest class
 
     def __init__(
-        self, project: Path, toolchains: ToolchainSet | Sequence[Toolchain], reps: int = 5
+        self,
+        project: Path,
+        toolchains: ToolchainSet | Sequence[Toolchain],
+        reps: int = 5,
+        planner: TestPlanner | None = None,
     ) -> None:
         self.project = project
         self.source = toolchains
         self.toolchains: list[Toolchain] = []
         self.reps = reps
+        self.planner = planner or TestPlanner(project)
 
     def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
         return resolve(self.source, ctx.contenders)
@@ -316,25 +265,68 @@ class TestSuite:
         self.toolchains = self._toolchains(ctx)
         info: dict[str, Any] = doc.suites.setdefault(self.name, {})
         info["runners"] = {tc.name: tc.test_runner for tc in self.toolchains}
-        cells: list[Cell] = []
-        reports: dict[str, tuple[Path, ReportKind]] = {}
+        cmd = self.planner.command()
+        info["command"] = (
+            cmd.describe()
+            if cmd
+            else {"script": None, "note": "no test script: each runner used its own discovery"}
+        )
+        if cmd is not None and cmd.framework is None:
+            reason = (
+                f"not run: the test script `{cmd.script}` runs no test runner bakeoff can "
+                "translate (node --test, jest, vitest, mocha, bun test, deno test)"
+            )
+            info["not_run"] = reason
+            for tc in self.toolchains:
+                doc.measurements.append(_invalid(self.name, "tests", tc.name, reason, None))
+            return True
         copies = ready_copies(
             ctx, doc, self.name, "tests", self.toolchains, self.project, self.source
         )
+        timeout = max(ctx.timeout_s, 300.0)
+        setups: dict[str, list[Failure]] = {}
+        for prep in copies:
+            done = self.planner.setup(ctx.executor, prep.project, prep.env(), timeout)
+            failed = [s.failure for s in done if s.failure is not None]
+            if failed:
+                setups[prep.tc.name] = failed
+        if setups:
+            info["setup_failures"] = {k: [f.model_dump() for f in v] for k, v in setups.items()}
+        lister = next((p for p in copies if p.tc.runtime.family == "node"), None) or next(
+            (p for p in copies if "node" in p.tc.tools), None
+        )
+        self.planner.files(
+            ctx.executor,
+            lister.tc if lister else None,
+            lister.project if lister else None,
+            lister.env() if lister else {},
+            timeout,
+        )
+        info["files"] = {"how": self.planner.listing.get("how", ""), "count": None}
+        if self.planner.listing.get("listing_failed"):
+            info["files"]["listing_failed"] = self.planner.listing["listing_failed"]
+        cells: list[Cell] = []
+        plans: dict[str, tuple[Path, RunnerCommand, Command]] = {}
         for prep in copies:
             tc = prep.tc
             report = ctx.workdir / tc.name / "report.out"
-            argv, kind = runner_argv(tc, report)
-            reports[tc.name] = (report, kind)
-            env = prep.env()
-            cmd = Command(
-                tuple(argv),
+            rc = self.planner.command_for(tc, prep.project, report)
+            if rc.files is not None:
+                info["files"]["count"] = len(rc.files)
+            command = Command(
+                tuple(rc.argv),
                 cwd=str(prep.project),
-                env=env,
-                timeout_s=max(ctx.timeout_s, 300.0),
-                ok_exit_codes=frozenset({0, 1}),  # failing tests are a result, not a crash
+                env=self.planner.step_env(prep.project, {**prep.env(), **rc.env}),
+                timeout_s=timeout,
+                # failing tests are a result, not a crash (mocha exits with the failure count)
+                ok_exit_codes=frozenset(range(256))
+                if tc.test_runner in ("mocha", "ava")
+                else frozenset({0, 1}),
+                keep_output=True,
             )
-            cells.append(Cell(tc.name, cmd, partial(_unlink, report)))
+            plans[tc.name] = (report, rc, command)
+            cells.append(Cell(tc.name, command, partial(_unlink, report)))
+        info["runs"] = {name: rc.describe() for name, (_, rc, _) in plans.items()}
         if not cells:
             return True
         rule, settle, design = _rule(ctx, self.reps, 1, "test_runner")
@@ -343,38 +335,136 @@ class TestSuite:
         )
         outcome = scheduler.run_case("tests", cells, budget_s=ctx.time_left(), settle=settle)
         ms = measurements_from(self.name, "tests", outcome, rule.min_runs, seconds=True)
-        results: dict[str, list[TestOutcome]] = {}
-        for name, (report, kind) in reports.items():
-            co = outcome.cells.get(name)
-            if co is None or not co.results:
-                continue
-            try:
-                results[name] = parse_report(report, kind)
-            except (OSError, ValueError) as exc:
-                info.setdefault("report_errors", {})[name] = str(exc)
-                results[name] = []
-        par = parity(results) if results else {}
+        results = [
+            _runner_result(name, report, rc, command, outcome.cells.get(name), prep_root)
+            for (name, (report, rc, command)), prep_root in zip(
+                plans.items(), [p.project for p in copies], strict=True
+            )
+        ]
+        # a toolchain whose install failed ran no test: every test is "not run" for it
+        for tc in self.toolchains:
+            if tc.name not in plans:
+                prep = prepared(ctx, tc, self.project, self.source)
+                f = prep.failure or Failure(reason="its working copy could not be prepared")
+                results.append(
+                    testparity.RunnerResult(
+                        tc.name,
+                        None,
+                        command=f.command,
+                        exit_code=f.exit_code,
+                        stdout_tail=f.stdout_tail,
+                        stderr_tail=f.stderr_tail,
+                        error=f.reason,
+                    )
+                )
+        base = str(doc.settings.get("baseline") or (results[0].name if results else ""))
+        par = testparity.compare(results, base if base in plans else None)
         info["parity"] = par
         info["cases"] = {
             "tests": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run, **design}
         }
-        most = max((len(v) for v in results.values()), default=0)
         for m in ms:
-            got = results.get(m.contestant)
-            if got is None:
-                continue
-            ran = sum(1 for t in got if t.status != "skipped")
-            failed = sum(1 for t in got if t.status == "failed")
-            if len(got) < most:
-                m.valid = False
-                m.notes.append(
-                    f"ran {len(got)} of {most} tests: not comparable (a runner that runs fewer "
-                    "tests is not faster)"
-                )
-            elif failed:
-                m.notes.append(f"{failed} of {ran} tests failed under this runner")
+            _judge(m, par, plans[m.contestant][2], setups.get(m.contestant, []))
         doc.measurements.extend(ms)
         return not outcome.interrupted
+
+
+def _runner_result(
+    name: str,
+    report: Path,
+    rc: RunnerCommand,
+    command: Command,
+    cell: CellOutcome | None,
+    root: Path,
+) -> testparity.RunnerResult:
+    """What one toolchain's last test run left: its report (parsed) or why there is none."""
+    runs = (cell.results or cell.failures) if cell else []
+    last = runs[-1] if runs else None
+    result = testparity.RunnerResult(
+        name,
+        None,
+        command=command.display(),
+        exit_code=last.exit_code if last else None,
+        stdout_tail=last.stdout_tail if last else "",
+        stderr_tail=last.stderr_tail if last else "",
+        files=rc.files,
+    )
+    if last is None:
+        result.error = "the test command never ran"
+        return result
+    output = (last.stdout or last.stdout_tail) + "\n" + (last.stderr or last.stderr_tail)
+    result.output_errors = testreport.output_file_errors(output, _family(rc), root)
+    if cell is not None and not cell.results:
+        result.error = (
+            f"{rc.runner}: {last.failure() or 'failed'}; {testreport.suite_error(output)}"
+        )
+        return result
+    if rc.kind == "tap":  # the report is the run's stdout
+        result.report = testreport.parse_tap(last.stdout or last.stdout_tail)
+        if not result.report.tests:
+            result.error = testreport.suite_error(output) or f"{rc.runner} reported no tests"
+        return result
+    if not report.is_file():
+        result.error = (
+            f"{rc.runner} {last.failure() or 'exited with code 0'} and wrote no report: "
+            + (testreport.suite_error(output) or "no output")
+        )
+        return result
+    try:
+        result.report = testreport.parse_report(report, rc.kind, root)
+    except ValueError as exc:
+        result.error = f"{rc.runner} wrote an unreadable report ({exc})"
+    if result.report is not None and not result.report.tests and not result.error:
+        result.error = testreport.suite_error(output) or f"{rc.runner} reported no tests"
+    return result
+
+
+def _family(rc: RunnerCommand) -> str:
+    head = rc.runner.split(" ", 1)[0]
+    if head in ("node", "bun", "deno"):
+        return head
+    return rc.runner.rsplit(" on ", 1)[-1].split(" ", 1)[0] if " on " in rc.runner else head
+
+
+def _judge(m: Measurement, par: dict[str, Any], command: Command, setup: list[Failure]) -> None:
+    """Mark a runner's timing invalid when it did not run the same tests as the others, and say
+    why; note failing tests (a result, not a reason to drop the timing)."""
+    who = m.contestant
+    s = (par.get("summary") or {}).get(who)
+    finding = (par.get("findings") or {}).get(who)
+    total = int(par.get("tests") or 0)
+    for f in m.failures:
+        f.command = f.command or command.display()
+    if setup and m.metric == "wall_s":
+        m.notes += [f"before the tests: {f.reason}" for f in setup]
+    if finding is not None:
+        m.valid = False
+        if m.metric != "wall_s":
+            m.notes.append(f"the suite did not run: {finding['reason']}")
+        else:  # the failure carries the reason (and its evidence) for the wall time
+            m.failures.append(
+                Failure(
+                    reason=f"the suite did not run: {finding['reason']}",
+                    exit_code=finding.get("exit_code"),
+                    stdout_tail=str(finding.get("stdout_tail") or ""),
+                    stderr_tail=str(finding.get("stderr_tail") or ""),
+                    command=str(finding.get("command") or ""),
+                )
+            )
+        return
+    if s is None:
+        return
+    missing = int(s.get("not run", 0)) + int(s.get("not collected", 0))
+    if missing:
+        m.valid = False
+        m.notes.append(
+            f"ran {total - missing} of {total} tests ({s.get('not run', 0)} not run, "
+            f"{s.get('not collected', 0)} not collected): not comparable (a runner that runs "
+            "fewer tests is not faster)"
+        )
+    elif s.get("failed"):
+        ran = total - int(s.get("skipped", 0))
+        m.notes.append(f"{s['failed']} of {ran} tests failed under this runner")
 
 
 # -- build ------------------------------------------------------------------------------------
@@ -491,7 +581,12 @@ class BuildSuite:
         outcome = scheduler.run_case("bundle", cells, budget_s=ctx.time_left(), settle=settle)
         ms = measurements_from(self.name, "bundle", outcome, rule.min_runs, seconds=True)
         smoke: dict[str, Any] = {}
-        reference = self._reference(ctx)
+        reference, ref_failure = self._reference(ctx, [prep for prep, _ in outputs.values()])
+        for m in ms:
+            for f in m.failures:  # the bundler itself failed: say what ran
+                f.command = f.command or " ".join(
+                    build_argv(outputs[m.contestant][0].tc, self.entry, outputs[m.contestant][1])
+                )
         for name, (prep, out) in outputs.items():
             if not out.is_file():
                 continue
@@ -507,29 +602,45 @@ class BuildSuite:
                     comparable=False,
                 )
             )
+            argv = run_argv(prep.tc, str(out), self.smoke_args)
             res = ctx.executor.run(
                 Command(
-                    tuple(run_argv(prep.tc, str(out), self.smoke_args)),
+                    tuple(argv),
                     cwd=str(prep.project),
                     env=prep.env(),
                     timeout_s=ctx.timeout_s,
                     capture=True,
                 )
             )
-            same = res.ok and reference is not None and res.stdout_tail.strip() == reference
-            smoke[name] = {
-                "ok": bool(same),
-                "exit_code": res.exit_code,
-                "detail": "output matches the unbundled entry"
-                if same
-                else (res.failure() or "output differs from the unbundled entry")
-                + (f": {res.stderr_tail[-300:]}" if res.stderr_tail else ""),
-            }
-            if not same:
+            got = res.stdout_tail.strip()
+            same = res.ok and reference is not None and got == reference
+            failure: Failure | None = None
+            if same:
+                detail = "output matches the unbundled entry"
+            elif reference is None and ref_failure is not None:
+                detail = f"not checked: {ref_failure.reason}"
+                failure = ref_failure
+            elif not res.ok:
+                failure = to_failure(res, "the bundle does not work", argv)
+                detail = failure.reason
+            else:
+                detail = (
+                    "the bundle's output differs from the unbundled entry's: expected "
+                    f"{_first(reference)!r}, got {_first(got)!r}"
+                )
+                failure = to_failure(res, detail, argv)
+            smoke[name] = {"ok": bool(same), "exit_code": res.exit_code, "detail": detail}
+            if failure is not None:
                 for m in ms:
                     if m.contestant == name:
                         m.valid = False
-                        m.notes.append(f"the bundle does not work: {smoke[name]['detail'][:160]}")
+                        m.notes.append(
+                            f"the bundle was not checked: {detail[:200]}"
+                            if reference is None
+                            else f"the bundle does not work: {detail[:200]}"
+                        )
+                        if m.metric == "wall_s":
+                            m.failures.append(failure)
         info["smoke"] = smoke
         info["cases"] = {
             "bundle": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run, **design}
@@ -537,24 +648,28 @@ class BuildSuite:
         doc.measurements.extend(ms)
         return not outcome.interrupted
 
-    def _reference(self, ctx: SuiteContext) -> str | None:
-        """The unbundled entry's output under the first Node toolchain (or the first one)."""
-        if not self.toolchains:
-            return None
-        tc = next((t for t in self.toolchains if t.runtime.family == "node"), self.toolchains[0])
-        prep = prepared(ctx, tc, self.project, self.source)
-        if prep.failure:
-            return None
+    def _reference(
+        self, ctx: SuiteContext, copies: list[Prepared]
+    ) -> tuple[str | None, Failure | None]:
+        """The unbundled entry's output in the first Node toolchain's installed copy (or the
+        first one's), or why there is none."""
+        if not copies:
+            return None, Failure(reason="no installed copy to run the unbundled entry in")
+        prep = next((p for p in copies if p.tc.runtime.family == "node"), copies[0])
+        tc = prep.tc
+        argv = run_argv(tc, self.entry, self.smoke_args)
         res = ctx.executor.run(
             Command(
-                tuple(run_argv(tc, self.entry, self.smoke_args)),
+                tuple(argv),
                 cwd=str(prep.project),
                 env=prep.env(),
                 timeout_s=ctx.timeout_s,
                 capture=True,
             )
         )
-        return res.stdout_tail.strip() if res.ok else None
+        if res.ok:
+            return res.stdout_tail.strip(), None
+        return None, to_failure(res, f"the unbundled entry failed under {tc.name}", argv)
 
 
 # -- ci ---------------------------------------------------------------------------------------
@@ -567,12 +682,14 @@ class CISuite:
         toolchains: ToolchainSet | Sequence[Toolchain],
         entry: str | None,
         reps: int = 3,
+        planner: TestPlanner | None = None,
     ) -> None:
         self.project = project
         self.source = toolchains
         self.toolchains: list[Toolchain] = []
         self.entry = entry
         self.reps = reps
+        self.planner = planner or TestPlanner(project)
 
     def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
         return resolve(self.source, ctx.contenders)
@@ -595,6 +712,7 @@ class CISuite:
                         self.name, "total", tc.name, "could not produce a lockfile", prep.failure
                     )
                 )
+        self._list_files(ctx)
         phases: dict[str, dict[str, list[float]]] = {}
         failures: dict[str, list[Failure]] = {}
         rng = random.Random(ctx.seed)
@@ -626,6 +744,22 @@ class CISuite:
         self._record(doc, phases, failures)
         return True
 
+    def _list_files(self, ctx: SuiteContext) -> None:
+        """The test files every runner gets (shared with the test suite when it ran first)."""
+        live = [
+            p
+            for tc in self.toolchains
+            if (p := prepared(ctx, tc, self.project, self.source)).failure is None
+        ]
+        lister = next((p for p in live if p.tc.runtime.family == "node"), None) or next(
+            (p for p in live if "node" in p.tc.tools), None
+        )
+        if lister is None or self.planner.listed:
+            return
+        timeout = max(ctx.timeout_s, 300.0)
+        self.planner.setup(ctx.executor, lister.project, lister.env(), timeout)
+        self.planner.files(ctx.executor, lister.tc, lister.project, lister.env(), timeout)
+
     def _pipeline(
         self, ctx: SuiteContext, tc: Toolchain, lock: Path, rep: int
     ) -> dict[str, float] | Failure:
@@ -641,22 +775,27 @@ class CISuite:
         if self.entry and tc.bundler != "none":
             out = project / "bakeoff-dist" / bundle_name(module_format(project, self.entry))
             steps.append(("build", build_argv(tc, self.entry, out), frozenset({0})))
-        steps.append(("test", runner_argv(tc, folder / "report.out")[0], frozenset({0})))
+        # the project's own test script: its build steps, then its test step for this runner
+        steps += [("test", argv, frozenset({0})) for _, argv in self.planner.setup_argv()]
+        script = self.planner.command()
+        if script is None or script.framework is not None:
+            rc = self.planner.command_for(tc, project, folder / "report.out")
+            steps.append(("test", rc.argv, frozenset({0})))
         times: dict[str, float] = {}
         for phase, argv, ok in steps:
             res = ctx.executor.run(
                 Command(
                     tuple(argv),
                     cwd=str(project),
-                    env=env,
+                    env=self.planner.step_env(project, env) if phase == "test" else env,
                     timeout_s=max(ctx.timeout_s, 600.0),
                     ok_exit_codes=ok,
                 )
             )
             if not res.ok_for(Command(tuple(argv), ok_exit_codes=ok)):
                 shutil.rmtree(folder, ignore_errors=True)
-                return _failure(res, f"{phase} step failed")
-            times[phase] = res.wall_ms
+                return to_failure(res, f"{phase} step failed", argv)
+            times[phase] = times.get(phase, 0.0) + res.wall_ms
         times["total"] = sum(times.values())
         shutil.rmtree(folder, ignore_errors=True)
         return times

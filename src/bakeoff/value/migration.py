@@ -1,6 +1,9 @@
 """Migration cost and payback from the compatibility findings: checks that fail for a
-candidate but not for the baseline (in the areas the project uses) and project tests that fail
-under the candidate, each with a user-editable effort, plus a fixed effort for any switch."""
+candidate but not for the baseline (in the areas the project uses), a test suite that does not
+load under the candidate (one finding), and project tests that ran and failed under the
+candidate while passing under the baseline, each with a user-editable effort, plus a fixed
+effort for any switch. Tests that did not run are not failures: they leave the estimate
+incomplete, and it says so."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from bakeoff.results import ResultsDocument
+from bakeoff.suites import testparity
 from bakeoff.value.lines import dec, money
 from bakeoff.value.usage import Usage
 
@@ -54,18 +58,12 @@ def _failing(entry: Any) -> tuple[int, set[str] | None]:
 
 
 def failing_tests(doc: ResultsDocument, who: str, baseline: str) -> tuple[int, list[str]]:
-    """Project tests failing under ``who`` that do not fail under the baseline."""
+    """Project tests that ran and failed under ``who`` and passed under the baseline. A test
+    that did not run (the file did not load, the suite did not run, not collected) is not a
+    failing test: it is counted by ``unrun_tests`` and makes the estimate incomplete."""
     parity = (doc.suites.get("test") or {}).get("parity") or {}
     if isinstance(parity, dict) and isinstance(parity.get("diff"), list):
-        # the test suite's parity table: a test counts when it passed under the baseline and
-        # failed (or did not run) under the candidate
-        new = sorted(
-            str(row.get("test"))
-            for row in parity["diff"]
-            if isinstance(row, dict)
-            and row.get(baseline) == "passed"
-            and row.get(who) in ("failed", "missing")
-        )
+        new = testparity.migration_failing(parity, who, baseline)
         return len(new), new
     if not isinstance(parity, dict) or who not in parity:
         return 0, []
@@ -77,26 +75,59 @@ def failing_tests(doc: ResultsDocument, who: str, baseline: str) -> tuple[int, l
     return max(0, n - bn), []
 
 
+def suite_findings(doc: ResultsDocument, who: str, baseline: str) -> list[dict[str, str]]:
+    """The test suite as a whole did not run under ``who`` while it ran under the baseline
+    (e.g. Deno cannot load a CommonJS project): one finding with its cause, not N failures."""
+    parity = (doc.suites.get("test") or {}).get("parity") or {}
+    findings = parity.get("findings") if isinstance(parity, dict) else None
+    if not isinstance(findings, dict) or who not in findings or baseline in findings:
+        return []
+    f = findings[who]
+    return [
+        {
+            "area": "test suite",
+            "check": "the suite loads",
+            "status": "fail",
+            "detail": str(f.get("reason", "")),
+        }
+    ]
+
+
+def unrun_tests(doc: ResultsDocument, who: str) -> int:
+    parity = (doc.suites.get("test") or {}).get("parity") or {}
+    return testparity.not_run(parity, who) if isinstance(parity, dict) else 0
+
+
 def estimate(doc: ResultsDocument, who: str, baseline: str, usage: Usage) -> dict[str, Any]:
     m = usage.migration
     findings = compat_findings(doc, who, baseline, project_areas(doc, m.areas))
+    findings += suite_findings(doc, who, baseline)
     n_tests, test_names = failing_tests(doc, who, baseline)
+    unrun = unrun_tests(doc, who)
     hours = (
         m.fixed_hours
         + len(findings) * m.hours_per_failing_check
         + n_tests * m.hours_per_failing_test
     )
     cost = dec(hours) * dec(usage.migration_rate)
+    unknown = (
+        f"{unrun} project test(s) did not run under {who}: their effort is unknown, not counted"
+        if unrun
+        else ""
+    )
     return {
         "findings": findings,
         "failing_tests": n_tests,
         "failing_test_names": test_names[:20],
+        "unrun_tests": unrun,
+        "unknown": unknown,
+        "complete": not unrun,
         "hours": hours,
         "cost": money(cost),
         "rate": usage.migration_rate,
         "formula": f"{m.fixed_hours:g} h fixed + {len(findings)} failing check(s) × "
         f"{m.hours_per_failing_check:g} h + {n_tests} failing test(s) × "
-        f"{m.hours_per_failing_test:g} h",
+        f"{m.hours_per_failing_test:g} h" + (f" ({unknown})" if unknown else ""),
     }
 
 

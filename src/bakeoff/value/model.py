@@ -42,8 +42,37 @@ def _sum(lines: list[CostLine], kind: str, attr: str) -> Decimal | None:
     return total
 
 
-def _hours(lines: list[CostLine], attr: str) -> float:
-    return sum(getattr(x, attr) or 0.0 for x in lines if x.kind == "time")
+def _hours(lines: list[CostLine], attr: str) -> float | None:
+    """Hours of waiting; None when a waiting line is unknown (its suite failed)."""
+    values = [getattr(x, attr) for x in lines if x.kind == "time"]
+    if any(v is None for v in values):
+        return None
+    return float(sum(values))
+
+
+def _unknowns(base: list[CostLine], lines: list[CostLine], kind: str) -> list[str]:
+    """Why the baseline and a candidate cannot be compared line by line on ``kind``: a line one
+    side has and the other has not, or a line whose amount is unknown on either side."""
+    b = {x.name: x for x in base if x.kind == kind}
+    c = {x.name: x for x in lines if x.kind == kind}
+    why: dict[str, list[str]] = {}  # reason → the lines it makes unknown
+    for name in dict.fromkeys([*b, *c]):
+        if name not in b or name not in c:
+            side = "the baseline" if name not in b else "the candidate"
+            why.setdefault(f"{side} has no such line", []).append(name)
+            continue
+        for x in (b[name], c[name]):
+            if x.amount is None and (kind != "time" or x.hours is None):
+                note = (x.note or "unknown").removeprefix("unknown: ")
+                why.setdefault(note, []).append(name)
+    return [f"{', '.join(dict.fromkeys(names))}: {note}" for note, names in why.items()]
+
+
+def _hours_saved(base: list[CostLine], lines: list[CostLine], lo: str, hi: str) -> float | None:
+    if _unknowns(base, lines, "time"):
+        return None
+    b, c = _hours(base, lo), _hours(lines, hi)
+    return None if b is None or c is None else b - c
 
 
 def _range(mid: Decimal | None, lo: Decimal | None, hi: Decimal | None) -> dict[str, str | None]:
@@ -99,43 +128,57 @@ def _fmt(x: Decimal | None) -> str:
     return "unknown" if x is None else f"${x:,.0f}"
 
 
+def _cause(why: str) -> str:
+    """``"CI minutes: test failed for deno: …"`` → ``"test failed for deno: …"``."""
+    return "; ".join(part.split(": ", 1)[-1] for part in why.split("; "))
+
+
 def statement(
     who: str,
     effect: str,
     sav: dict[str, Decimal | None],
-    hours: float,
-    hours_value: Decimal,
+    hours: float | None,
+    hours_value: Decimal | None,
     mig_cost: Decimal,
     payback: float | None,
     limit: float,
+    unknown: dict[str, list[str]] | None = None,
+    migration_note: str = "",
 ) -> tuple[str, bool]:
     mid, lo, hi = sav["mid"], sav["lo"], sav["hi"]
+    unknown = unknown or {}
+    cash_why = "; ".join(unknown.get("cash") or []) or "a price or measurement is missing"
     time_txt = ""
-    if abs(hours) >= 0.05:
+    if hours is None:
+        why = "; ".join(unknown.get("waiting") or []) or "a measurement is missing"
+        same = mid is None and _cause(why) == _cause(cash_why)
+        time_txt = f"; waiting time unknown ({'the same cause' if same else why})"
+    elif abs(hours) >= 0.05:
         verb = "less" if hours > 0 else "more"
         time_txt = (
             f"; {abs(hours):,.1f} h/month {verb} waiting "
-            f"(worth {_fmt(abs(hours_value))} of time, not cash)"
+            f"(worth {_fmt(abs(hours_value) if hours_value is not None else None)} "
+            "of time, not cash)"
         )
+    mig_txt = f"migration {_fmt(mig_cost)}" + (f" ({migration_note})" if migration_note else "")
     if mid is None:
         return (
-            f"{who}: {effect}; cash savings unknown (a price or measurement is missing){time_txt}",
+            f"{who}: {effect}; cash savings unknown ({cash_why}){time_txt}; {mig_txt}",
             False,
         )
     rng = f" ({_fmt(lo)} to {_fmt(hi)})"
     if mid <= 0:
         money_txt = "no cash saving" if mid == 0 else f"costs {_fmt(-mid)}/month more"
         return (
-            f"{who}: {effect}, {money_txt}{rng}{time_txt}; migration {_fmt(mig_cost)}: "
+            f"{who}: {effect}, {money_txt}{rng}{time_txt}; {mig_txt}: "
             "not worth migrating for money",
             False,
         )
     pb = f"payback {payback:.0f} months" if payback is not None else "never pays back"
-    worth = payback is not None and payback <= limit
+    worth = payback is not None and payback <= limit and not migration_note
     verdict = "worth migrating" if worth else "not worth migrating now"
     return (
-        f"{who}: {effect}, saves {_fmt(mid)}/month{rng}, migration {_fmt(mig_cost)}, "
-        f"{pb}: {verdict}{time_txt}",
+        f"{who}: {effect}, saves {_fmt(mid)}/month{rng}, {mig_txt}, {pb}: {verdict}{time_txt}",
         worth,
     )
 
@@ -171,7 +214,6 @@ def compute(
     mig: dict[str, Any] = {}
     if base in merged:
         b_cash = _sum(merged[base], "cash", "amount")
-        b_hours = _hours(merged[base], "hours")
         b_time = _known(merged[base], "time", "amount")
         for who in names:
             if who == base:
@@ -179,21 +221,25 @@ def compute(
             lines = merged[who]
             c = {a: _sum(lines, "cash", a) for a in ("amount", "low", "high")}
             sav: dict[str, Decimal | None] = {"mid": None, "lo": None, "hi": None}
-            if b_cash is not None and None not in c.values():
+            cash_unknown = _unknowns(merged[base], lines, "cash")
+            wait_unknown = _unknowns(merged[base], lines, "time")
+            if b_cash is not None and None not in c.values() and not cash_unknown:
                 assert c["amount"] is not None and c["low"] is not None and c["high"] is not None
                 sav = {
                     "mid": b_cash - c["amount"],
                     "lo": b_cash - c["high"],
                     "hi": b_cash - c["low"],
                 }
-            hours = b_hours - _hours(lines, "hours")
-            hours_lo = b_hours - _hours(lines, "hours_high")
-            hours_hi = b_hours - _hours(lines, "hours_low")
-            tv = b_time - _known(lines, "time", "amount")
+            hours = _hours_saved(merged[base], lines, "hours", "hours")
+            hours_lo = _hours_saved(merged[base], lines, "hours", "hours_high")
+            hours_hi = _hours_saved(merged[base], lines, "hours", "hours_low")
+            tv = None if wait_unknown else b_time - _known(lines, "time", "amount")
             savings[who] = {
                 "cash": _range(sav["mid"], sav["lo"], sav["hi"]),
                 "hours": {"monthly": hours, "low": hours_lo, "high": hours_hi},
                 "time_value": money(tv),
+                # why a saving is unknown (a suite that failed for one side, a missing line)
+                "unknown": {"cash": cash_unknown, "waiting": wait_unknown},
             }
             est = migration.estimate(doc, who, base, usage)
             cost = Decimal(est["cost"])
@@ -204,8 +250,10 @@ def compute(
                 migration.payback_months(cost, sav["hi"]),
                 migration.payback_months(cost, sav["lo"]),
             ]
-            est["payback_with_time_months"] = migration.payback_months(
-                cost, (sav["mid"] or Decimal(0)) + tv
+            est["payback_with_time_months"] = (
+                None
+                if tv is None
+                else migration.payback_months(cost, (sav["mid"] or Decimal(0)) + tv)
             )
             est["statement"], est["worth"] = statement(
                 who,
@@ -216,6 +264,8 @@ def compute(
                 cost,
                 pb,
                 usage.migration.payback_limit_months,
+                unknown={"cash": cash_unknown, "waiting": wait_unknown},
+                migration_note=str(est.get("unknown") or ""),
             )
             mig[who] = est
     return {

@@ -29,8 +29,13 @@ def _expand(inp: Inputs, options: list[tuple[str, str, str]]) -> list[tuple[str,
 def job_seconds(
     inp: Inputs, who: str, point: Point
 ) -> tuple[float | None, list[dict[str, Any]], str]:
-    """Seconds one CI job takes: the ci suite's ``total``, else install + build + test."""
-    if inp.has("ci", "total", "wall_s", who):
+    """Seconds one CI job takes: the ci suite's ``total``, else install + build + test — the
+    same parts the baseline has. A part the baseline measured but ``who`` did not (its suite
+    failed) makes the job unknown: ``(None, [], why)``, never a shorter sum."""
+    base = inp.baseline
+    if inp.has("ci", "total", "wall_s", base) or inp.has("ci", "total", "wall_s", who):
+        if not inp.has("ci", "total", "wall_s", who):
+            return None, [], "unknown: " + inp.missing("ci", "total", "wall_s", who)
         return (
             inp.get("ci", "total", "wall_s", who, point),
             [inp.ref("ci", "total", "wall_s", who)],
@@ -38,9 +43,11 @@ def job_seconds(
         )
     total, refs, parts = 0.0, [], []
     for part, options in CI_PARTS:
-        found = inp.first(who, _expand(inp, options))
+        found = _same_part(inp, who, _expand(inp, options))
         if found is None:
             continue
+        if isinstance(found, str):
+            return None, [], "unknown: " + found
         v = inp.get(*found, who, point)
         if v is not None:
             total += v
@@ -51,11 +58,33 @@ def job_seconds(
     return total, refs, "sum of " + " + ".join(parts) + " (no ci suite)"
 
 
+def _same_part(
+    inp: Inputs, who: str, options: list[tuple[str, str, str]]
+) -> tuple[str, str, str] | str | None:
+    """The measurement of a part to use for ``who``: the one the baseline has (so both sides
+    sum the same things); a reason string when the baseline has it and ``who`` does not; None
+    when nobody measured it."""
+    base = inp.first(inp.baseline, options)
+    if base is None:
+        return None if who == inp.baseline else inp.first(who, options)
+    if inp.has(*base, who):
+        return base
+    return inp.missing(*base, who)
+
+
 def ci_lines(inp: Inputs, who: str, usage: Usage, book: PriceBook, point: Point) -> list[LineAt]:
     ci = usage.ci
     secs, refs, how = job_seconds(inp, who, point)
     if secs is None:
-        return []
+        if not how:
+            return []
+        key = f"github.actions.{ci.runner}"
+        out = [
+            LineAt("ci", "CI minutes", "cash", "minute", None, None, book.price(key), key, note=how)
+        ]
+        if ci.someone_waits:
+            out.append(_unknown("waiting for CI", how))
+        return out
     key = f"github.actions.{ci.runner}"
     per_job = math.ceil((secs + ci.job_overhead_s) / 60 - 1e-9)
     minutes = ci.pipelines_per_month * ci.jobs_per_pipeline * per_job
@@ -92,6 +121,12 @@ def ci_lines(inp: Inputs, who: str, usage: Usage, book: PriceBook, point: Point)
     return out
 
 
+def _unknown(name: str, why: str) -> LineAt:
+    """A waiting line that cannot be computed: unknown, never left out (leaving it out would
+    make the other side's total look larger)."""
+    return LineAt("dev_wait", name, "time", "hour", None, None, hours=None, note=why)
+
+
 def _time(
     category: str, name: str, hours: float, usage: Usage, refs: list[dict[str, Any]], note: str
 ) -> LineAt:
@@ -124,8 +159,11 @@ def wait_lines(inp: Inputs, who: str, usage: Usage, point: Point) -> list[LineAt
     t = usage.team
     out: list[LineAt] = []
     for name, per_day_key, options in LOCAL_LOOPS:
-        found = inp.first(who, _expand(inp, options))
+        found = _same_part(inp, who, _expand(inp, options))
         if found is None:
+            continue
+        if isinstance(found, str):
+            out.append(_unknown(name, "unknown: " + found))
             continue
         secs = inp.get(*found, who, point)
         if secs is None:

@@ -16,7 +16,8 @@ PRESETS: tuple[Preset, ...] = ("small", "medium", "large")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: no booleans as numbers; no nan/inf (a cost of inf is not a cost)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Traffic(_Strict):
@@ -75,6 +76,8 @@ class ValueConfig(_Strict):
     team: Team = Field(default_factory=Team)
     migration: Migration = Field(default_factory=Migration)
     prices: dict[str, Any] = Field(default_factory=dict)
+    # merged documents: machine label -> instance type or CI runner (bakeoff.value.machines)
+    machines: dict[str, str] = Field(default_factory=dict)
 
 
 PRESET_VALUES: dict[Preset, dict[str, dict[str, Any]]] = {

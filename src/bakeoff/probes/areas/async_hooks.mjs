@@ -33,18 +33,18 @@ check("stream 'data' callback keeps store", async () => {
   eq(got, 11);
 });
 check("exit() clears store", () => eq(inCtx(12, () => als.exit(() => als.getStore())), undefined));
-check("enterWith", async () => {
+check("enterWith sets the store for the rest of the callback", async () => {
   const got = await new Promise((r) => setTimeout(() => { als.enterWith(13); setTimeout(() => r(als.getStore()), 1); }, 1));
   eq(got, 13);
 });
-check("nested stores", () => deepEq(inCtx(1, () => [als.getStore(), inCtx(2, () => als.getStore()), als.getStore()]), [1, 2, 1]));
-check("AsyncLocalStorage.bind", () => { const f = inCtx(14, () => AsyncLocalStorage.bind(() => als.getStore())); eq(f(), 14); });
-check("AsyncLocalStorage.snapshot", () => { const s = inCtx(15, () => AsyncLocalStorage.snapshot()); eq(s(() => als.getStore()), 15); });
+check("nested run() restores the outer store", () => deepEq(inCtx(1, () => [als.getStore(), inCtx(2, () => als.getStore()), als.getStore()]), [1, 2, 1]));
+check("AsyncLocalStorage.bind captures the current store", () => { const f = inCtx(14, () => AsyncLocalStorage.bind(() => als.getStore())); eq(f(), 14); });
+check("AsyncLocalStorage.snapshot runs a function in the captured store", () => { const s = inCtx(15, () => AsyncLocalStorage.snapshot()); eq(s(() => als.getStore()), 15); });
 check("AsyncResource.runInAsyncScope keeps store", () => {
   const r = inCtx(16, () => new AsyncResource("X"));
   eq(r.runInAsyncScope(() => als.getStore()), 16);
 });
-check("AsyncResource.bind", () => { const f = inCtx(17, () => AsyncResource.bind(() => als.getStore())); eq(f(), 17); });
+check("AsyncResource.bind runs the function in the bound store", () => { const f = inCtx(17, () => AsyncResource.bind(() => als.getStore())); eq(f(), 17); });
 check("store kept across unhandled-safe Promise.all", async () => eq(await inCtx(18, async () => (await Promise.all([sleep(1).then(() => als.getStore())]))[0]), 18));
 check("executionAsyncId is positive inside setImmediate", async () => {
   const id = await new Promise((r) => setImmediate(() => r(executionAsyncId())));
@@ -80,7 +80,7 @@ check("createHook promiseResolve fires", async () => {
   h.disable();
   ok(n > 0, "promiseResolve never called");
 });
-check("AsyncResource asyncId/triggerAsyncId", () => {
+check("AsyncResource has positive asyncId and a triggerAsyncId", () => {
   const r = new AsyncResource("Y");
   ok(r.asyncId() > 0 && r.triggerAsyncId() >= 0, `asyncId ${r.asyncId()}`);
 });

@@ -14,7 +14,7 @@ check("udp4 send/receive on loopback", async () => {
   a.close(); b.close();
   deepEq([msg.toString(), rinfo.family, rinfo.address], ["ping", "IPv4", "127.0.0.1"]);
 });
-check("udp6 loopback", async () => {
+check("udp6 send/receive on loopback", async () => {
   const s = dgram.createSocket("udp6");
   s.bind(0, "::1");
   await once(s, "listening");
@@ -45,11 +45,11 @@ check("send callback bytes", async () => {
   a.close();
   eq(n, 5);
 });
-check("close event", async () => { const s = dgram.createSocket("udp4"); s.bind(0, "127.0.0.1"); await once(s, "listening"); const c = once(s, "close"); s.close(); await c; });
+check("close() emits the close event", async () => { const s = dgram.createSocket("udp4"); s.bind(0, "127.0.0.1"); await once(s, "listening"); const c = once(s, "close"); s.close(); await c; });
 check("setBroadcast after bind", async () => { const s = dgram.createSocket("udp4"); s.bind(0, "127.0.0.1"); await once(s, "listening"); s.setBroadcast(true); s.close(); });
-check("addMembership multicast", async () => { const s = dgram.createSocket({ type: "udp4", reuseAddr: true }); s.bind(0, "127.0.0.1"); await once(s, "listening"); s.addMembership("239.1.2.3"); s.dropMembership("239.1.2.3"); s.close(); });
+check("addMembership/dropMembership on a multicast group", async () => { const s = dgram.createSocket({ type: "udp4", reuseAddr: true }); s.bind(0, "127.0.0.1"); await once(s, "listening"); s.addMembership("239.1.2.3"); s.dropMembership("239.1.2.3"); s.close(); });
 check("setTTL returns value", async () => { const s = dgram.createSocket("udp4"); s.bind(0, "127.0.0.1"); await once(s, "listening"); eq(s.setTTL(10), 10); s.close(); });
-check("getRecvBufferSize", async () => { const s = dgram.createSocket("udp4"); s.bind(0, "127.0.0.1"); await once(s, "listening"); ok(s.getRecvBufferSize() > 0, "0"); s.close(); });
+check("getRecvBufferSize reports a positive size", async () => { const s = dgram.createSocket("udp4"); s.bind(0, "127.0.0.1"); await once(s, "listening"); ok(s.getRecvBufferSize() > 0, "0"); s.close(); });
 check("multiple buffers in send", async () => {
   const b = dgram.createSocket("udp4");
   b.bind(0, "127.0.0.1");

@@ -1,10 +1,10 @@
 import dc from "node:diagnostics_channel";
 import http from "node:http";
 import { once } from "node:events";
-import { describe, check, run, eq, ok, deepEq } from "../harness.mjs";
+import { describe, check, run, eq, ok, deepEq, throws } from "../harness.mjs";
 
 describe("diagnostics_channel");
-check("channel publish/subscribe", () => {
+check("channel publish reaches a subscriber with the name", () => {
   const ch = dc.channel("bk:test");
   let got;
   const fn = (m, name) => (got = [m.x, name]);
@@ -13,7 +13,7 @@ check("channel publish/subscribe", () => {
   dc.unsubscribe("bk:test", fn);
   deepEq(got, [1, "bk:test"]);
 });
-check("hasSubscribers", () => {
+check("hasSubscribers follows subscribe/unsubscribe", () => {
   const ch = dc.channel("bk:has");
   const fn = () => {};
   ch.subscribe(fn);
@@ -21,24 +21,30 @@ check("hasSubscribers", () => {
   ch.unsubscribe(fn);
   deepEq([a, ch.hasSubscribers], [true, false]);
 });
-check("tracingChannel traceSync", () => {
+check("tracingChannel traceSync publishes start and end", () => {
   const tc = dc.tracingChannel("bk:trace");
   const ev = [];
   tc.subscribe({ start: () => ev.push("start"), end: () => ev.push("end"), asyncStart() {}, asyncEnd() {}, error: () => ev.push("error") });
   eq(tc.traceSync(() => 5, {}), 5);
   deepEq(ev, ["start", "end"]);
 });
-check("tracingChannel tracePromise", async () => {
+check("tracingChannel tracePromise publishes the four events", async () => {
   const tc = dc.tracingChannel("bk:tp");
   const ev = [];
   tc.subscribe({ start: () => ev.push("start"), end: () => ev.push("end"), asyncStart: () => ev.push("asyncStart"), asyncEnd: () => ev.push("asyncEnd"), error() {} });
   await tc.tracePromise(async () => 1, {});
   deepEq(ev, ["start", "end", "asyncStart", "asyncEnd"]);
 });
-check("channel bindStore", () => {
-  ok(typeof dc.channel("x").bindStore === "function", "bindStore missing");
+check("bindStore + runStores put the transformed message into an AsyncLocalStorage", async () => {
+  const { AsyncLocalStorage } = await import("node:async_hooks");
+  const als = new AsyncLocalStorage();
+  const ch = dc.channel("bk:store");
+  ch.bindStore(als, (msg) => `store:${msg.v}`);
+  const inside = ch.runStores({ v: 5 }, () => als.getStore());
+  ch.unbindStore(als);
+  eq(inside, "store:5");
 });
-check("http.server.request.start published", async () => {
+check("http.server.request.start published for an incoming request", async () => {
   let seen = false;
   const fn = () => (seen = true);
   dc.subscribe("http.server.request.start", fn);
@@ -49,7 +55,7 @@ check("http.server.request.start published", async () => {
   dc.unsubscribe("http.server.request.start", fn);
   ok(seen, "no http.server.request.start message");
 });
-check("http.client.request.start published", async () => {
+check("http.client.request.start published for http.get", async () => {
   let seen = false;
   const fn = () => (seen = true);
   dc.subscribe("http.client.request.start", fn);
@@ -71,7 +77,7 @@ check("undici:request:create published by fetch", async () => {
   dc.unsubscribe("undici:request:create", fn);
   ok(seen, "fetch published no undici:request:create");
 });
-check("net.client.socket published", async () => {
+check("net.client.socket published for net.connect", async () => {
   let seen = false;
   const fn = () => (seen = true);
   dc.subscribe("net.client.socket", fn);
@@ -85,5 +91,37 @@ check("net.client.socket published", async () => {
   dc.unsubscribe("net.client.socket", fn);
   ok(seen, "no net.client.socket message");
 });
-check("Channel is instanceof dc.Channel", () => ok(dc.channel("z") instanceof dc.Channel, "not a Channel"));
+check("subscribe before the channel exists still receives its messages", () => {
+  let got;
+  const fn = (m) => (got = m.v);
+  dc.subscribe("bk:early", fn);
+  dc.channel("bk:early").publish({ v: 7 });
+  dc.unsubscribe("bk:early", fn);
+  eq(got, 7);
+});
+check("tracingChannel traceSync publishes error and rethrows", () => {
+  const tc = dc.tracingChannel("bk:err");
+  const ev = [];
+  tc.subscribe({ start() {}, end() {}, asyncStart() {}, asyncEnd() {}, error: (m) => ev.push(m.error.message) });
+  throws(() => tc.traceSync(() => { throw new Error("traced"); }, {}), (e) => e.message === "traced");
+  deepEq(ev, ["traced"]);
+});
+check("tracingChannel traceCallback publishes asyncStart with the callback result", async () => {
+  const tc = dc.tracingChannel("bk:cb");
+  const ev = [];
+  tc.subscribe({ start: () => ev.push("start"), end: () => ev.push("end"), asyncStart: (m) => ev.push(`asyncStart:${m.result}`), asyncEnd: () => ev.push("asyncEnd"), error() {} });
+  await new Promise((r) => tc.traceCallback((cb) => setTimeout(() => cb(null, 9), 1), -1, {}, null, () => r()));
+  deepEq(ev, ["start", "end", "asyncStart:9", "asyncEnd"]);
+});
+check("http.server.response.finish published when the response ends", async () => {
+  let code;
+  const fn = (m) => (code = m.response.statusCode);
+  dc.subscribe("http.server.response.finish", fn);
+  const s = http.createServer((_q, r) => { r.statusCode = 204; r.end(); }).listen(0, "127.0.0.1");
+  await once(s, "listening");
+  await fetch(`http://127.0.0.1:${s.address().port}/`).then((r) => r.text());
+  s.close();
+  dc.unsubscribe("http.server.response.finish", fn);
+  eq(code, 204);
+});
 await run();

@@ -13,7 +13,7 @@ check("JSON import with type attribute", () => eq(data.n, 3));
 check("dynamic JSON import with attribute", async () => eq((await imp("data.json").then(undefined, () => import(pathToFileURL(path.join(fx, "data.json")).href, { with: { type: "json" } }))).default.name, "probe-data"));
 check("import of .cjs: default is module.exports", () => eq(cjsDefault.kind, "cjs"));
 check("import of .cjs: named export detected", () => eq(cjsNamed, "cjs"));
-check("import.meta.dirname/filename", () => deepEq([import.meta.dirname, path.basename(import.meta.filename)], [path.dirname(fileURLToPath(import.meta.url)), "esm_cjs.mjs"]));
+check("import.meta.dirname/filename match the file", () => deepEq([import.meta.dirname, path.basename(import.meta.filename)], [path.dirname(fileURLToPath(import.meta.url)), "esm_cjs.mjs"]));
 check("import.meta.url is file:", () => ok(import.meta.url.startsWith("file:///"), import.meta.url));
 check(".js with \"type\": \"module\" is ESM", async () => eq((await imp("typemodule/lib.js")).kind, "esm"));
 check("import.meta.dirname inside type:module .js", async () => eq((await imp("typemodule/lib.js")).dirname, path.join(fx, "typemodule")));

@@ -61,7 +61,7 @@ check("events.on async iterator", async () => {
   }
   deepEq(got, [1, 2]);
 });
-check("MaxListenersExceededWarning emitted", async () => {
+check("MaxListenersExceededWarning emitted past the limit", async () => {
   const e = new EventEmitter();
   e.setMaxListeners(1);
   const w = new Promise((r) => process.once("warning", r));
@@ -70,7 +70,7 @@ check("MaxListenersExceededWarning emitted", async () => {
   const warning = await w;
   eq(warning.name, "MaxListenersExceededWarning");
 });
-check("listenerCount/eventNames/rawListeners", () => {
+check("listenerCount/eventNames/rawListeners report listeners", () => {
   const e = new EventEmitter();
   const fn = () => {};
   e.once("a", fn);
@@ -85,10 +85,13 @@ check("getEventListeners on EventTarget", () => {
   t.addEventListener("foo", fn);
   deepEq(getEventListeners(t, "foo").length, 1);
 });
-check("setMaxListeners on EventTarget", () => {
+check("setMaxListeners on EventTarget triggers the leak warning past the limit", async () => {
   const t = new EventTarget();
-  setMaxListeners(5, t);
-  ok(true);
+  setMaxListeners(1, t);
+  const w = new Promise((r) => { const f = (x) => { if (x.name === "MaxListenersExceededWarning") { process.off("warning", f); r(x.name); } }; process.on("warning", f); setTimeout(() => { process.off("warning", f); r("no warning"); }, 500); });
+  t.addEventListener("foo", () => {});
+  t.addEventListener("foo", () => {});
+  eq(await w, "MaxListenersExceededWarning");
 });
 check("captureRejections routes async errors", async () => {
   const e = new EventEmitter({ captureRejections: true });
@@ -97,8 +100,14 @@ check("captureRejections routes async errors", async () => {
   e.emit("x");
   eq((await got).message, "async boom");
 });
-check("captureRejectionSymbol exported", () => eq(typeof captureRejectionSymbol, "symbol"));
-check("defaultMaxListeners is 10", () => eq(events.defaultMaxListeners, 10));
+check("captureRejectionSymbol method receives the async rejection", async () => {
+  const e = new EventEmitter({ captureRejections: true });
+  const got = new Promise((r) => { e[captureRejectionSymbol] = (err, event) => r(`${err.message}/${event}`); });
+  e.on("x", async () => { throw new Error("routed"); });
+  e.emit("x");
+  eq(await got, "routed/x");
+});
+check("defaultMaxListeners is 10 by default", () => eq(events.defaultMaxListeners, 10));
 check("removeListener event fires", () => {
   const e = new EventEmitter();
   let fired = false;
@@ -108,7 +117,7 @@ check("removeListener event fires", () => {
   e.off("x", fn);
   ok(fired, "removeListener not emitted");
 });
-check("EventEmitter.addAbortListener", () => {
+check("addAbortListener calls back once and is disposable", () => {
   ok(typeof events.addAbortListener === "function", "addAbortListener missing");
   const ac = new AbortController();
   let n = 0;
@@ -117,6 +126,63 @@ check("EventEmitter.addAbortListener", () => {
   eq(n, 1, "calls");
   ok(typeof d[Symbol.dispose] === "function", "not disposable");
 });
-check("EventEmitterAsyncResource exists", () => ok(typeof events.EventEmitterAsyncResource === "function", "missing"));
-check("CustomEvent global detail", () => eq(new CustomEvent("x", { detail: 5 }).detail, 5));
+check("EventEmitterAsyncResource listeners run in the construction-time context", async () => {
+  const { AsyncLocalStorage } = await import("node:async_hooks");
+  const als = new AsyncLocalStorage();
+  const e = als.run("made-here", () => new events.EventEmitterAsyncResource({ name: "BkEmitter" }));
+  const got = new Promise((r) => e.on("x", () => r(als.getStore())));
+  als.run("emitted-here", () => e.emit("x"));
+  eq(await got, "made-here");
+});
+check("CustomEvent global carries detail", () => eq(new CustomEvent("x", { detail: 5 }).detail, 5));
+check("events.once with an aborted signal rejects with AbortError", async () => {
+  const ac = new AbortController();
+  const p = once(new EventEmitter(), "never", { signal: ac.signal });
+  ac.abort();
+  try { await p; ok(false, "resolved"); } catch (e) { eq(e.name, "AbortError"); }
+});
+check("prependOnceListener runs first and only once", () => {
+  const e = new EventEmitter();
+  const seen = [];
+  e.on("x", () => seen.push("on"));
+  e.prependOnceListener("x", () => seen.push("first"));
+  e.emit("x");
+  e.emit("x");
+  deepEq(seen, ["first", "on", "on"]);
+});
+check("newListener fires before the listener is added", () => {
+  const e = new EventEmitter();
+  let countAtEvent = -1;
+  e.on("newListener", (name) => { if (name === "x") countAtEvent = e.listenerCount("x"); });
+  e.on("x", () => {});
+  eq(countAtEvent, 0);
+});
+check("listeners() returns the unwrapped once listener", () => {
+  const e = new EventEmitter();
+  const fn = () => {};
+  e.once("x", fn);
+  eq(e.listeners("x")[0], fn);
+});
+check("removeAllListeners(name) removes only that event", () => {
+  const e = new EventEmitter();
+  e.on("a", () => {});
+  e.on("b", () => {});
+  e.removeAllListeners("a");
+  deepEq(e.eventNames(), ["b"]);
+});
+check("a listener that throws makes emit throw", () => {
+  const e = new EventEmitter();
+  e.on("x", () => { throw new Error("from listener"); });
+  throws(() => e.emit("x"), (x) => x.message === "from listener");
+});
+check("getMaxListeners reads what setMaxListeners set", () => {
+  const e = new EventEmitter();
+  e.setMaxListeners(3);
+  eq(events.getMaxListeners(e), 3);
+});
+check("EventTarget preventDefault makes dispatchEvent return false", () => {
+  const t = new EventTarget();
+  t.addEventListener("x", (ev) => ev.preventDefault());
+  eq(t.dispatchEvent(new Event("x", { cancelable: true })), false);
+});
 await run();

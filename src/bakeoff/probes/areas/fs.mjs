@@ -14,11 +14,11 @@ check("writeFileSync/readFileSync round trip", () => {
 check("readFileSync without encoding returns a Buffer", () => {
   ok(Buffer.isBuffer(fs.readFileSync(f("a.txt"))), "not a Buffer");
 });
-check("appendFileSync appends", () => {
+check("appendFileSync appends to the file", () => {
   fs.appendFileSync(f("a.txt"), "!");
   eq(fs.readFileSync(f("a.txt"), "utf8"), "héllo!");
 });
-check("statSync size/isFile/isDirectory", () => {
+check("statSync reports size, isFile and isDirectory", () => {
   const st = fs.statSync(f("a.txt"));
   eq(st.size, 7, "size");
   ok(st.isFile() && !st.isDirectory(), "isFile/isDirectory wrong");
@@ -37,12 +37,12 @@ check("statSync throwIfNoEntry:false returns undefined", () => {
 check("mkdirSync recursive returns first created dir", () => {
   eq(fs.mkdirSync(f("x/y/z"), { recursive: true }), f("x"));
 });
-check("readdirSync withFileTypes", () => {
+check("readdirSync withFileTypes gives Dirents", () => {
   const ents = fs.readdirSync(dir, { withFileTypes: true });
   const x = ents.find((e) => e.name === "x");
   ok(x && x.isDirectory(), "Dirent for x is not a directory");
 });
-check("readdirSync recursive", () => {
+check("readdirSync recursive lists nested files", () => {
   fs.writeFileSync(f("x/y/z/deep.txt"), "d");
   const all = fs.readdirSync(dir, { recursive: true }).map((p) => p.split(path.sep).join("/"));
   ok(all.includes("x/y/z/deep.txt"), `deep file missing: ${all.join(",")}`);
@@ -59,7 +59,7 @@ check("renameSync and existsSync", () => {
 check("copyFileSync COPYFILE_EXCL fails on existing", () => {
   throws(() => fs.copyFileSync(f("a.txt"), f("r2"), fs.constants.COPYFILE_EXCL), code("EEXIST"));
 });
-check("cpSync recursive", () => {
+check("cpSync recursive copies a tree", () => {
   fs.cpSync(f("x"), f("xcopy"), { recursive: true });
   eq(fs.readFileSync(f("xcopy/y/z/deep.txt"), "utf8"), "d");
 });
@@ -67,7 +67,7 @@ check("rmSync recursive force", () => {
   fs.rmSync(f("xcopy"), { recursive: true, force: true });
   ok(!fs.existsSync(f("xcopy")), "still exists");
 });
-check("symlinkSync/readlinkSync/lstatSync", () => {
+check("symlinkSync/readlinkSync/lstatSync agree on a link", () => {
   fs.symlinkSync(f("a.txt"), f("link"));
   eq(fs.readlinkSync(f("link")), f("a.txt"), "readlink");
   ok(fs.lstatSync(f("link")).isSymbolicLink(), "lstat not symlink");
@@ -87,11 +87,11 @@ check("openSync/writeSync/readSync with position", () => {
   fs.closeSync(fd);
   eq(b.toString(), "cde");
 });
-check("callback readFile", async () => {
+check("callback readFile returns the content", async () => {
   const s = await new Promise((res, rej) => fs.readFile(f("a.txt"), "utf8", (e, d) => (e ? rej(e) : res(d))));
   eq(s, "héllo!");
 });
-check("createReadStream highWaterMark/start/end", async () => {
+check("createReadStream honours highWaterMark/start/end", async () => {
   const chunks = [];
   for await (const c of fs.createReadStream(f("p.bin"), { start: 1, end: 3, highWaterMark: 1 })) chunks.push(c.toString());
   deepEq(chunks, ["b", "c", "d"]);
@@ -111,7 +111,7 @@ check("fs.watch reports a change", async () => {
   w.close();
   eq(String(name), "watched.txt");
 });
-check("opendirSync iterates", () => {
+check("opendirSync reads directory entries", () => {
   const d = fs.opendirSync(f("x"));
   const e = d.readSync();
   d.closeSync();
@@ -130,7 +130,7 @@ check("globSync finds files", () => {
   const r = fs.globSync("**/*.txt", { cwd: dir }).map((p) => p.split(path.sep).join("/")).sort();
   ok(r.includes("x/y/z/deep.txt") && r.includes("a.txt"), `got ${r.join(",")}`);
 });
-check("constants F_OK/R_OK/W_OK/X_OK", () => {
+check("constants F_OK/R_OK/W_OK/X_OK have POSIX values", () => {
   deepEq([fs.constants.F_OK, fs.constants.R_OK, fs.constants.W_OK, fs.constants.X_OK], [0, 4, 2, 1]);
 });
 

@@ -8,14 +8,14 @@ describe("fs_promises");
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "bakeoff-fsp-"));
 const f = (n) => path.join(dir, n);
 
-check("writeFile/readFile", async () => {
+check("writeFile/readFile round trip", async () => {
   await fsp.writeFile(f("a"), "data");
   eq(await fsp.readFile(f("a"), "utf8"), "data");
 });
 check("readFile rejects with ENOENT", async () => {
   await throwsAsync(() => fsp.readFile(f("nope")), code("ENOENT"));
 });
-check("FileHandle read/write/stat/close", async () => {
+check("FileHandle read/write/stat/close at a position", async () => {
   const h = await fsp.open(f("h"), "w+");
   await h.write("hello world");
   const { bytesRead, buffer } = await h.read(Buffer.alloc(5), 0, 5, 6);
@@ -24,14 +24,14 @@ check("FileHandle read/write/stat/close", async () => {
   eq(buffer.toString("utf8", 0, bytesRead), "world", "read");
   eq(st.size, 11, "size");
 });
-check("FileHandle.readLines", async () => {
+check("FileHandle.readLines yields each line", async () => {
   await fsp.writeFile(f("lines"), "a\nb\nc\n");
   const h = await fsp.open(f("lines"));
   const out = [];
   for await (const l of h.readLines()) out.push(l);
   deepEq(out, ["a", "b", "c"]);
 });
-check("FileHandle.readableWebStream", async () => {
+check("FileHandle.readableWebStream yields the content", async () => {
   const h = await fsp.open(f("a"));
   isFn(h, "readableWebStream");
   const rs = h.readableWebStream();
@@ -41,7 +41,7 @@ check("FileHandle.readableWebStream", async () => {
   await h.close();
   eq(Buffer.from(value).toString(), "data");
 });
-check("FileHandle [Symbol.asyncDispose]", async () => {
+check("FileHandle [Symbol.asyncDispose] closes the handle", async () => {
   const h = await fsp.open(f("a"));
   isFn(h, Symbol.asyncDispose);
   await h[Symbol.asyncDispose]();
@@ -53,7 +53,7 @@ check("mkdir recursive + readdir", async () => {
 check("access rejects for missing file", async () => {
   await throwsAsync(() => fsp.access(f("missing")), code("ENOENT"));
 });
-check("rm recursive", async () => {
+check("rm recursive removes a tree", async () => {
   await fsp.rm(f("d"), { recursive: true });
   ok(!fs.existsSync(f("d")), "still there");
 });
@@ -75,7 +75,7 @@ check("watch async iterator with AbortSignal", async () => {
   }
   eq(String(name), "w");
 });
-check("cp recursive", async () => {
+check("cp recursive copies a tree", async () => {
   await fsp.mkdir(f("src/in"), { recursive: true });
   await fsp.writeFile(f("src/in/x"), "1");
   await fsp.cp(f("src"), f("dst"), { recursive: true });
@@ -89,7 +89,7 @@ check("writeFile with AbortSignal already aborted", async () => {
 check("stat of directory", async () => {
   ok((await fsp.stat(dir)).isDirectory(), "not a directory");
 });
-check("truncate", async () => {
+check("truncate shortens the file", async () => {
   await fsp.writeFile(f("t"), "123456");
   await fsp.truncate(f("t"), 2);
   eq(await fsp.readFile(f("t"), "utf8"), "12");
@@ -100,7 +100,7 @@ check("glob async iterator", async () => {
   for await (const p of fsp.glob("src/**/x", { cwd: dir })) out.push(p.split(path.sep).join("/"));
   deepEq(out, ["src/in/x"]);
 });
-check("constants exported", () => {
+check("constants O_RDONLY has the POSIX value", () => {
   eq(fsp.constants.O_RDONLY, 0);
 });
 check("open with flag wx fails on existing", async () => {

@@ -49,7 +49,7 @@ check("status code and message", async () => {
   const { r, data } = await request(port);
   deepEq([r.statusCode, r.statusMessage, data], [201, "Made It", "hello"]);
 });
-check("http.get", async () => {
+check("http.get receives the status code", async () => {
   const r = await new Promise((res) => http.get(`http://127.0.0.1:${port}/`, res));
   eq(r.statusCode, 201);
   r.resume();
@@ -73,7 +73,7 @@ check("incoming header names are lower-cased", async () => {
   const { data } = await request(port, { path: "/headers", headers: { "X-UP": "v" } });
   eq(JSON.parse(data).h["x-up"], "v");
 });
-check("httpVersion 1.1", async () => {
+check("httpVersion is 1.1 for a default request", async () => {
   const { data } = await request(port, { path: "/headers" });
   eq(JSON.parse(data).v, "1.1");
 });
@@ -129,11 +129,11 @@ check("invalid header value throws ERR_INVALID_CHAR", () => {
     req.destroy();
   }
 });
-check("METHODS and STATUS_CODES", () => {
+check("METHODS and STATUS_CODES list PATCH and 418", () => {
   ok(http.METHODS.includes("PATCH"), "METHODS");
   eq(http.STATUS_CODES[418], "I'm a Teapot");
 });
-check("server.close callback", async () => {
+check("server.close calls back when closed", async () => {
   const s = await serve((_q, r) => r.end());
   await new Promise((r) => s.close(r));
 });
@@ -165,7 +165,7 @@ check("flushHeaders sends headers before body", async () => {
   await once(r, "end");
   s.close();
 });
-check("trailers", async () => {
+check("trailers sent with addTrailers reach the client", async () => {
   const s = await serve((_q, res) => { res.setHeader("Trailer", "X-T"); res.write("a"); res.addTrailers({ "X-T": "done" }); res.end(); });
   const r = await new Promise((res) => http.get(`http://127.0.0.1:${s.address().port}/`, res));
   r.resume();
@@ -173,9 +173,29 @@ check("trailers", async () => {
   s.close();
   eq(r.trailers["x-t"], "done");
 });
-check("maxHeaderSize", () => eq(http.maxHeaderSize, 16384));
-check("closeAllConnections exists", () => ok(typeof srv.closeAllConnections === "function", "missing"));
-check("validateHeaderName", () => {
+check("maxHeaderSize is 16 KiB by default", () => eq(http.maxHeaderSize, 16384));
+check("closeAllConnections closes an idle keep-alive connection", async () => {
+  const s = await serve((_q, r) => r.end("k"));
+  const agent = new http.Agent({ keepAlive: true });
+  const sock = await new Promise((res, rej) => { const req = http.get({ host: "127.0.0.1", port: s.address().port, agent }, (r) => { r.resume(); r.on("end", () => res(req.socket)); }); req.on("error", rej); });
+  const closed = once(sock, "close");
+  s.closeAllConnections();
+  await closed;
+  s.close();
+  agent.destroy();
+});
+check("closeIdleConnections keeps an active request running", async () => {
+  let release;
+  const s = await serve((_q, r) => { release = () => r.end("done"); });
+  const p = request(s.address().port);
+  await new Promise((r) => setTimeout(r, 50));
+  s.closeIdleConnections();
+  release();
+  const { data } = await p;
+  s.close();
+  eq(data, "done");
+});
+check("validateHeaderName rejects a name with a space", () => {
   try { http.validateHeaderName("bad name"); ok(false, "no throw"); } catch (e) { eq(e.code, "ERR_INVALID_HTTP_TOKEN"); }
 });
 check("Expect: 100-continue -> checkContinue", async () => {
@@ -190,6 +210,31 @@ check("Expect: 100-continue -> checkContinue", async () => {
   });
   s.close();
   eq(got, 200);
+});
+check("request to a closed port emits ECONNREFUSED", async () => {
+  const s = await serve(() => {});
+  const p = s.address().port;
+  await new Promise((r) => s.close(r));
+  const e = await new Promise((r) => http.get(`http://127.0.0.1:${p}/`).on("error", r));
+  eq(e.code, "ECONNREFUSED");
+});
+check("res.setHeader after headers were sent throws ERR_HTTP_HEADERS_SENT", async () => {
+  let code;
+  const s = await serve((_q, res) => { res.end("x"); try { res.setHeader("x", "1"); } catch (e) { code = e.code; } });
+  await request(s.address().port);
+  s.close();
+  eq(code, "ERR_HTTP_HEADERS_SENT");
+});
+check("server keepAliveTimeout closes an idle connection", async () => {
+  const s = await serve((_q, r) => r.end());
+  s.keepAliveTimeout = 100;
+  const agent = new http.Agent({ keepAlive: true });
+  const sock = await new Promise((res) => { const req = http.get({ host: "127.0.0.1", port: s.address().port, agent }, (r) => { r.resume(); r.on("end", () => res(req.socket)); }); });
+  const t0 = Date.now();
+  await once(sock, "close");
+  s.close();
+  agent.destroy();
+  ok(Date.now() - t0 < 2000, `closed after ${Date.now() - t0} ms`);
 });
 await run();
 srv.close();

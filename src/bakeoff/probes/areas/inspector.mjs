@@ -3,15 +3,15 @@ import inspectorp from "node:inspector/promises";
 import { describe, check, run, eq, ok } from "../harness.mjs";
 
 describe("inspector");
-check("url() undefined when not active", () => eq(inspector.url(), undefined));
-check("Session connect/post Runtime.evaluate", async () => {
+check("url() is undefined when the inspector is not active", () => eq(inspector.url(), undefined));
+check("Session connect/post Runtime.evaluate computes a value", async () => {
   const s = new inspector.Session();
   s.connect();
   const r = await new Promise((res, rej) => s.post("Runtime.evaluate", { expression: "6*7" }, (e, v) => (e ? rej(e) : res(v))));
   s.disconnect();
   eq(r.result.value, 42);
 });
-check("inspector/promises Session", async () => {
+check("inspector/promises Session evaluates an expression", async () => {
   const s = new inspectorp.Session();
   s.connect();
   const r = await s.post("Runtime.evaluate", { expression: "1+1" });
@@ -28,7 +28,7 @@ check("Profiler start/stop returns a profile", async () => {
   s.disconnect();
   ok(profile && profile.nodes.length > 0, "empty profile");
 });
-check("HeapProfiler.takeHeapSnapshot chunks", async () => {
+check("HeapProfiler.takeHeapSnapshot streams chunks", async () => {
   const s = new inspectorp.Session();
   s.connect();
   let n = 0;
@@ -37,14 +37,24 @@ check("HeapProfiler.takeHeapSnapshot chunks", async () => {
   s.disconnect();
   ok(n > 0, "no chunks");
 }, { timeoutMs: 15000 });
-check("open() then url() then close()", () => {
+check("open() makes url() a ws:// address until close()", () => {
   inspector.open(0, "127.0.0.1", false);
   const u = inspector.url();
   inspector.close();
   ok(typeof u === "string" && u.startsWith("ws://127.0.0.1:"), `url ${u}`);
 });
-check("console API present", () => ok(inspector.console && typeof inspector.console.log === "function", "missing"));
-check("Debugger.enable + scriptParsed events", async () => {
+check("inspector.console.log reaches a session as Runtime.consoleAPICalled", async () => {
+  const s = new inspectorp.Session();
+  s.connect();
+  const seen = [];
+  s.on("Runtime.consoleAPICalled", (m) => seen.push(m.params.args[0] && m.params.args[0].value));
+  await s.post("Runtime.enable");
+  inspector.console.log("bk-inspector-console");
+  await new Promise((r) => setTimeout(r, 20));
+  s.disconnect();
+  ok(seen.includes("bk-inspector-console"), `consoleAPICalled values: ${JSON.stringify(seen)}`);
+});
+check("Debugger.enable emits scriptParsed events", async () => {
   const s = new inspectorp.Session();
   s.connect();
   let n = 0;
@@ -54,5 +64,37 @@ check("Debugger.enable + scriptParsed events", async () => {
   s.disconnect();
   ok(n > 0, "no scriptParsed events");
 });
-check("Network domain events exist (inspector.Network)", () => ok(inspector.Network && typeof inspector.Network.requestWillBeSent === "function", "inspector.Network missing"));
+check("Profiler.takePreciseCoverage counts calls of a function", async () => {
+  const s = new inspectorp.Session();
+  s.connect();
+  await s.post("Profiler.enable");
+  await s.post("Profiler.startPreciseCoverage", { callCount: true, detailed: true });
+  const bkCovered = new Function("return 1");
+  for (let i = 0; i < 3; i++) bkCovered();
+  const { result } = await s.post("Profiler.takePreciseCoverage");
+  await s.post("Profiler.stopPreciseCoverage");
+  s.disconnect();
+  const fns = result.flatMap((r) => r.functions);
+  ok(fns.some((f) => f.ranges.some((x) => x.count === 3)), `${fns.length} functions, none with count 3`);
+});
+check("Runtime.evaluate runs in the main realm and sees its globals", async () => {
+  const s = new inspectorp.Session();
+  s.connect();
+  globalThis.bkInspectorValue = 41;
+  const r = await s.post("Runtime.evaluate", { expression: "bkInspectorValue + 1" });
+  s.disconnect();
+  eq(r.result.value, 42);
+});
+check("Runtime.getHeapUsage reports a used size", async () => {
+  const s = new inspectorp.Session();
+  s.connect();
+  const u = await s.post("Runtime.getHeapUsage");
+  s.disconnect();
+  ok(u.usedSize > 0 && u.totalSize >= u.usedSize, JSON.stringify(u));
+});
+check("an unknown method rejects with ERR_INSPECTOR_COMMAND", async () => {
+  const s = new inspectorp.Session();
+  s.connect();
+  try { await s.post("Bakeoff.noSuchMethod"); ok(false, "resolved"); } catch (e) { eq(e.code, "ERR_INSPECTOR_COMMAND"); } finally { s.disconnect(); }
+});
 await run();

@@ -14,14 +14,14 @@ check("echo over TCP", async () => {
   for await (const x of c) d += x;
   eq(d, "ping");
 });
-check("address() family/address", () => deepEq([srv.address().family, srv.address().address], ["IPv4", "127.0.0.1"]));
+check("address() reports family and address", () => deepEq([srv.address().family, srv.address().address], ["IPv4", "127.0.0.1"]));
 check("connect event and remotePort", async () => {
   const c = net.createConnection({ port, host: "127.0.0.1" });
   await once(c, "connect");
   eq(c.remotePort, port);
   c.destroy();
 });
-check("ECONNREFUSED", async () => {
+check("connect to a closed port fails with ECONNREFUSED", async () => {
   const s = net.createServer();
   s.listen(0, "127.0.0.1");
   await once(s, "listening");
@@ -31,7 +31,7 @@ check("ECONNREFUSED", async () => {
   const [e] = await once(c, "error").catch((x) => [x]);
   eq(e.code, "ECONNREFUSED");
 });
-check("isIP/isIPv4/isIPv6", () => deepEq([net.isIP("::1"), net.isIPv4("1.2.3.4"), net.isIPv6("x")], [6, true, false]));
+check("isIP/isIPv4/isIPv6 classify addresses", () => deepEq([net.isIP("::1"), net.isIPv4("1.2.3.4"), net.isIPv6("x")], [6, true, false]));
 check("setNoDelay/setKeepAlive return socket", async () => {
   const c = net.connect(port, "127.0.0.1");
   await once(c, "connect");
@@ -48,23 +48,23 @@ check("unix domain socket", async () => {
   s.close();
   eq(d, "unix");
 });
-check("BlockList", () => {
+check("BlockList matches addresses in a subnet", () => {
   const b = new net.BlockList();
   b.addSubnet("10.0.0.0", 8);
   ok(b.check("10.1.2.3") && !b.check("11.0.0.1"), "BlockList wrong");
 });
-check("SocketAddress", () => eq(new net.SocketAddress({ address: "127.0.0.1", port: 80 }).port, 80));
-check("server.getConnections", async () => {
+check("SocketAddress keeps the port", () => eq(new net.SocketAddress({ address: "127.0.0.1", port: 80 }).port, 80));
+check("server.getConnections calls back with a count", async () => {
   const n = await new Promise((r, j) => srv.getConnections((e, c) => (e ? j(e) : r(c))));
   eq(typeof n, "number");
 });
-check("bytesWritten/bytesRead", async () => {
+check("bytesWritten/bytesRead count echoed bytes", async () => {
   const c = net.connect(port, "127.0.0.1");
   c.end("12345");
   for await (const _ of c);
   deepEq([c.bytesWritten, c.bytesRead], [5, 5]);
 });
-check("allowHalfOpen", async () => {
+check("allowHalfOpen lets the server write after the client ends", async () => {
   const s = net.createServer({ allowHalfOpen: true }, (x) => { x.on("end", () => x.end("after-end")); x.resume(); });
   s.listen(0, "127.0.0.1");
   await once(s, "listening");
@@ -81,6 +81,6 @@ check("socket.setTimeout emits timeout", async () => {
   await once(c, "timeout");
   c.destroy();
 });
-check("getDefaultAutoSelectFamily", () => eq(typeof net.getDefaultAutoSelectFamily(), "boolean"));
+check("getDefaultAutoSelectFamily returns a boolean", () => eq(typeof net.getDefaultAutoSelectFamily(), "boolean"));
 await run();
 srv.close();

@@ -9,7 +9,7 @@ const collect = () => {
   const out = [];
   return [out, new Writable({ objectMode: true, write(c, _e, cb) { out.push(c); cb(); } })];
 };
-check("Readable.from iterable", async () => {
+check("Readable.from iterable yields each item", async () => {
   const [out, w] = collect();
   await pipeline(Readable.from([1, 2, 3]), w);
   deepEq(out, [1, 2, 3]);
@@ -35,10 +35,10 @@ check("pipeline propagates errors and destroys", async () => {
   await throwsAsync(() => pipeline(src, pt), (e) => e.message === "src failed");
   ok(pt.destroyed, "downstream not destroyed");
 });
-check("callback pipeline", async () => {
+check("callback pipeline calls back without error", async () => {
   await new Promise((res, rej) => pipelineCb(Readable.from(["a"]), new PassThrough(), new Writable({ write(_c, _e, cb) { cb(); } }), (e) => (e ? rej(e) : res())));
 });
-check("finished callback", async () => {
+check("finished callback runs when the stream ends", async () => {
   const r = Readable.from(["a"]);
   const p = new Promise((res) => finished(r, res));
   r.resume();
@@ -51,17 +51,17 @@ check("backpressure: write returns false past highWaterMark", () => {
 });
 check("objectMode highWaterMark default 16", () => eq(new Readable({ objectMode: true, read() {} }).readableHighWaterMark, 16));
 check("byte stream highWaterMark default 65536", () => eq(new Readable({ read() {} }).readableHighWaterMark, 65536));
-check("Readable.toWeb", async () => {
+check("Readable.toWeb gives a readable web stream", async () => {
   const rs = Readable.toWeb(Readable.from([Buffer.from("w")]));
   const r = rs.getReader();
   const { value } = await r.read();
   eq(Buffer.from(value).toString(), "w");
 });
-check("Readable.fromWeb", async () => {
+check("Readable.fromWeb reads a web stream", async () => {
   const rs = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("web")); c.close(); } });
   eq(await text(Readable.fromWeb(rs)), "web");
 });
-check("Writable.toWeb", async () => {
+check("Writable.toWeb writes to the Node stream", async () => {
   let s = "";
   const ws = Writable.toWeb(new Writable({ write(c, _e, cb) { s += c; cb(); } }));
   const w = ws.getWriter();
@@ -69,9 +69,9 @@ check("Writable.toWeb", async () => {
   await w.close();
   eq(s, "ok");
 });
-check("Duplex.from pair", () => ok(typeof Duplex.from === "function" && Duplex.from(async function* (s) { for await (const c of s) yield c; }) instanceof Duplex, "Duplex.from failed"));
-check("stream/consumers json", async () => deepEq(await json(Readable.from(['{"a":', "1}"])), { a: 1 }));
-check("Readable.map/filter/toArray", async () => {
+check("Duplex.from an async generator gives a Duplex", () => ok(typeof Duplex.from === "function" && Duplex.from(async function* (s) { for await (const c of s) yield c; }) instanceof Duplex, "Duplex.from failed"));
+check("stream/consumers json parses chunked JSON", async () => deepEq(await json(Readable.from(['{"a":', "1}"])), { a: 1 }));
+check("Readable.map/filter/toArray transform items", async () => {
   deepEq(await Readable.from([1, 2, 3, 4]).filter((x) => x % 2 === 0).map((x) => x * 10).toArray(), [20, 40]);
 });
 check("addAbortSignal destroys stream", async () => {
@@ -81,7 +81,7 @@ check("addAbortSignal destroys stream", async () => {
   ac.abort();
   eq((await err).name, "AbortError");
 });
-check("compose", async () => {
+check("compose builds a transform from a generator", async () => {
   ok(typeof compose === "function", "compose missing");
   const s = compose(async function* (src) { for await (const c of src) yield String(c).toUpperCase(); });
   let out = "";
@@ -107,7 +107,7 @@ check("setEncoding yields strings", async () => {
   r.setEncoding("utf8");
   for await (const c of r) eq(typeof c, "string");
 });
-check("getDefaultHighWaterMark", async () => {
+check("getDefaultHighWaterMark is 64 KiB for bytes", async () => {
   const s = await import("node:stream");
   ok(typeof s.getDefaultHighWaterMark === "function", "missing");
   eq(s.getDefaultHighWaterMark(false), 65536);

@@ -1,5 +1,7 @@
-// Smoke test: OpenTelemetry — API + SDK + http instrumentation. The question teams ask: does an
-// incoming request to a node:http server produce a SERVER span (and the outgoing one a CLIENT span)?
+// Smoke test: OpenTelemetry — API + SDK + http and express instrumentation, loaded the CommonJS
+// way (require-in-the-middle patches Module.prototype.require). The question teams ask: does an
+// incoming request to a node:http server produce a SERVER span (and the outgoing one a CLIENT
+// span), and does an express route produce its request-handler span (the patch really applied)?
 import { createRequire } from "node:module";
 import { describe, check, run, eq, ok } from "../harness.mjs";
 import { trace, context, SpanKind } from "@opentelemetry/api";
@@ -7,12 +9,13 @@ import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { registerInstrumentations } from "@opentelemetry/instrumentation";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
+import { ExpressInstrumentation } from "@opentelemetry/instrumentation-express";
 
 describe("pkg:otel");
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 provider.register();
-registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
+registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()] });
 // Instrumentation patches CommonJS require('http'): load it after registering, like an agent does.
 const require = createRequire(import.meta.url);
 const http = require("http");
@@ -58,5 +61,36 @@ check("http.route/status attributes on SERVER span", async () => {
   const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
   ok(server && (server.attributes["http.response.status_code"] === 200 || server.attributes["http.status_code"] === 200), "no status attribute");
 });
+// express is required after registering, so require-in-the-middle can patch it.
+const express = require("express");
+const app = express();
+app.get("/users/:id", (req, res) => res.json({ id: req.params.id }));
+const appSrv = app.listen(0, "127.0.0.1");
+await new Promise((r) => appSrv.once("listening", r));
+const getApp = (path) => new Promise((res, rej) => http.get(`http://127.0.0.1:${appSrv.address().port}${path}`, (r) => { r.resume(); r.on("end", res); }).on("error", rej));
+check("require('express') is patched: express[Symbol] / Router wrapped by the instrumentation", () => {
+  const routerProto = express.Router && (express.Router.prototype || express.Router);
+  const wrapped = ["route", "use", "handle"].filter((m) => routerProto && routerProto[m] && routerProto[m].__wrapped);
+  const appWrapped = ["use", "route"].filter((m) => express.application && express.application[m] && express.application[m].__wrapped);
+  ok(wrapped.length + appWrapped.length > 0, "no express function was wrapped: the require hook never applied the patch");
+});
+check("an express route produces a request-handler span with http.route", async () => {
+  exporter.reset();
+  await getApp("/users/42");
+  await new Promise((r) => setTimeout(r, 50));
+  const spans = exporter.getFinishedSpans();
+  const handler = spans.find((s) => s.attributes["express.type"] === "request_handler");
+  ok(handler, `spans: ${spans.map((s) => s.name).join(", ") || "none"}`);
+  eq(handler.attributes["http.route"], "/users/:id", "http.route");
+});
+check("the SERVER span of an express request is named after the route", async () => {
+  exporter.reset();
+  await getApp("/users/7");
+  await new Promise((r) => setTimeout(r, 50));
+  const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
+  ok(server, "no SERVER span");
+  ok(server.attributes["http.route"] === "/users/:id" || server.name.includes("/users/:id"), `SERVER span ${server.name} ${JSON.stringify(server.attributes["http.route"])}`);
+});
 await run();
 srv.close();
+appSrv.close();
