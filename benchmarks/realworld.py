@@ -65,7 +65,14 @@ def run_limited(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, f
     t0 = time.monotonic()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, process_group=0
+            argv,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            process_group=0,
+            # a harness started in the background inherits an ignored SIGINT: restore it, so
+            # Ctrl-C at the limit reaches bakeoff (which then saves its partial results)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         timed_out = False
         try:
