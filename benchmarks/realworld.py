@@ -48,7 +48,7 @@ class Outcome:
     run_exit: int | None = None
     run_timed_out: bool = False
     suites: dict[str, dict[str, bool]] = field(default_factory=dict)  # suite → runtime → ok
-    parity: dict[str, int] = field(default_factory=dict)
+    parity: dict[str, int | str] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     init_tail: str = ""
     run_tail: str = ""
@@ -156,10 +156,19 @@ def failure_text(f: dict[str, Any]) -> str:
     return reason + (f": {pick}" if pick and pick not in reason else "")
 
 
-def parity_classes(parity: Any) -> dict[str, int]:
-    """Counts per class from whatever shape the parity record has (a dict of classes, a list
-    of per-test rows with a class/status per runner, ...)."""
-    counts: dict[str, int] = {}
+def parity_classes(parity: Any) -> dict[str, int | str]:
+    """Counts per class from whatever shape the parity record has: per runtime from its
+    ``summary`` (``node: passed 120, not run 2``), else a dict of classes, else per-test rows."""
+    counts: dict[str, int | str] = {}
+    summary = parity.get("summary") if isinstance(parity, dict) else None
+    if isinstance(summary, dict) and summary:
+        classes = parity.get("classes") if isinstance(parity.get("classes"), list) else None
+        for who, row in summary.items():
+            if isinstance(row, dict):
+                keys = classes or [k for k, v in row.items() if isinstance(v, int)]
+                parts = [f"{k} {row[k]}" for k in keys if isinstance(row.get(k), int) and row[k]]
+                counts[str(who)] = ", ".join(parts) or "none"
+        return counts
     if isinstance(parity, dict):
         classes = parity.get("classes")
         if isinstance(classes, dict):
@@ -251,7 +260,7 @@ def table(outcomes: list[Outcome], command: str) -> str:
             if o.run_exit is not None or o.run_timed_out
             else "–"
         )
-        parity = ", ".join(f"{k} {v}" for k, v in o.parity.items()) or "–"
+        parity = "; ".join(f"{k}: {v}" for k, v in o.parity.items()) or "–"
         repo = o.repo.removeprefix("https://github.com/") or o.name
         lines.append(
             f"| {repo} | {o.commit[:10] or '–'} | {o.init_s:.0f} | {tried} | {run} | "
