@@ -19,9 +19,11 @@ from typing import Any
 from bakeoff import config
 from bakeoff.errors import ConfigError
 from bakeoff.project import prepare
+from bakeoff.results import Failure
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.session import Options, Settings
 from bakeoff.suites import catalog
+from bakeoff.suites.serve import ServeSuite
 
 Note = Callable[[str], None]
 
@@ -72,8 +74,13 @@ def options(
     ident = project or identity(path.parent)
     # the built-in start-up cases need no dependencies; the project's own scripts do
     in_place = list(wanted) != ["startup"] or bool(cfg.startup.enabled and cfg.startup.scripts)
+    # the service's build (serve.build) runs in the working copy, never in the project
+    build = list(cfg.serve.build) if cfg.serve and cfg.serve.enabled else []
+    build = build if any(n in wanted for n in ("serve", "startup")) else []
     paths: dict[Path, Path] = {}
+    setup_failure: Failure | None = None
     with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
+        copy: Path | None = None
         if prepare.needs_install(path.parent) and in_place:
             note(
                 "the project has dependencies but no node_modules: installing them into a "
@@ -81,9 +88,22 @@ def options(
             )
             copy, how = prepare.working_copy(path.parent, Path(tmp) / "project", Provisioner())
             note(f"installed with {how} in {copy}")
+        elif build:
+            copy = prepare.linked_copy(path.parent, Path(tmp) / "project")
+        if copy is not None and build:
+            try:
+                ran = prepare.run_scripts(copy, build, Provisioner())
+                note(f"built the service with {', '.join(ran)} (untimed)")
+            except prepare.StepFailed as exc:
+                setup_failure = exc.failure("serve.build: ")
+                note(f"the service's build failed: {exc.message}")
+        if copy is not None:
             paths[copy] = path.parent.resolve()
             path = copy / path.name
         chosen, skipped = catalog.from_config(cfg, path, wanted, quick)
+        for suite in chosen:
+            if isinstance(suite, ServeSuite):
+                suite.setup_failure = setup_failure
         for why in skipped:
             note(f"skipped {why}")
         if not chosen:

@@ -152,6 +152,11 @@ class GeneralConfig(_Strict):
     )
     baseline: NonEmpty | None = None
     out: NonEmpty = "bakeoff-results"
+    # the baseline toolchain's package manager, e.g. "pnpm@10.8.1" (default: package.json
+    # "packageManager", else the lockfile's manager, else npm)
+    package_manager: str | None = Field(
+        default=None, pattern=r"^(npm|pnpm|yarn|bun)(@[0-9A-Za-z.+~^<>=*|-]+)?$"
+    )
 
 
 class MeasureConfig(_Strict):
@@ -222,6 +227,13 @@ class ServeConfig(_Strict):
     entry: NonEmpty | None = None  # a script run as `<runtime> ENTRY` (deno: `deno run -A ENTRY`)
     # or a template: {run}, {runtime}, {port}
     command: Annotated[NonEmpty, AfterValidator(_command)] | None = None
+    args: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)  # "{port}": the port
+    # Node flags from the project's start script (--import tsx, -r dotenv/config); Bun and Deno
+    # get the equivalents they have, the rest are dropped and listed in the results
+    node_flags: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
+    # package.json scripts run once (untimed, the project's package manager on Node) in the
+    # working copy before the service starts, e.g. the build that writes the entry
+    build: list[NonEmpty] = Field(default_factory=list, max_length=MAX_ITEMS)
     cwd: NonEmpty = "."
     env: dict[Annotated[str, Field(pattern=_ENV_NAME)], Text] = Field(default_factory=dict)
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -291,9 +303,20 @@ class TestConfig(_Strict):
 
 class BuildConfig(_Strict):
     enabled: bool = True
-    entry: NonEmpty
+    entry: NonEmpty | None = None  # bundled by each toolchain's bundler
     args: list[Text] = Field(default_factory=list)  # for the smoke run of the bundle
+    # or the project's own build: a package.json script each toolchain runs (npm/pnpm/yarn run
+    # on Node, `bun --bun run` on Bun)
+    script: NonEmpty | None = None
     reps: Reps = 10  # most repetitions (they stop once settled)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> BuildConfig:
+        if (self.entry is None) == (self.script is None):
+            raise ValueError(
+                "expected build.entry (a file to bundle) or build.script (a package.json script)"
+            )
+        return self
 
 
 class CIConfig(_Strict):

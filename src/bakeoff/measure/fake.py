@@ -8,9 +8,13 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bakeoff.measure.loadgen import PhaseResult, Request, SaturationResult
 from bakeoff.measure.process import Command, ProcessResult
+
+if TYPE_CHECKING:
+    from bakeoff.measure.server import ServerFailed
 
 Behaviour = Callable[[Command, int], ProcessResult]
 
@@ -112,6 +116,17 @@ class FakeServer:
 
     def stderr_tail(self) -> str:
         return "Error: the fake server crashed" if self.code else ""
+
+    def failed(self, reason: str, timed_out: bool = False) -> ServerFailed:
+        from bakeoff.measure.server import ServerFailed
+
+        return ServerFailed(
+            reason,
+            self.stderr_tail(),
+            timed_out=timed_out,
+            command=" ".join(self.argv),
+            exit_code=self.code,
+        )
 
     def stop(self) -> None:
         self.stopped = True

@@ -33,13 +33,25 @@ TAIL = 2000
 
 class ServerFailed(Exception):
     """The contestant's server crashed, hung or never became ready: a result, not a bakeoff
-    error. Carries the reason and the server's stderr tail."""
+    error. Carries the reason, the server's stderr and stdout tails (a server may print its
+    usage or "Missing environment variables" to either), the command and its exit code."""
 
-    def __init__(self, reason: str, stderr_tail: str = "", timed_out: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        stderr_tail: str = "",
+        timed_out: bool = False,
+        stdout_tail: str = "",
+        command: str = "",
+        exit_code: int | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.stderr_tail = stderr_tail
         self.timed_out = timed_out
+        self.stdout_tail = stdout_tail
+        self.command = command
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -136,16 +148,40 @@ class ServerProcess:
                 return (time.monotonic_ns() - self.started_ns) / 1e6
             code = self.exited()
             if code is not None:
-                raise ServerFailed(
-                    f"server exited with code {code} before it was ready", self.stderr_tail()
-                )
+                raise self.failed(f"server exited with code {code} before it was ready")
             if time.monotonic() > deadline:
-                raise ServerFailed(
-                    f"server not ready after {timeout_s:g} s ({check.describe()} on port {port})",
-                    self.stderr_tail(),
+                elsewhere = sorted(set(self.listening_ports()) - {port})
+                hint = (
+                    f"; it listens on {', '.join(map(str, elsewhere))} instead" if elsewhere else ""
+                )
+                raise self.failed(
+                    f"server not ready after {timeout_s:g} s ({check.describe()} on port "
+                    f"{port}{hint})",
                     timed_out=True,
                 )
             time.sleep(POLL_S)
+
+    def failed(self, reason: str, timed_out: bool = False) -> ServerFailed:
+        """A ``ServerFailed`` with this server's evidence: both output tails, the command and
+        the exit code (None while it still runs)."""
+        return ServerFailed(
+            reason,
+            self.stderr_tail(),
+            timed_out=timed_out,
+            stdout_tail=self.stdout_tail(),
+            command=" ".join(self.argv),
+            exit_code=self.exited(),
+        )
+
+    def listening_ports(self) -> list[int]:
+        """TCP ports the server's process tree listens on (from /proc, via psutil)."""
+        ports: set[int] = set()
+        for p in self.tree():
+            with contextlib.suppress(psutil.Error):
+                for conn in p.net_connections(kind="tcp"):
+                    if conn.status == psutil.CONN_LISTEN and conn.laddr:
+                        ports.add(int(conn.laddr.port))
+        return sorted(ports)
 
     def tree(self) -> list[psutil.Process]:
         try:
@@ -172,6 +208,9 @@ class ServerProcess:
 
     def stderr_tail(self) -> str:
         return _tail(self.logdir / "stderr")
+
+    def stdout_tail(self) -> str:
+        return _tail(self.logdir / "stdout")
 
     def stop(self) -> None:
         """SIGTERM to the server's group, SIGKILL after ``STOP_GRACE_S``; then everything it

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bakeoff.measure.loadgen import PhaseResult, Request, SaturationResult
-from bakeoff.measure.server import Readiness
+from bakeoff.measure.server import Readiness, ServerFailed
 
 
 class Server(Protocol):
@@ -30,6 +30,10 @@ class Server(Protocol):
     def exited(self) -> int | None: ...
 
     def stderr_tail(self) -> str: ...
+
+    def failed(self, reason: str, timed_out: bool = False) -> ServerFailed:
+        """A ``ServerFailed`` carrying this server's evidence (tails, command, exit code)."""
+        ...
 
     def stop(self) -> None: ...
 

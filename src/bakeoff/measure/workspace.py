@@ -27,16 +27,19 @@ ALL_LOCKFILES = {*LOCKFILES.values(), "bun.lockb", "npm-shrinkwrap.json"}
 SKIP = {"node_modules", ".git", "dist", "build", "coverage", ".next", ".turbo", ".cache"}
 
 
-def copy_project(src: Path, dest: Path, keep_lockfiles: bool = False) -> Path:
+def copy_project(
+    src: Path, dest: Path, keep_lockfiles: bool = False, keep: str | None = None
+) -> Path:
     """A fresh copy of ``src`` at ``dest`` (replacing it), without dependencies, build output
-    or (unless ``keep_lockfiles``) lockfiles."""
+    or (unless ``keep_lockfiles``) lockfiles; ``keep`` names one lockfile to keep (the one the
+    toolchain's own manager reads)."""
     if dest.exists():
         shutil.rmtree(dest)
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = {n for n in names if n in SKIP}
         if not keep_lockfiles:
-            skip |= {n for n in names if n in ALL_LOCKFILES}
+            skip |= {n for n in names if n in ALL_LOCKFILES and n != keep}
         return skip
 
     shutil.copytree(src, dest, ignore=ignore, symlinks=True)
@@ -82,6 +85,7 @@ def tool_env(cache: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
             "BUN_INSTALL_CACHE_DIR": str(cache / "bun"),
             "DENO_DIR": str(cache / "deno"),
             "CI": "true",
+            **NO_SELF_SWITCH,
         }
     )
     env.update(trust_env())
@@ -91,6 +95,18 @@ def tool_env(cache: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
     if extra:
         env.update(extra)
     return env
+
+
+# A package manager must not replace itself with the version a project's ``packageManager``
+# names (pnpm's manage-package-manager-versions, corepack): the manager measured is the one
+# bakeoff provisioned, at the project's pinned version when it has one.
+NO_SELF_SWITCH = {
+    "npm_config_manage_package_manager_versions": "false",
+    "pnpm_config_manage_package_manager_versions": "false",
+    "COREPACK_ENABLE_STRICT": "0",
+    "COREPACK_ENABLE_AUTO_PIN": "0",
+    "COREPACK_ENABLE_DOWNLOAD_PROMPT": "0",
+}
 
 
 CA_BUNDLES = (

@@ -17,7 +17,8 @@ from typing import Literal
 
 from bakeoff.errors import ConfigError
 from bakeoff.plan.contestants import Contender
-from bakeoff.runtimes.provision import Provisioner, Runtime
+from bakeoff.runtimes.provision import Provisioner, Runtime, default_cache_dir
+from bakeoff.runtimes.shims import shim_dir
 
 MANAGERS = ("npm", "pnpm", "yarn", "bun", "deno")
 RUNNERS = ("node", "bun", "deno", "jest", "vitest", "mocha", "ava")
@@ -32,14 +33,18 @@ class Toolchain:
     test_runner: str
     bundler: str
     tools: Mapping[str, Runtime] = field(default_factory=dict)  # manager/bundler binaries
+    pinned: str | None = None  # the project's "packageManager" this manager's version follows
 
     def describe(self) -> dict[str, str]:
-        return {
+        out = {
             "runtime": f"{self.runtime.family} {self.runtime.runtime.version}",
             "package_manager": _tool_text(self.manager, self.tools),
             "test_runner": self.test_runner,
             "bundler": _tool_text(self.bundler, self.tools),
         }
+        if self.pinned:
+            out["package_manager"] += f" (the project's packageManager: {self.pinned})"
+        return out
 
     def node(self) -> str:
         """The Node binary that runs JavaScript tools (npm, pnpm, yarn, jest, ...)."""
@@ -59,15 +64,52 @@ class Toolchain:
         return str(rt.binary)
 
     def path_env(self, base: Mapping[str, str]) -> dict[str, str]:
-        """PATH with this toolchain's runtime first, so lifecycle scripts calling ``node``
-        (or ``bun``) get the contestant's binary, not whatever is installed."""
-        dirs = [str(Path(self.runtime.binary).parent)]
-        dirs += [
-            str(Path(rt.binary).parent) for k, rt in self.tools.items() if k in ("node", "bun")
-        ]
-        env = dict(base)
-        env["PATH"] = os.pathsep.join([*dict.fromkeys(dirs), base.get("PATH", os.defpath)])
-        return env
+        """PATH with this toolchain's tools first: its runtime, the other runtimes it uses and
+        its package managers under their own names (``node``, ``bun``, ``deno``, ``npm``,
+        ``npx``, ``pnpm``, ``yarn``), so lifecycle, test and build scripts that call them get
+        the toolchain's binaries, not whatever the machine has. Native addons compile against
+        the toolchain's Node headers (``npm_config_nodedir``; no download)."""
+        binaries: dict[str, Path] = {self.runtime.family: Path(self.runtime.binary)}
+        for family in ("node", "bun", "deno"):
+            rt = self.tools.get(family)
+            if rt is not None and family not in binaries:
+                binaries[family] = Path(rt.binary)
+        return tools_path_env(base, binaries, self.tools)
+
+
+def tools_path_env(
+    base: Mapping[str, str], binaries: Mapping[str, Path], tools: Mapping[str, Runtime]
+) -> dict[str, str]:
+    """``base`` with a folder of the given runtimes (``{"node": path}``) and JavaScript package
+    managers (``tools["pnpm"]``, run by that Node) first on PATH; see ``Toolchain.path_env``."""
+    scripts: dict[str, tuple[Path, Path]] = {}
+    node = binaries.get("node")
+    if node is not None:
+        for tool in ("npm", "pnpm", "yarn"):
+            rt = tools.get(tool)
+            if rt is not None:
+                scripts.update({k: (node, v) for k, v in js_commands(tool, rt.binary).items()})
+    shims = shim_dir(default_cache_dir() / "shims", binaries, scripts)
+    dirs = [str(shims), *(str(b.parent) for b in binaries.values())]
+    env = dict(base)
+    env["PATH"] = os.pathsep.join([*dict.fromkeys(dirs), base.get("PATH", os.defpath)])
+    if node is not None and (node.parent.parent / "include" / "node").is_dir():
+        env.setdefault("npm_config_nodedir", str(node.parent.parent))
+    return env
+
+
+def js_commands(tool: str, entry: Path) -> dict[str, Path]:
+    """The commands a JavaScript package manager installs: npm → npm, npx; pnpm → pnpm,
+    pnpx; yarn → yarn, yarnpkg (each a script run by Node)."""
+    out = {tool: entry}
+    sibling = {"npm": ("npx", "npx-cli.js"), "pnpm": ("pnpx", f"pnpx{entry.suffix}")}
+    if tool in sibling:
+        name, file = sibling[tool]
+        if (entry.parent / file).is_file():
+            out[name] = entry.parent / file
+    if tool == "yarn":
+        out["yarnpkg"] = entry
+    return out
 
 
 def _tool_text(name: str, tools: Mapping[str, Runtime]) -> str:
@@ -101,17 +143,58 @@ class ToolchainSpec:
     manager: str | None = None
     test_runner: str | None = None
     bundler: str | None = None
+    manager_version: str | None = None  # an exact version or range; None: TOOL_RANGES
 
 
-def defaults(contenders: Sequence[Contender], project_runner: str | None) -> list[ToolchainSpec]:
+@dataclass(frozen=True)
+class ProjectManager:
+    """The project's own package manager: the baseline (Node) toolchain installs with it, at
+    the version its ``packageManager`` field pins (``pnpm@10.8.1+sha512...``)."""
+
+    name: str  # npm, pnpm, yarn, bun
+    version: str | None = None  # None: not pinned
+    source: str = ""
+
+    @property
+    def pinned(self) -> str | None:
+        """``pnpm@10.8.1`` when package.json pins it (a lockfile only suggests a major)."""
+        exact = self.version and self.source.startswith("packageManager")
+        return f"{self.name}@{self.version}" if exact else None
+
+
+def parse_package_manager(text: str) -> ProjectManager | None:
+    """``"pnpm@10.8.1+sha512.abc"`` → pnpm 10.8.1; None for anything bakeoff cannot run."""
+    name, _, rest = text.strip().partition("@")
+    version = rest.split("+", 1)[0].strip() or None
+    if name not in ("npm", "pnpm", "yarn", "bun"):
+        return None
+    if name == "yarn" and version and not version.startswith("1."):
+        # Yarn 2+ is not the `yarn` package on the registry: yarn 1 installs, recorded as such
+        return ProjectManager(name, None, f"packageManager {text} (Yarn 2+: yarn 1 used)")
+    return ProjectManager(name, version, f"packageManager {text}")
+
+
+def defaults(
+    contenders: Sequence[Contender],
+    project_runner: str | None,
+    project_manager: ProjectManager | None = None,
+) -> list[ToolchainSpec]:
     out = []
     for c in contenders:
         fam = c.family
         manager = {"node": "npm", "bun": "bun", "deno": "deno"}[fam]
+        version = None
+        if fam == "node" and project_manager is not None:
+            manager, version = project_manager.name, project_manager.version
         bundler = {"node": "esbuild", "bun": "bun", "deno": "deno"}[fam]
         out.append(
             ToolchainSpec(
-                c.name, c.name, manager, default_test_runner(fam, project_runner), bundler
+                c.name,
+                c.name,
+                manager,
+                default_test_runner(fam, project_runner),
+                bundler,
+                manager_version=version,
             )
         )
     return out
@@ -122,6 +205,7 @@ def build(
     contenders: Sequence[Contender],
     provisioner: Provisioner,
     project_runner: str | None = None,
+    project_manager: ProjectManager | None = None,
 ) -> list[Toolchain]:
     """Resolve specs against the contestants and provision the tools they need."""
     by_family: dict[str, Contender] = {}
@@ -145,8 +229,12 @@ def build(
                     f"{', '.join(allowed)}, found {value!r}"
                 )
         tools: dict[str, Runtime] = {}
+        version = s.manager_version
+        pm = project_manager
+        if version is None and pm is not None and pm.name == manager and pm.version:
+            version = pm.version  # the project's pin applies to every toolchain using it
         if manager in ("npm", "pnpm", "yarn"):
-            tools[manager] = provisioner.ensure_tool(manager, TOOL_RANGES[manager])
+            tools[manager] = provisioner.ensure_tool(manager, version or TOOL_RANGES[manager])
         if bundler == "esbuild":
             tools["esbuild"] = provisioner.ensure_tool("esbuild")
         # jest/vitest/mocha run on the toolchain's own runtime; Node lists their files
@@ -169,7 +257,11 @@ def build(
                     if other
                     else provisioner.ensure("node@lts" if family == "node" else f"{family}@latest")
                 )
-        out.append(Toolchain(s.name, who, manager, runner, bundler, tools))
+        if "npm" not in tools and (fam == "node" or "node" in tools):
+            # scripts call `npm run ...` whatever the manager: the toolchain's Node runs it
+            tools["npm"] = provisioner.ensure_tool("npm", TOOL_RANGES["npm"])
+        pinned = pm.pinned if pm is not None and pm.name == manager and version else None
+        out.append(Toolchain(s.name, who, manager, runner, bundler, tools, pinned))
     return out
 
 
@@ -202,10 +294,12 @@ class ToolchainSet:
         project_runner: str | None = None,
         provisioner: Provisioner | None = None,
         extra: Sequence[ToolchainSpec] = (),
+        project_manager: ProjectManager | None = None,
     ) -> None:
         self.specs = list(specs) if specs else None
         self.extra = list(extra)
         self.project_runner = project_runner
+        self.project_manager = project_manager
         self.provisioner = provisioner
         self._resolved: list[Toolchain] | None = None
 
@@ -217,11 +311,12 @@ class ToolchainSet:
 
     def resolve(self, contenders: Sequence[Contender]) -> list[Toolchain]:
         if self._resolved is None:
-            specs = self.specs or defaults(contenders, self.project_runner)
+            pm = self.project_manager
+            specs = self.specs or defaults(contenders, self.project_runner, pm)
             names = {s.name for s in specs}
             specs = [*specs, *(s for s in self.extra if s.name not in names)]
             self._resolved = build(
-                specs, contenders, self.provisioner or Provisioner(), self.project_runner
+                specs, contenders, self.provisioner or Provisioner(), self.project_runner, pm
             )
         return self._resolved
 

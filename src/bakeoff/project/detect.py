@@ -1,22 +1,28 @@
 """Read a JavaScript/TypeScript project and find what bakeoff needs to evaluate it: package
-manager, workspaces, scripts, CLI entries, the HTTP service (entry, port variable, readiness
-path, routes), test framework, bundler, TypeScript, and risks (native addons, install scripts).
+manager, workspaces, scripts, CLI entries, the HTTP service (how the project's own scripts start
+it, the build that must run first, whether its code listens at all, port variable, required
+environment, readiness path, routes with their mount prefixes), test framework, bundler,
+TypeScript, and risks (native addons, install scripts).
 
-Static and read-only: nothing is executed. Every finding carries where it came from
-(``Found.source``) so ``bakeoff init`` can say why it wrote each value.
+Static and read-only: nothing is executed (``project.trial`` tries what this finds). Every
+finding carries where it came from (``Found.source``) so ``bakeoff init`` can say why it wrote
+each value.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from bakeoff.errors import UsageError
-from bakeoff.project import scan
+from bakeoff.plan.toolchains import ProjectManager, parse_package_manager
+from bakeoff.project import envvars, jsparse, scan
+from bakeoff.project.envvars import EnvVar
+from bakeoff.project.launch import Launch, candidates
+from bakeoff.project.routes import Route, RouteMap
 
 T = TypeVar("T")
 
@@ -34,16 +40,20 @@ BUNDLERS = ("esbuild", "vite", "webpack", "rollup", "tsup", "parcel")
 SOURCE_EXTS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 MAX_FILES = 400
 
-_LISTEN = re.compile(r"\.listen\s*\(|Deno\.serve\s*\(|Bun\.serve\s*\(|serve\s*\(\s*\{")
+_LISTEN = re.compile(
+    r"\.listen\s*\(|Deno\.serve\s*\(|Bun\.serve\s*\(|\bserve\s*\(\s*(?:\{|[\w$]+\s*[,)])"
+)
 _PORT_ENV = re.compile(
     r"process\.env(?:\.|\[\s*['\"])([A-Z_]*PORT[A-Z_]*)|"
     r"Deno\.env\.get\(\s*['\"]([A-Z_]*PORT[A-Z_]*)|Bun\.env\.([A-Z_]*PORT[A-Z_]*)"
 )
-_LITERAL_PORT = re.compile(r"\.listen\s*\(\s*(?:\{\s*port\s*:\s*)?(\d{2,5})")
-_ROUTE = re.compile(
-    r"\.(get|post|put|patch|delete)\s*\(\s*['\"`](/[^'\"`\s]*)['\"`]", re.IGNORECASE
+# a library's own listen(): `listen (...args) {`, `app.listen = function`, `function listen(`
+_DEFINES_LISTEN = re.compile(
+    r"(?:^|\n)[ \t]*(?:async\s+)?listen\s*\([^)]*\)\s*\{|\.listen\s*=\s*(?:async\s+)?function"
+    r"|\bfunction\s+listen\s*\("
 )
-_HEALTH = ("/health", "/healthz", "/livez", "/readyz", "/ready", "/ping", "/status")
+_LITERAL_PORT = re.compile(r"\.listen\s*\(\s*(?:\{\s*port\s*:\s*)?(\d{2,5})")
+_HEALTH = re.compile(r"health|healthz|livez|readyz|ready|ping|status|alive|heartbeat", re.I)
 
 
 @dataclass(frozen=True)
@@ -52,21 +62,22 @@ class Found(Generic[T]):
     source: str
 
 
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    source: str
-
-
 @dataclass
 class Service:
-    entry: Found[str]
+    entry: Found[str]  # the file the runtime runs (may be build output)
     port_env: Found[str] | None = None
     literal_port: Found[int] | None = None
     readiness: Found[str] | None = None
     routes: list[Route] = field(default_factory=list)
     framework: Found[str] | None = None
+    launch: Launch | None = None  # how the project's script starts it
+    source: str | None = None  # the source file the entry is built from (when it differs)
+    listens: str = ""  # where the source calls listen()/serve()
+    build: list[str] = field(default_factory=list)  # package.json scripts to run first
+    build_choices: list[str] = field(default_factory=list)  # others that may write the entry
+    env: list[EnvVar] = field(default_factory=list)
+    health: list[str] = field(default_factory=list)  # readiness paths to try, best first
+    host_env: list[str] = field(default_factory=list)  # variables naming the bind address
 
 
 @dataclass
@@ -82,6 +93,7 @@ class Project:
     name: str
     module_type: Found[str]
     package_manager: Found[str] | None = None
+    manager_spec: ProjectManager | None = None  # with the version packageManager pins
     workspaces: list[str] = field(default_factory=list)
     scripts: dict[str, str] = field(default_factory=dict)
     bins: dict[str, str] = field(default_factory=dict)
@@ -95,6 +107,10 @@ class Project:
     dev_dependencies: dict[str, str] = field(default_factory=dict)
     risks: list[Risk] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    no_service: list[str] = field(default_factory=list)  # why each start candidate is not one
+    # each "bin" as a file that exists: itself, or the source its build output comes from
+    bin_files: dict[str, str] = field(default_factory=dict)
+    tsconfig: jsparse.TsConfig | None = None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -129,21 +145,19 @@ def _workspace_dirs(root: Path, pkg: dict[str, Any]) -> list[Path]:
     return dirs
 
 
-def _script_file(command: str, root: Path) -> str | None:
-    """The script a ``start`` command runs: ``node dist/server.js`` → ``dist/server.js``."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return None
-    runners = {"node", "bun", "tsx", "ts-node", "nodemon", "deno"}
-    for i, w in enumerate(words):
-        if Path(w).name in runners:
-            for arg in words[i + 1 :]:
-                if arg.startswith("-") or arg == "run":
-                    continue
-                if Path(arg).suffix in SOURCE_EXTS or (root / arg).is_file():
-                    return arg
-                break
+def workspace_root(folder: Path) -> Path | None:
+    """The monorepo root whose workspaces include ``folder`` (pnpm-workspace.yaml or
+    package.json ``workspaces``), looking up to five folders up; None outside a monorepo."""
+    folder = folder.resolve()
+    for parent in list(folder.parents)[:5]:
+        if not (parent / "package.json").is_file():
+            continue
+        try:
+            pkg = json.loads((parent / "package.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(pkg, dict) and folder in _workspace_dirs(parent, pkg):
+            return parent
     return None
 
 
@@ -160,6 +174,7 @@ def detect(path: Path, package: str | None = None) -> Project:
             raise UsageError(f"--package {package}: no such workspace (workspaces: {names})")
         project = _detect_package(chosen, _read_json(chosen / "package.json"))
         project.package_manager = project.package_manager or package_manager(root, pkg)
+        project.manager_spec = project.manager_spec or package_manager_spec(root)
         project.notes.append(f"workspace {package} of the monorepo at {root}")
         return project
     project = _detect_package(root, pkg)
@@ -190,6 +205,52 @@ def package_manager(root: Path, pkg: dict[str, Any]) -> Found[str] | None:
     return None
 
 
+def package_manager_spec(root: Path) -> ProjectManager | None:
+    """The project's package manager with its pinned version (``packageManager``), for the
+    baseline toolchain; a lockfile alone names the manager unpinned. None: npm (the default)."""
+    try:
+        pkg = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(pkg, dict):
+        return None
+    field_value = pkg.get("packageManager")
+    if isinstance(field_value, str) and field_value:
+        return parse_package_manager(field_value)
+    found = package_manager(root, pkg)
+    if found is None or found.value not in ("npm", "pnpm", "yarn", "bun"):
+        return None
+    if found.value == "pnpm":
+        major, why = _pnpm_major(root, pkg)
+        return ProjectManager("pnpm", major, f"{found.source} ({why})")
+    return ProjectManager(found.value, None, found.source)
+
+
+def _pnpm_major(root: Path, pkg: dict[str, Any]) -> tuple[str | None, str]:
+    """The pnpm major a lockfile was written by: ``lockfileVersion`` 5.x → 7, 6.x → 8,
+    9.0 → 10 when the project declares pnpm 10's build-script approvals, else 9 (pnpm 10
+    skips dependencies' build scripts unless approved, so a 9.0 lockfile without approvals
+    comes from pnpm 9)."""
+    try:
+        head = (root / "pnpm-lock.yaml").read_text(errors="replace")[:200]
+    except OSError:
+        return None, "no lockfile version"
+    m = re.search(r"lockfileVersion:\s*['\"]?(\d+)(?:\.(\d+))?", head)
+    if not m:
+        return None, "no lockfile version"
+    major = int(m.group(1))
+    if major == 5:
+        return "7", "lockfileVersion 5.x: pnpm 7"
+    if major == 6:
+        return "8", "lockfileVersion 6.x: pnpm 8"
+    settings = json.dumps(pkg.get("pnpm") or {})
+    ws = root / "pnpm-workspace.yaml"
+    settings += ws.read_text(errors="replace") if ws.is_file() else ""
+    if re.search(r"onlyBuiltDependencies|ignoredBuiltDependencies|allowBuilds", settings):
+        return "10", f"lockfileVersion {major}.x with pnpm 10 build approvals: pnpm 10"
+    return "9", f"lockfileVersion {major}.x without pnpm 10 build approvals: pnpm 9"
+
+
 def _detect_package(root: Path, pkg: dict[str, Any]) -> Project:
     deps = {str(k): str(v) for k, v in (pkg.get("dependencies") or {}).items()}
     dev = {str(k): str(v) for k, v in (pkg.get("devDependencies") or {}).items()}
@@ -203,6 +264,7 @@ def _detect_package(root: Path, pkg: dict[str, Any]) -> Project:
             f'package.json "type": "{kind}"' if kind else 'no "type" in package.json (CommonJS)',
         ),
         package_manager=package_manager(root, pkg),
+        manager_spec=package_manager_spec(root),
         scripts=scripts,
         dependencies=deps,
         dev_dependencies=dev,
@@ -215,12 +277,80 @@ def _detect_package(root: Path, pkg: dict[str, Any]) -> Project:
     all_deps = {**deps, **dev}
     sources = [p for p in scan.source_files(root, MAX_FILES) if not p.name.endswith(".d.ts")]
     texts = {p: _read_text(p) for p in sources}
+    project.tsconfig = jsparse.tsconfig(root)
+    for name, script in project.bins.items():
+        rel = script.removeprefix("./")
+        if (root / rel).is_file():
+            project.bin_files[name] = rel
+        else:
+            src = jsparse.source_of(rel, root, project.tsconfig)
+            if src is not None:
+                project.bin_files[name] = _rel(src, root)
     _typescript(project, root, all_deps, sources)
     _tests(project, scripts, all_deps, texts)
     _bundler(project, scripts, all_deps)
     project.service = _service(project, root, pkg, scripts, texts, all_deps)
     project.risks = risks(root)
     return project
+
+
+def _is_test(p: Path, root: Path) -> bool:
+    """A test, spec or example file of the project (by its path inside ``root``)."""
+    parts = p.relative_to(root).parts if p.is_relative_to(root) else p.parts
+    return (
+        any(
+            part in ("test", "tests", "__tests__", "spec", "e2e", "examples", "example")
+            for part in parts
+        )
+        or p.name.startswith("test")
+        or ".test." in p.name
+        or ".spec." in p.name
+    )
+
+
+def graph(start: Path, root: Path, texts: dict[Path, str], ts: jsparse.TsConfig) -> list[Path]:
+    """``start`` and the project files it imports, transitively (breadth first, at most 120)."""
+    order = [start]
+    seen = {start}
+    i = 0
+    while i < len(order) and len(order) < 120:
+        f = order[i]
+        i += 1
+        text = texts.get(f)
+        if text is None:
+            text = texts[f] = _read_text(f)
+        for imp in jsparse.imports(jsparse.strip_comments(text)):
+            target = jsparse.resolve(imp.spec, f, root, ts)
+            if target is not None and target not in seen:
+                seen.add(target)
+                order.append(target)
+    return order
+
+
+def _normal_entry(root: Path, entry: str) -> str:
+    """``dist`` → ``dist/index.js``, ``dist/main`` → ``dist/main.js`` (what Node would load)."""
+    entry = entry.removeprefix("./")
+    p = root / entry
+    if p.is_file():
+        return entry
+    if p.is_dir():
+        for name in ("index.js", "index.mjs", "index.cjs"):
+            if (p / name).is_file():
+                return f"{entry}/{name}"
+        return f"{entry}/index.js"
+    if not p.suffix:
+        for ext in (".js", ".mjs", ".cjs"):
+            if p.with_suffix(ext).is_file():
+                return entry + ext
+        return entry + "/index.js" if "/" not in entry else entry + ".js"
+    return entry
+
+
+def _build_scripts(scripts: dict[str, str]) -> list[str]:
+    """Scripts that may write build output: ``build`` first, then others named like it."""
+    names = [k for k in scripts if k == "build"]
+    names += [k for k in scripts if k != "build" and re.search(r"(^|:)build($|:)", k)]
+    return [k for k in names if "watch" not in k and "dev" not in scripts[k]]
 
 
 def _read_text(p: Path) -> str:
@@ -282,69 +412,125 @@ def _service(
     texts: dict[Path, str],
     deps: dict[str, str],
 ) -> Service | None:
-    entry: Found[str] | None = None
-    for key in ("start", "serve", "dev"):
-        if key in scripts:
-            script = _script_file(scripts[key], root)
-            if (
-                script
-                and (root / script).is_file()
-                and _LISTEN.search(texts.get(root / script, "") or _read_text(root / script))
-            ):
-                entry = Found(script, f'package.json "scripts.{key}": {scripts[key]!r}')
-                break
-            if script and (root / script).is_file() and entry is None:
-                entry = Found(script, f'package.json "scripts.{key}": {scripts[key]!r}')
-    if entry is None and isinstance(pkg.get("main"), str):
-        main = str(pkg["main"])
-        if (root / main).is_file() and _LISTEN.search(_read_text(root / main)):
-            entry = Found(main, f'package.json "main": "{main}"')
-    if entry is None:
-        listeners = [p for p, t in texts.items() if _LISTEN.search(t) and "test" not in p.parts]
-        listeners.sort(key=lambda p: (len(p.parts), p.name not in ("server.js", "index.js")))
-        if listeners:
-            rel = str(listeners[0].relative_to(root))
-            entry = Found(rel, f"{rel} calls listen()")
-    if entry is None:
-        return None
-    svc = Service(entry=entry)
+    """The service the project's scripts start, if its code listens; else None, with the
+    reason for every candidate in ``project.no_service``."""
+    ts = project.tsconfig or jsparse.tsconfig(root)
+    main = pkg.get("main") if isinstance(pkg.get("main"), str) else None
+    if main is None and (root / "index.js").is_file():
+        main = "index.js"  # Node's default "main"
+    for cand in candidates(scripts, root, main):
+        entry = _normal_entry(root, cand.entry)
+        exists = (root / entry).is_file()
+        src = root / entry if exists else jsparse.source_of(entry, root, ts)
+        where = f'"scripts.{cand.script}"' if cand.script != "main" else 'package.json "main"'
+        if src is None:
+            project.no_service.append(
+                f"{where} runs {entry}: not in the project, and no source file maps to it"
+            )
+            continue
+        files = graph(src, root, texts, ts)
+        plain = {f: jsparse.strip_comments(texts[f]) for f in files}
+        listener = next(
+            (f for f in files if _LISTEN.search(plain[f]) and not _DEFINES_LISTEN.search(plain[f])),
+            None,
+        )
+        if listener is None:
+            own = next((f for f in files if _DEFINES_LISTEN.search(plain[f])), None)
+            project.no_service.append(
+                f"{where} runs {entry}: "
+                + (
+                    f"{_rel(own, root)} defines a listen() of its own for its users (a library)"
+                    if own
+                    else f"it and the {len(files) - 1} project files it imports never call "
+                    "listen() or serve()"
+                )
+            )
+            continue
+        build = list(cand.build)
+        choices = [] if exists else [b for b in _build_scripts(scripts) if b not in build]
+        if not exists and not build:
+            if not choices:
+                project.no_service.append(
+                    f"{where} runs {entry}, build output that is not in the project, and there "
+                    "is no build script"
+                )
+                continue
+            build = [choices.pop(0)]
+        cmd = f"{where}: {cand.command!r}"
+        svc = Service(
+            entry=Found(entry, cmd),
+            launch=cand,
+            source=_rel(src, root) if not exists else None,
+            listens=_rel(listener, root),
+            build=build,
+            build_choices=choices,
+        )
+        _service_details(svc, root, files, plain, texts, deps, ts)
+        return svc
+    return None
+
+
+def _rel(p: Path, root: Path) -> str:
+    try:
+        return str(p.relative_to(root))
+    except ValueError:
+        return str(p)
+
+
+def _service_details(
+    svc: Service,
+    root: Path,
+    files: list[Path],
+    plain: dict[Path, str],
+    texts: dict[Path, str],
+    deps: dict[str, str],
+    ts: jsparse.TsConfig,
+) -> None:
     for fw in ("fastify", "express", "koa", "hono", "@hapi/hapi", "@nestjs/core"):
         if fw in deps:
             svc.framework = Found(fw, f"{fw} in package.json dependencies")
             break
-    for p, text in texts.items():
-        rel = str(p.relative_to(root))
-        if (
-            "test" in p.parts
-            or p.name.startswith("test")
-            or ".test." in p.name
-            or ".spec." in p.name
-        ):
-            continue
+    for f in files:
+        rel = _rel(f, root)
         if svc.port_env is None:
-            m = _PORT_ENV.search(text)
+            m = _PORT_ENV.search(plain[f])
             if m:
                 var = next(g for g in m.groups() if g)
                 svc.port_env = Found(var, f"{rel} reads {var}")
         if svc.literal_port is None:
-            m2 = _LITERAL_PORT.search(text)
+            m2 = _LITERAL_PORT.search(plain[f])
             if m2:
                 svc.literal_port = Found(int(m2.group(1)), f"{rel} listens on {m2.group(1)}")
-        for method, route in _ROUTE.findall(text):
-            svc.routes.append(Route(method.upper(), route, rel))
-        if svc.readiness is None:
-            for h in _HEALTH:
-                if re.search(rf"['\"`]{re.escape(h)}['\"`]", text):
-                    svc.readiness = Found(h, f"{rel} has a route {h}")
-                    break
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for r in svc.routes:
-        if (r.method, r.path) not in seen:
-            seen.add((r.method, r.path))
-            unique.append(r)
-    svc.routes = unique
-    return svc
+    if svc.port_env is None:
+        declared = envvars.port_var(root, {f: plain[f] for f in files})
+        if declared:
+            svc.port_env = Found(declared[0], f"{declared[1]} declares {declared[0]}")
+    launch = svc.launch
+    if launch is not None:
+        for i, a in enumerate(launch.args):  # a port given on the command line: bakeoff's
+            if a in ("--port", "-p") and i + 1 < len(launch.args) and launch.args[i + 1].isdigit():
+                launch.args[i + 1] = "{port}"
+            elif re.fullmatch(r"--port=\d+", a):
+                launch.args[i] = "--port={port}"
+    source_files = {p: t for p, t in texts.items() if not _is_test(p, root)}
+    in_graph = {f: texts[f] for f in files}
+    found = RouteMap(root, in_graph, ts).routes()
+    if not found:
+        found = RouteMap(root, source_files, ts).routes()
+    svc.routes = found
+    health = [
+        r.path for r in found if r.method == "GET" and ":" not in r.path and _HEALTH.search(r.path)
+    ]
+    health.sort(key=lambda p: (0 if "health" in p else 1, len(p)))
+    svc.health = health
+    if health:
+        r = next(r for r in found if r.path == health[0])
+        svc.readiness = Found(health[0], f"{r.source} has a route {health[0]}")
+    skip = {svc.port_env.value} if svc.port_env else set()
+    svc.env = envvars.required(root, in_graph, skip | {"PORT"})
+    if launch is not None:
+        svc.env = [e for e in svc.env if e.name not in launch.env]
+    svc.host_env = [e.name for e in svc.env if e.value == "127.0.0.1"]
 
 
 _RISK_LABEL = {

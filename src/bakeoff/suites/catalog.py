@@ -10,7 +10,12 @@ from pathlib import Path
 
 from bakeoff import config
 from bakeoff.errors import ConfigError, UsageError
-from bakeoff.plan.toolchains import ToolchainSet, ToolchainSpec
+from bakeoff.plan.toolchains import (
+    ProjectManager,
+    ToolchainSet,
+    ToolchainSpec,
+    parse_package_manager,
+)
 from bakeoff.suites.base import Suite
 from bakeoff.suites.compat import CompatSuite
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
@@ -138,6 +143,7 @@ def _devloop(
     reps: dict[str, int],
     states: Sequence[str] = STATES,
     planner: TestPlanner | None = None,
+    build_script: str | None = None,
 ) -> list[Suite]:
     out: list[Suite] = []
     planner = planner or TestPlanner(project)
@@ -153,7 +159,9 @@ def _devloop(
         )
     if "test" in wanted:
         out.append(TestSuite(project, common, reps=reps["test"], planner=planner))
-    if "build" in wanted and build_entry is not None:
+    if "build" in wanted and build_script is not None:
+        out.append(BuildSuite(project, common, "", reps=reps["build"], script=build_script))
+    elif "build" in wanted and build_entry is not None:
         out.append(BuildSuite(project, common, build_entry[0], build_entry[1], reps=reps["build"]))
     if "ci" in wanted:
         out.append(
@@ -197,11 +205,16 @@ def from_config(
     ]
     planner = TestPlanner(project, cfg.test.command if cfg.test else None)
     runner = (cfg.test.runner if cfg.test else None) or script_runner(planner)
-    common = ToolchainSet(extra=specs, project_runner=runner)
+    pm = project_manager(project, cfg.bakeoff.package_manager)
+    common = ToolchainSet(extra=specs, project_runner=runner, project_manager=pm)
     extra_installs = [
-        ToolchainSpec(m, "node", manager=m) for m in (cfg.install.managers if cfg.install else [])
+        ToolchainSpec(m, "node", manager=m)
+        for m in (cfg.install.managers if cfg.install else [])
+        if pm is None or m != pm.name  # the baseline already installs with it
     ]
-    installs = ToolchainSet(extra=[*specs, *extra_installs], project_runner=runner)
+    installs = ToolchainSet(
+        extra=[*specs, *extra_installs], project_runner=runner, project_manager=pm
+    )
     sections = {"install": cfg.install, "test": cfg.test, "build": cfg.build, "ci": cfg.ci}
     chosen: set[str] = set()
     for name, section in sections.items():
@@ -225,7 +238,10 @@ def from_config(
         project,
         installs,
         common,
-        build_entry=(cfg.build.entry, list(cfg.build.args)) if cfg.build else None,
+        build_entry=(cfg.build.entry, list(cfg.build.args))
+        if cfg.build and cfg.build.entry
+        else None,
+        build_script=cfg.build.script if cfg.build else None,
         reps={
             "install": reps(cfg.install, "install"),
             "secondary": caps["secondary"],
@@ -242,6 +258,23 @@ def from_config(
         else:
             skipped.append("compat: disabled in bakeoff.toml")
     return suites, skipped
+
+
+def project_manager(project: Path, override: str | None = None) -> ProjectManager | None:
+    """The project's own package manager for the baseline toolchain: ``override`` (the
+    config's ``bakeoff.package_manager``), else package.json ``packageManager``, else its
+    lockfile's manager (unpinned); None: npm."""
+    from bakeoff.project.detect import package_manager_spec
+
+    if override:
+        pm = parse_package_manager(override)
+        if pm is None:
+            raise ConfigError(
+                f"bakeoff.package_manager: expected npm, pnpm, yarn or bun (with @version), "
+                f"found {override!r}"
+            )
+        return pm
+    return package_manager_spec(project)
 
 
 def _startup_cases(cfg: config.Config, path: Path, quick: bool) -> list[StartupCase]:

@@ -88,6 +88,19 @@ def build_argv(tc: Toolchain, entry: str, out: Path) -> list[str]:
     raise ValueError(f"toolchain {tc.name} has no bundler")
 
 
+def script_argv(tc: Toolchain, script: str) -> list[str] | None:
+    """The project's own package.json script (its build) under a toolchain: npm/pnpm/yarn
+    ``run`` on Node, ``bun --bun run`` (Bun runs the script's Node tools as Bun); None for
+    Deno, whose ``deno task`` would run those Node tools on whatever ``node`` is on PATH."""
+    if tc.runtime.family == "deno":
+        return None
+    if tc.runtime.family == "bun" or tc.manager == "bun":
+        return [tc.binary("bun"), "--bun", "run", script]
+    if tc.manager in ("npm", "pnpm", "yarn"):
+        return [tc.node(), str(tc.tools[tc.manager].binary), "run", script]
+    return [tc.node(), str(tc.tools["npm"].binary), "run", script]
+
+
 def run_argv(tc: Toolchain, script: str, args: Sequence[str] = ()) -> list[str]:
     fam = tc.runtime.family
     if fam == "deno":
@@ -131,8 +144,10 @@ def ready_copies(
 
 
 def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Prepared:
-    """A copy of ``source`` with dependencies installed by the toolchain's manager (untimed)."""
-    project = copy_project(source, folder / "project")
+    """A copy of ``source`` with dependencies installed by the toolchain's manager (untimed),
+    from the project's own lockfile when the manager is the one that wrote it (the project's
+    tests and build run against the versions it has locked, not a fresh resolution)."""
+    project = copy_project(source, folder / "project", keep=LOCKFILES.get(tc.manager))
     cache = folder / "cache"
     env = tc.path_env(tool_env(cache))
     argv = install_argv(tc, False, cache)
@@ -472,6 +487,7 @@ class BuildSuite:
         entry: str,
         smoke_args: Sequence[str] = (),
         reps: int = 5,
+        script: str | None = None,
     ) -> None:
         self.project = project
         self.source = toolchains
@@ -479,6 +495,7 @@ class BuildSuite:
         self.entry = entry
         self.smoke_args = list(smoke_args)
         self.reps = reps
+        self.script = script  # the project's build script instead of bundling an entry
 
     def _toolchains(self, ctx: SuiteContext) -> list[Toolchain]:
         return [tc for tc in resolve(self.source, ctx.contenders) if tc.bundler != "none"]
@@ -487,7 +504,62 @@ class BuildSuite:
         tcs = [tc for tc in resolve(self.source, contenders) if tc.bundler != "none"]
         return [Primary("bundler", n) for n in candidates(tcs, baseline, "bundler")]
 
+    def _run_script(self, ctx: SuiteContext, doc: ResultsDocument, script: str) -> bool:
+        """Time the project's own build script under each toolchain (a fresh copy each, no
+        smoke run: the script's exit code says whether it worked)."""
+        tcs = resolve(self.source, ctx.contenders)
+        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
+        info["script"] = script
+        cells: list[Cell] = []
+        live = []
+        for tc in tcs:
+            argv = script_argv(tc, script)
+            if argv is None:
+                doc.measurements.append(
+                    _invalid(
+                        self.name,
+                        "script",
+                        tc.name,
+                        f"not run: `deno task {script}` would run the script's Node tools on "
+                        "the machine's node, not on Deno",
+                        None,
+                    )
+                )
+            else:
+                live.append((tc, argv))
+        copies = ready_copies(
+            ctx, doc, self.name, "script", [t for t, _ in live], self.project, self.source
+        )
+        argvs = {tc.name: argv for tc, argv in live}
+        for prep in copies:
+            cmd = Command(
+                tuple(argvs[prep.tc.name]),
+                cwd=str(prep.project),
+                env=prep.env(),
+                timeout_s=max(ctx.timeout_s, 300.0),
+            )
+            cells.append(Cell(prep.tc.name, cmd))
+        info["commands"] = {
+            name: " ".join(Path(a).name for a in argv) for name, argv in argvs.items()
+        }
+        if not cells:
+            return True
+        rule = _rule(ctx, self.reps, 1)[0]  # not the bundler's primary endpoint: fixed reps
+        scheduler = Scheduler(
+            ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
+        )
+        outcome = scheduler.run_case("script", cells, budget_s=ctx.time_left())
+        info["cases"] = {
+            "script": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run}
+        }
+        doc.measurements.extend(
+            measurements_from(self.name, "script", outcome, rule.min_runs, seconds=True)
+        )
+        return not outcome.interrupted
+
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        if self.script:
+            return self._run_script(ctx, doc, self.script)
         self.toolchains = self._toolchains(ctx)
         info: dict[str, Any] = doc.suites.setdefault(self.name, {})
         info["entry"] = self.entry

@@ -216,7 +216,9 @@ class InstallSuite:
             clear_install(self.project, slot.project)
             if state != "warm-cache":
                 reset(slot.cache)
-                env.update(tool_env(slot.cache))
+                # the toolchain's PATH too: lifecycle scripts calling `bun` or `node` must get
+                # the contestant's binaries in every state, not the machine's (or none: 127)
+                env.update(tc.path_env(tool_env(slot.cache)))
             if frozen and slot.lockfile is not None:
                 shutil.copy2(slot.lockfile, slot.project / slot.lockfile.name)
 

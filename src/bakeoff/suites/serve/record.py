@@ -44,8 +44,11 @@ class Contestant:
         self.failures.append(
             Failure(
                 reason=f"{where}: {exc.reason}",
+                exit_code=exc.exit_code,
                 timed_out=exc.timed_out,
                 stderr_tail=exc.stderr_tail[-1000:],
+                stdout_tail=exc.stdout_tail[-1000:],
+                command=exc.command,
             )
         )
         if len(self.failures) >= 2 and self.dropped is None:

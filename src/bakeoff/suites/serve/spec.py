@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bakeoff.config import ServeConfig
+from bakeoff.measure.invoke import base_env
 from bakeoff.measure.loadgen import Request
 from bakeoff.measure.server import Readiness
 from bakeoff.plan.contestants import Contender
@@ -24,8 +25,10 @@ class ServeSpec:
     runtime binary, ``{run}`` the binary plus its run flags (``deno run --allow-all``),
     ``{port}`` the port."""
 
-    entry: str | None = None  # a script, run as `{run} ENTRY`
+    entry: str | None = None  # a script, run as `{run} ENTRY ARGS`
     command: str | None = None
+    args: Sequence[str] = ()  # after the entry; "{port}" becomes the port
+    node_flags: Sequence[str] = ()  # Node flags; translated for Bun and Deno (runtime_flags)
     cwd: str = "."
     env: Mapping[str, str] = field(default_factory=dict)
     port: int | None = None  # None: a free loopback port, passed as $PORT
@@ -47,6 +50,7 @@ class ServeSpec:
     pin: bool = False
     saturation: bool = True
     reference_rps: float | None = None  # the usage's peak rate: picks the reference rate
+
     bind: str = HOST  # where the server listens (passed as $HOST)
     advertise: str | None = None  # where load generators reach it (default: ``bind``)
 
@@ -58,6 +62,10 @@ class ServeSpec:
     def url(self, port: int) -> str:
         """The base URL a load generator sends to."""
         return f"http://{self.advertise or self.local_host}:{port}"
+
+    def env_for(self, port: int) -> dict[str, str]:
+        """The server's environment: the configured variables, the port, a loopback HOST."""
+        return base_env({**dict(self.env), self.port_env: str(port), "HOST": self.bind})
 
     def argv(self, who: Contender, port: int) -> list[str]:
         run = [who.binary, "run", "--allow-all"] if who.family == "deno" else [who.binary]
@@ -71,7 +79,50 @@ class ServeSpec:
             return out
         if not self.entry:
             raise ValueError("serve needs an entry script or a command")
-        return [*run, self.entry]
+        flags, _ = runtime_flags(who.family, self.node_flags)
+        args = [a.replace("{port}", str(port)) for a in self.args]
+        return [*run, *flags, self.entry, *args]
+
+
+# Node flags that load a TypeScript loader: Bun and Deno run TypeScript themselves
+_TS_LOADERS = {"tsx", "tsx/esm", "tsx/cjs", "ts-node/register", "ts-node/esm", "@swc-node/register"}
+_VALUE = {"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"}
+
+
+def runtime_flags(family: str, node_flags: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The project's Node flags for ``family``: (flags to pass, flags dropped). Node gets them
+    all; Bun preloads what Node requires/imports (``--preload``) and keeps ``--env-file`` and
+    ``--conditions``; Deno keeps ``--env-file``. TypeScript loaders (tsx, ts-node) are dropped
+    for Bun and Deno, which run TypeScript natively."""
+    if family == "node":
+        return list(node_flags), []
+    kept: list[str] = []
+    dropped: list[str] = []
+    toks = list(node_flags)
+    i = 0
+    while i < len(toks):
+        flag, value = toks[i], None
+        if "=" in flag and flag.split("=", 1)[0] in _VALUE:
+            flag, value = flag.split("=", 1)
+        elif flag in _VALUE and i + 1 < len(toks):
+            value = toks[i + 1]
+            i += 1
+        i += 1
+        text = f"{flag} {value}" if value is not None else flag
+        if flag.startswith("--env-file"):
+            kept += [flag] if value is None else [flag, value]
+        elif flag in ("-r", "--require", "--import", "--loader", "--experimental-loader"):
+            if value in _TS_LOADERS:
+                dropped.append(f"{text} ({family} runs TypeScript itself)")
+            elif family == "bun":
+                kept += ["--preload", value or ""]
+            else:
+                dropped.append(text)
+        elif flag in ("-C", "--conditions") and family == "bun":
+            kept += ["--conditions", value or ""]
+        else:
+            dropped.append(text)
+    return kept, dropped
 
 
 def sample_spec(project: Path, quick: bool = False) -> ServeSpec:
@@ -114,6 +165,13 @@ def describe(spec: ServeSpec) -> dict[str, Any]:
     return {
         "entry": spec.entry,
         "command": spec.command,
+        "args": list(spec.args),
+        "node_flags": list(spec.node_flags),
+        "flags_dropped": {
+            fam: runtime_flags(fam, spec.node_flags)[1]
+            for fam in ("bun", "deno")
+            if runtime_flags(fam, spec.node_flags)[1]
+        },
         "cwd": spec.cwd,
         "readiness": spec.readiness.describe(),
         "mix": [{"request": r.label, "weight": r.weight} for r in spec.mix],
@@ -153,6 +211,8 @@ def spec_from_config(cfg: ServeConfig, config_path: Path, quick: bool = False) -
     return ServeSpec(
         entry=cfg.entry,
         command=cfg.command,
+        args=tuple(cfg.args),
+        node_flags=tuple(cfg.node_flags),
         cwd=str(cwd),
         env=dict(cfg.env),
         port=cfg.port,

@@ -17,13 +17,12 @@ from typing import Any
 
 from bakeoff.errors import BakeoffError
 from bakeoff.events import Event, download
-from bakeoff.measure.invoke import base_env
 from bakeoff.measure.loadgen import K6, Request, SaturationResult, Wrk, find_k6, find_wrk
 from bakeoff.measure.server import RssSampler, ServerFailed, free_port
 from bakeoff.measure.serving import FixedRate, Launcher, Saturator, Server, launch_process
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
-from bakeoff.results import ResultsDocument
+from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.serve import correctness, ladder
 from bakeoff.suites.serve.record import (
@@ -83,11 +82,18 @@ class Seams:
 class ServeSuite:
     name = SUITE
 
-    def __init__(self, spec: ServeSpec, seams: Seams | None = None) -> None:
+    def __init__(
+        self,
+        spec: ServeSpec,
+        seams: Seams | None = None,
+        setup_failure: Failure | None = None,
+    ) -> None:
         if not spec.mix and not spec.k6_script:
             raise ValueError("the request mix is empty")
         self.spec = spec
         self.seams = seams or Seams()
+        # the service's build (serve.build) failed before the suite ran: recorded, not run
+        self.setup_failure = setup_failure
 
     def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
         return [Primary("service_runtime", c.name) for c in contenders if c.name != baseline]
@@ -106,7 +112,7 @@ class ServeSuite:
         same service differently (the soak)."""
         port = self.spec.port or free_port()
         spec = self.spec
-        env = base_env({**dict(spec.env), spec.port_env: str(port), "HOST": spec.bind})
+        env = spec.env_for(port)
         srv = self.seams.launcher(
             self.spec.argv(who, port),
             self.spec.cwd,
@@ -126,6 +132,23 @@ class ServeSuite:
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         spec = self.spec
         info: dict[str, Any] = doc.suites.setdefault(SUITE, {})
+        if self.setup_failure is not None:
+            info["spec"] = describe(spec)
+            info["failed"] = self.setup_failure.reason
+            for who in ctx.contenders:
+                doc.measurements.append(
+                    Measurement(
+                        suite=SUITE,
+                        case="ready",
+                        metric="ready_ms",
+                        contestant=who.name,
+                        unit="ms",
+                        valid=False,
+                        notes=[f"not run: {self.setup_failure.reason}"],
+                        failures=[self.setup_failure],
+                    )
+                )
+            return True
         server_cpus, gen_cpus = self.cpus()
         engines = self.seams.engines(ctx, spec, gen_cpus)
         if isinstance(engines, str):
@@ -344,9 +367,8 @@ class _Run:
                         phase = fixed.fixed_rate(base, spec.mix, rate, spec.phase_s)
                     cpu1 = srv.cpu_s()
                     if srv.exited() is not None:
-                        raise ServerFailed(
-                            f"server exited with code {srv.exited()} under load at {rate:g} req/s",
-                            srv.stderr_tail(),
+                        raise srv.failed(
+                            f"server exited with code {srv.exited()} under load at {rate:g} req/s"
                         )
                     rss = [s.rss_mb for s in sampler.samples]
                     if rep == 0:
