@@ -60,7 +60,9 @@ def test_the_final_job_merges_and_posts(workflow: dict[str, Any]) -> None:
 
 def _machine_doc(arch: str, cores: int, bun_scale: float) -> results.ResultsDocument:
     doc = value_fixture.build(names=("node", "bun"))
-    doc.environment |= {"arch": arch, "cores_logical": cores, "hostname_sha256": arch}
+    doc.environment = doc.environment.model_copy(
+        update={"arch": arch, "cores_logical": cores, "hostname_sha256": arch}
+    )
     doc.project = {"name": "fixture-app"}
     for m in doc.measurements:
         if m.contestant == "bun":
@@ -88,7 +90,7 @@ def test_the_merge_step_runs(workflow: dict[str, Any], tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     merged = results.load(tmp_path / "all.json")
-    priced = {r.label: r.price and r.price["type"] for r in merged.machines}
+    priced = {r.label: r.price and r.price.type for r in merged.machines}
     assert priced == {m["label"]: m["price"] for m in include}
     text = summary.read_text()
     assert "## Across machines" in text and f"## Machine `{include[1]['label']}`" in text

@@ -19,6 +19,7 @@ from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Provisioner, Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.compat import CompatSuite
+from docjson import raw
 
 pytestmark = pytest.mark.integration
 SPECS = ("node@lts", "bun@latest", "deno@latest")
@@ -49,8 +50,10 @@ def test_probe_areas_node_passes_and_known_gaps_show(
         areas=["path", "worker_threads", "async_hooks"], packages=[], cli_entry=None
     )
     doc = _run(suite, runtimes, tmp_path)
-    totals = doc.suites["compat"]["totals"]
-    assert totals["node"]["pass"] == totals["node"]["total"], doc.suites["compat"]["failures"]
+    totals = raw(doc)["suites"]["compat"]["totals"]
+    assert totals["node"]["pass"] == totals["node"]["total"], raw(doc)["suites"]["compat"][
+        "failures"
+    ]
     status = {(r.check, r.contestant): r.status for r in doc.compat}
     # Documented: Bun ignores worker resourceLimits; createHook callbacks are not called in Bun.
     assert status[("resourceLimits visible inside worker", "bun")] == "fail"
@@ -68,7 +71,7 @@ def test_new_areas_finish_and_record_hangs_and_leaks(
     t0 = time.monotonic()
     doc = _run(suite, runtimes, tmp_path)
     assert time.monotonic() - t0 < 180
-    sec = doc.suites["compat"]
+    sec = raw(doc)["suites"]["compat"]
     assert (
         sec["totals"]["node"]["pass"]
         == sec["totals"]["node"]["total"] - sec["totals"]["node"]["skip"]
@@ -92,7 +95,7 @@ def test_runtime_identity_sees_node_under_other_contestants(
     if shutil.which("node"):  # a system node on PATH runs `#!/usr/bin/env node` bins
         assert status[(tree, "bun")].status == "fail"
         assert "node ran" in status[(tree, "bun")].detail
-    probe = doc.suites["compat"]["identity"]["probe"]
+    probe = raw(doc)["suites"]["compat"]["identity"]["probe"]
     assert probe["node"]["really_tested"] is True
 
 
@@ -147,7 +150,7 @@ def test_native_addons_built_with_gcc_are_classified_and_loaded(
     _addon(project, "v8-touch", V8_C)
     suite = CompatSuite(areas=[], packages=[], project=project, cli_entry=None)
     doc = _run(suite, runtimes, tmp_path / "w")
-    pkgs = {p["package"]: p for p in doc.suites["compat"]["native"][0]["packages"]}
+    pkgs = {p["package"]: p for p in raw(doc)["suites"]["compat"]["native"][0]["packages"]}
     assert pkgs["napi-hello"]["api"] == "node-api"
     assert pkgs["v8-touch"]["api"] == "v8-api"
     for name in ("node", "bun", "deno"):
@@ -167,7 +170,7 @@ def test_packaging_sample_cli(runtimes: list[Runtime], tmp_path: Path) -> None:
         packaging_runs=2,
     )
     doc = _run(suite, runtimes, tmp_path)
-    builds = {b["family"]: b for b in doc.suites["compat"]["packaging"]["builds"]}
+    builds = {b["family"]: b for b in raw(doc)["suites"]["compat"]["packaging"]["builds"]}
     for family in ("node", "bun"):
         assert builds[family]["ok"], builds[family]["detail"]
         assert builds[family]["same_output"] is True
@@ -187,13 +190,13 @@ def test_package_smoke_tests_install_and_run(
         areas=[], packages=["zod", "napi"], cli_entry=None, tools_cache=session_cache
     )
     doc = _run(suite, runtimes, tmp_path)
-    info = doc.suites["compat"]["packages"]
+    info = raw(doc)["suites"]["compat"]["packages"]
     assert info.get("install_ok"), info
     status = {(r.area, r.check, r.contestant): r.status for r in doc.compat}
     assert status[("pkg:napi", "async hash + verify (threadpool work)", "node")] == "pass"
     assert status[("pkg:zod", "parse valid object", "node")] == "pass"
     # the smoke packages' own .node binaries: @node-rs/argon2 ships a Node-API binary
-    smoke = next(r for r in doc.suites["compat"]["native"] if r["root"] == "smoke packages")
+    smoke = next(r for r in raw(doc)["suites"]["compat"]["native"] if r["root"] == "smoke packages")
     argon = next(p for p in smoke["packages"] if p["package"].startswith("@node-rs/argon2-"))
     assert argon["api"] == "node-api"
     assert argon["files"][0]["classification"]["entry"] == "napi_register_module_v1"

@@ -20,6 +20,7 @@ from bakeoff.results import ResultsDocument
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.compat import CompatSuite
+from docjson import raw
 
 X86_64, AARCH64 = 62, 183
 
@@ -229,7 +230,7 @@ def test_suite_requires_each_native_package_under_each_contestant(tmp_path: Path
     assert rows[(old, "bun")].status == "fail" and "napi_register" in rows[(old, "bun")].detail
     assert rows[(old, "node")].status == "pass"
     assert rows[("require('fast-thing') loads its node-api binary", "bun")].status == "pass"
-    entry = doc.suites["compat"]["native"][0]
+    entry = raw(doc)["suites"]["compat"]["native"][0]
     fast = next(p for p in entry["packages"] if p["package"] == "fast-thing")
     loaded = [f for f in fast["files"] if f["loads"]]
     assert len(loaded) == 1 and loaded[0]["loads"]["node"]["status"] == "pass"
@@ -244,8 +245,8 @@ def test_native_check_can_be_switched_off_and_says_when_nothing_is_installed(
     ctx = SuiteContext(contenders=[_contender(tmp_path, "node")], executor=fake, workdir=tmp_path)
     doc = ResultsDocument()
     CompatSuite(areas=[], packages=[], project=tmp_path, executor=fake).run(ctx, doc)
-    assert "no node_modules" in doc.suites["compat"]["native"][0]["skipped"]
+    assert "no node_modules" in raw(doc)["suites"]["compat"]["native"][0]["skipped"]
     doc2 = ResultsDocument()
     off = CompatSuite(areas=[], packages=[], project=tmp_path, executor=fake, native=False)
     off.run(ctx, doc2)
-    assert "native" not in doc2.suites["compat"]
+    assert "native" not in raw(doc2)["suites"]["compat"]

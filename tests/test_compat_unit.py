@@ -28,6 +28,7 @@ from bakeoff.results import CompatResult, ResultsDocument
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.compat import CompatSuite
+from docjson import raw
 
 FIXTURE = Path(__file__).parent / "fixtures" / "compat_project"
 
@@ -245,7 +246,7 @@ def test_suite_records_results_and_crashes(tmp_path: Path) -> None:
     doc = ResultsDocument()
     assert suite.run(ctx, doc)
     assert not fake.closed  # the suite does not close an executor it was given
-    sec = doc.suites["compat"]
+    sec = raw(doc)["suites"]["compat"]
     assert sec["totals"]["node"]["pass_rate"] == 1.0
     assert sec["totals"]["bun"]["error"] == sec["totals"]["bun"]["total"] > 0
     assert all(r["status"] == "crashed" for r in sec["area_runs"] if r["contestant"] == "bun")
@@ -261,9 +262,9 @@ def test_suite_copies_project_tests_when_present(tmp_path: Path) -> None:
         contenders=[_contender(tmp_path, "node")], executor=fake, workdir=tmp_path / "w"
     )
     doc = ResultsDocument()
-    doc.suites["test"] = {"parity": [{"test": "t1", "node": "pass"}]}
+    doc.suites.put("test", {"parity": {"rows": [{"test": "t1", "status": {"node": "passed"}}]}})
     suite.run(ctx, doc)
-    assert doc.suites["compat"]["project_tests"] == doc.suites["test"]
+    assert raw(doc)["suites"]["compat"]["project_tests"] == raw(doc)["suites"]["test"]
 
 
 def test_unknown_area_is_rejected(tmp_path: Path) -> None:
@@ -300,7 +301,7 @@ def test_failures_in_areas_the_project_uses_come_first(tmp_path: Path) -> None:
     )
     doc = ResultsDocument()
     suite.run(ctx, doc)
-    sec = doc.suites["compat"]
+    sec = raw(doc)["suites"]["compat"]
     assert [f["area"] for f in sec["failures"]] == ["path", "vm"]
     assert [f["area"] for f in sec["relevant_failures"]] == ["vm"]
     assert "Failures in areas this project uses" in markdown.render(doc)

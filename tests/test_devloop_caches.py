@@ -17,6 +17,7 @@ from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.catalog import sample_project
 from bakeoff.suites.install import InstallSuite
+from docjson import raw
 
 pytestmark = pytest.mark.integration
 
@@ -86,7 +87,7 @@ def test_bun_blocked_postinstalls_are_named(session_cache: Path, tmp_path: Path)
         ctx = SuiteContext(contenders, ex, work, seed=1)
         tcs = ToolchainSet(provisioner=prov)
         assert InstallSuite(project, tcs, states=["cold"], reps=2).run(ctx, doc)
-    outcome = doc.suites["install"]["outcome"]["bun"]["cold"]
+    outcome = raw(doc)["suites"]["install"]["outcome"]["bun"]["cold"]
     assert outcome["packages_with_install_scripts"] == ["hooked"]
     assert [s.split()[0] for s in outcome["skipped_scripts"]] == ["hooked"]
     assert not (work / "bun" / "project" / "node_modules" / "hooked" / "ran.txt").exists()

@@ -18,6 +18,7 @@ from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.catalog import SAMPLE_CLI, SAMPLE_CLI_ARGS, sample_project
 from bakeoff.suites.devloop import BuildSuite, CISuite, TestSuite
 from bakeoff.suites.install import InstallSuite
+from docjson import raw
 
 pytestmark = pytest.mark.integration
 
@@ -50,14 +51,16 @@ def test_devloop_suites_on_the_sample(session_cache: Path, tmp_path: Path) -> No
         for state in ("cold", "cold-lockfile", "warm-cache"):
             m = doc.measurement("install", state, "wall_s", name)
             assert m.valid and m.n == 2, (name, state, m.notes, m.failures)
-        outcome = doc.suites["install"]["outcome"][name]["cold"]
+        outcome = raw(doc)["suites"]["install"]["outcome"][name]["cold"]
         assert outcome["versions"]["semver"] and outcome["node_modules_files"] > 10
         assert doc.measurement("test", "tests", "wall_s", name).valid
-        assert doc.suites["build"]["smoke"][name]["ok"], doc.suites["build"]["smoke"][name]
+        assert raw(doc)["suites"]["build"]["smoke"][name]["ok"], raw(doc)["suites"]["build"][
+            "smoke"
+        ][name]
         ci = doc.measurement("ci", "total", "wall_s", name)
         assert ci.valid, ci.failures
         assert doc.measurement("ci", "total", "billable_min", name).samples[0] >= 1
-    parity = doc.suites["test"]["parity"]
+    parity = raw(doc)["suites"]["test"]["parity"]
     assert parity["tests"] >= 9 and parity["diff"] == []
     assert all(s["passed"] == parity["tests"] for s in parity["summary"].values())
-    assert "install" in doc.suites and not doc.suites["install"].get("version_differences")
+    assert "install" in doc.suites and not raw(doc)["suites"]["install"].get("version_differences")

@@ -22,6 +22,7 @@ from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.devloop import CISuite, TestSuite, billable_minutes
 from bakeoff.suites.install import InstallSuite, spread
+from docjson import raw
 
 LOCK = {"npm": "package-lock.json", "bun": "bun.lock"}
 VERSION = {"npm": "1.3.0", "bun": "1.3.1"}
@@ -108,7 +109,7 @@ def test_install_states_start_from_what_they_claim(tmp_path: Path) -> None:
             assert m.valid and len(m.samples) == 2
             files = doc.measurement("install", state, "node_modules_files", name)
             assert files.samples == [1.0]
-    info = doc.suites["install"]
+    info = raw(doc)["suites"]["install"]
     assert info["version_differences"]["cold"] == {"left-pad": {"node": "1.3.0", "bun": "1.3.1"}}
     assert info["outcome"]["bun"]["cold"]["lockfile"] == "bun.lock"
     assert info["cases"]["cold"]["spread"]["node"]["max_over_min"] == 1.0
@@ -139,7 +140,7 @@ def test_malformed_package_json_is_recorded_not_a_crash(tmp_path: Path) -> None:
     ctx = SuiteContext([], ex, tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert InstallSuite(project, _toolchains(), reps=2, states=["cold"]).run(ctx, doc)
-    assert "package.json" in doc.suites["install"]["package_json_error"]
+    assert "package.json" in raw(doc)["suites"]["install"]["package_json_error"]
     assert not doc.measurement("install", "cold", "wall_s", "node").valid
 
 
@@ -167,7 +168,7 @@ def test_a_runner_that_ran_fewer_tests_is_not_faster(tmp_path: Path) -> None:
     fast = doc.measurement("test", "tests", "wall_s", "bun")
     assert not fast.valid and any("ran 2 of 3" in n for n in fast.notes)
     assert doc.measurement("test", "tests", "wall_s", "node").valid
-    parity = doc.suites["test"]["parity"]
+    parity = raw(doc)["suites"]["test"]["parity"]
     assert parity["diff"] == [
         {"file": None, "test": "suite > formats", "node": "passed", "bun": "not collected"}
     ]
@@ -268,7 +269,7 @@ def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
     node = doc.measurement("test", "tests", "wall_s", "node")
     assert node.valid and len(node.samples) == 2
     assert any("1 of 2 tests failed" in n for n in node.notes)
-    parity = doc.suites["test"]["parity"]
+    parity = raw(doc)["suites"]["test"]["parity"]
     assert parity["diff"] == [
         {"file": None, "test": "suite > divides", "node": "failed", "bun": "passed"}
     ]
@@ -338,7 +339,7 @@ def test_every_runner_runs_the_projects_command_and_its_files(tmp_path: Path) ->
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
     want = ["test/a.test.mjs", "test/b.test.mjs"]  # the shell's expansion of test/*.test.mjs
     assert ran == {"/opt/node": want, "/opt/bun": want}
-    info = doc.suites["test"]
+    info = raw(doc)["suites"]["test"]
     assert info["command"]["script"] == "node --test test/*.test.mjs"
     assert info["runs"]["bun"]["command"].endswith("./test/a.test.mjs ./test/b.test.mjs")
     assert info["parity"]["tests"] == 2 and info["parity"]["diff"] == []
@@ -361,7 +362,7 @@ def test_a_runner_that_writes_no_report_is_a_finding_with_its_cause(tmp_path: Pa
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
-    finding = doc.suites["test"]["parity"]["findings"]["bun"]
+    finding = raw(doc)["suites"]["test"]["parity"]["findings"]["bun"]
     assert finding["kind"] == "no report"
     assert "Cannot find module" in finding["reason"] and "Errno" not in finding["reason"]
     bun = doc.measurement("test", "tests", "wall_s", "bun")
@@ -369,8 +370,8 @@ def test_a_runner_that_writes_no_report_is_a_finding_with_its_cause(tmp_path: Pa
     f = bun.failures[-1]
     assert f.command.startswith("/opt/bun test") and f.exit_code == 1
     assert "Cannot find module" in f.stderr_tail
-    assert doc.suites["test"]["parity"]["summary"]["bun"]["not run"] == 1
-    assert doc.suites["test"]["parity"]["summary"]["bun"]["failed"] == 0
+    assert raw(doc)["suites"]["test"]["parity"]["summary"]["bun"]["not run"] == 1
+    assert raw(doc)["suites"]["test"]["parity"]["summary"]["bun"]["failed"] == 0
 
 
 def test_a_build_step_before_the_tests_runs_once_untimed(tmp_path: Path) -> None:
@@ -392,7 +393,7 @@ def test_a_build_step_before_the_tests_runs_once_untimed(tmp_path: Path) -> None
     doc = ResultsDocument()
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
     assert setups == ["tsc -p .", "tsc -p ."]  # once per toolchain's copy
-    failed = doc.suites["test"]["setup_failures"]["node"][0]
+    failed = raw(doc)["suites"]["test"]["setup_failures"]["node"][0]
     assert "tsc -p ." in failed["reason"] and "TS2307" in failed["stderr_tail"]
     node = doc.measurement("test", "tests", "wall_s", "node")
     assert any("before the tests" in n for n in node.notes)
@@ -414,7 +415,7 @@ def test_a_toolchain_whose_install_failed_ran_no_test(tmp_path: Path) -> None:
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
-    par = doc.suites["test"]["parity"]
+    par = raw(doc)["suites"]["test"]["parity"]
     assert par["summary"]["bun"]["not run"] == 1 and par["summary"]["bun"]["failed"] == 0
     assert "install with bun failed" in par["findings"]["bun"]["reason"]
     assert "does not exist" in par["findings"]["bun"]["stderr_tail"]
@@ -476,7 +477,7 @@ def test_a_bundle_that_does_not_work_says_why(tmp_path: Path) -> None:
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert BuildSuite(_project(tmp_path), _toolchains(), "src/cli.mjs", reps=2).run(ctx, doc)
-    assert doc.suites["build"]["smoke"]["node"]["ok"]
+    assert raw(doc)["suites"]["build"]["smoke"]["node"]["ok"]
     bun = doc.measurement("build", "bundle", "wall_s", "bun")
     assert not bun.valid
     f = bun.failures[-1]

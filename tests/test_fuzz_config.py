@@ -128,7 +128,7 @@ def while_measuring(cfg: config.Config, suites: list[object], tmp: Path, value: 
         doc = _priced_doc()
         decide.fill(doc, cfg.value)  # overwrites the cost and decision of the last case
         json.loads(doc.to_json())
-        json.dumps(doc.cost, allow_nan=False)
+        json.dumps(doc.cost.model_dump(mode="json"), allow_nan=False)
         markdown.render(doc)
         terminal.render(doc)
 

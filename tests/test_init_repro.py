@@ -15,6 +15,7 @@ from bakeoff.project.detect import detect, package_manager_spec
 from bakeoff.project.initfile import render
 from bakeoff.project.launch import parse
 from bakeoff.project.routes import RouteMap
+from docjson import raw
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -465,7 +466,7 @@ def test_a_failed_service_build_is_recorded_as_the_serve_suites_failure(tmp_path
         m = doc.measurement("serve", "ready", "ready_ms", name)
         assert m is not None and not m.valid and m.failures == [fail]
     assert "Cannot find module '@/server'" in failure_line(fail)
-    assert doc.suites["serve"]["failed"].startswith("serve.build")
+    assert raw(doc)["suites"]["serve"]["failed"].startswith("serve.build")
 
 
 def test_build_script_mode_runs_the_projects_script_per_toolchain(tmp_path: Path) -> None:

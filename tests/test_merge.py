@@ -16,6 +16,7 @@ from bakeoff.cli import main
 from bakeoff.errors import NotComparableError, ResultsError, UsageError
 from bakeoff.results import ResultsDocument, fingerprint
 from bakeoff.value.usage import ValueConfig
+from docjson import raw
 
 ARM = {
     "cpu_model": "Fixture ARM",
@@ -182,12 +183,12 @@ def test_each_machine_is_priced_as_its_instance_type(two: tuple[Path, Path]) -> 
     lines = {}
     for run in merged.machines:
         assert run.document is not None and run.document.cost is not None
-        assert run.document.cost["platform"] == "ec2"
-        node = run.document.cost["contestants"]["node"]["lines"]
+        assert raw(run.document)["cost"]["platform"] == "ec2"
+        node = raw(run.document)["cost"]["contestants"]["node"]["lines"]
         lines[run.label] = next(x for x in node if x["category"] == "compute")
     assert lines[x86]["price_key"] == "aws.ec2.m7i.large"
     assert lines[arm]["price_key"] == "aws.ec2.c7g.large"
-    assert merged.machines[0].price and merged.machines[0].price["type"] == "m7i.large"
+    assert merged.machines[0].price and merged.machines[0].price.type == "m7i.large"
     # the same instance count at different hourly prices: the bills differ by that ratio
     ratio = float(lines[x86]["monthly"]) / float(lines[arm]["monthly"])
     assert ratio == pytest.approx(0.1008 / 0.0725, rel=1e-6)
@@ -199,7 +200,7 @@ def test_a_github_runner_prices_ci_minutes(two: tuple[Path, Path]) -> None:
     merge.price(merged, ValueConfig(), {label: "linux_4core"})
     doc = merged.machines[0].document
     assert doc is not None and doc.cost is not None
-    keys = {x["price_key"] for x in doc.cost["contestants"]["node"]["lines"]}
+    keys = {x["price_key"] for x in raw(doc)["cost"]["contestants"]["node"]["lines"]}
     assert "github.actions.linux_4core" in keys
 
 
@@ -207,7 +208,7 @@ def test_value_machines_in_bakeoff_toml_prices_too(two: tuple[Path, Path]) -> No
     merged = merge.merge(_inputs(*two))
     label = merged.machines[1].label
     merge.price(merged, ValueConfig(machines={label: "m7g.large"}), {})
-    assert merged.machines[1].price and merged.machines[1].price["type"] == "m7g.large"
+    assert merged.machines[1].price and merged.machines[1].price.type == "m7g.large"
     assert merged.machines[0].price is None
 
 

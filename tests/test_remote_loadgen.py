@@ -21,6 +21,7 @@ from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.serve import ServeSpec, ServeSuite
 from bakeoff.suites.serve.remote import remote_engines
 from bakeoff.suites.serve.suite import Seams
+from docjson import raw
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.integration
@@ -60,7 +61,7 @@ def test_a_remote_generator_measures_the_stall(
     with LauncherExecutor() as ex:
         assert suite.run(ctx := SuiteContext(contenders, ex, tmp_path / "work", seed=1), doc)
     assert ctx.workdir.exists()
-    info = doc.suites["serve"]
+    info = raw(doc)["suites"]["serve"]
     assert "skipped" not in info, info.get("skipped")
     assert "Dask worker" in info["engines"]["fixed_rate"]
     phase = info["phases"]["node"]["rate:200"][0]

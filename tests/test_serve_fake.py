@@ -15,10 +15,12 @@ from bakeoff.measure.loadgen import Request
 from bakeoff.plan.contestants import name_contenders
 from bakeoff.plan.primary import DecisionPlan, Primary
 from bakeoff.results import ResultsDocument
+from bakeoff.results.sections import PrimaryPlan
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.serve import Engines, Seams, ServeSpec, ServeSuite, ladder
 from bakeoff.suites.serve.suite import enough_time
+from docjson import raw
 
 NAMES = ("node", "bun", "deno")
 
@@ -63,7 +65,7 @@ def _run(suite: ServeSuite, tmp_path: Path, budget_s: float | None = None) -> Re
     plan = DecisionPlan("node", [Primary("service_runtime", n) for n in NAMES[1:]])
     ctx = SuiteContext(contenders, ex, tmp_path / "work", seed=7, budget_s=budget_s, decision=plan)
     doc = ResultsDocument(contestants=[c.to_result() for c in contenders])
-    doc.settings["primary"] = plan.to_dict()
+    doc.settings.primary = PrimaryPlan.model_validate(plan.to_dict())
     assert suite.run(ctx, doc)
     analyze.analyze(doc, "node")
     return doc
@@ -82,7 +84,7 @@ def _fleet(**over: FakeService) -> FakeFleet:
 def test_rates_come_from_the_slowest_probe_and_cpu_settles_early(tmp_path: Path) -> None:
     fleet = _fleet()
     doc = _run(_suite(fleet), tmp_path)
-    info = doc.suites["serve"]
+    info = raw(doc)["suites"]["serve"]
     # the slowest (node, ~2000 req/s) × the 25/50/75% ladder, the same rates for everyone
     assert info["rates"]["slowest"] == "node"
     assert [round(r, -2) for r in info["rates"]["rps"]] == [500, 1000, 1500]
@@ -117,17 +119,17 @@ def test_a_phase_the_generator_could_not_keep_is_invalid_and_left_out(tmp_path: 
     fleet = _fleet()
     fleet.generator_limit_rps = 1200  # the top rung (about 1500 req/s) falls behind
     doc = _run(_suite(fleet), tmp_path)
-    top = f"rate:{doc.suites['serve']['rates']['rps'][-1]:g}"
+    top = f"rate:{raw(doc)['suites']['serve']['rates']['rps'][-1]:g}"
     p99 = doc.measurement("serve", top, "latency_p99_ms", "bun")
     assert not p99.valid and any("fell behind" in n for n in p99.notes)
     assert not any(c.case == top and c.ratio is not None for c in doc.comparisons)
-    low = f"rate:{doc.suites['serve']['rates']['rps'][0]:g}"
+    low = f"rate:{raw(doc)['suites']['serve']['rates']['rps'][0]:g}"
     assert doc.measurement("serve", low, "latency_p99_ms", "bun").valid
 
 
 def test_the_time_budget_cuts_the_load_repetitions(tmp_path: Path) -> None:
     doc = _run(_suite(_fleet()), tmp_path, budget_s=0.0)
-    info = doc.suites["serve"]
+    info = raw(doc)["suites"]["serve"]
     case = info["cases"][info["reference_case"]]
     assert case["stop_reason"] == "budget" and case["blocks"] == 1
     assert "time budget" in info["cut"]
@@ -140,7 +142,7 @@ def test_a_server_that_crashes_under_load_is_recorded_and_dropped(tmp_path: Path
     ready = doc.measurement("serve", "ready", "ready_ms", "deno")
     assert any("under load" in f.reason and "code 137" in f.reason for f in ready.failures)
     assert "crashed" in ready.failures[0].stderr_tail
-    ref = doc.suites["serve"]["reference_case"]
+    ref = raw(doc)["suites"]["serve"]["reference_case"]
     assert not any(m.contestant == "deno" and m.case == ref and m.valid for m in doc.measurements)
     bun = next(c for c in doc.comparisons if c.contestant == "bun" and c.role == "primary")
     assert bun.verdict == "better"  # the others are measured as if nothing happened
@@ -160,10 +162,10 @@ def test_a_different_answer_makes_its_latencies_unusable(tmp_path: Path) -> None
     fleet = _fleet()
     suite = _suite(fleet, answers={"/opt/deno": {"path": "/elsewhere"}})
     doc = _run(suite, tmp_path)
-    assert doc.suites["serve"]["correctness"]["deno"] == [
+    assert raw(doc)["suites"]["serve"]["correctness"]["deno"] == [
         'GET /a: body differs: {"path": "/elsewhere"} vs reference {"path": "/a"}',
         'GET /b: body differs: {"path": "/elsewhere"} vs reference {"path": "/b"}',
     ]
-    ref = doc.suites["serve"]["reference_case"]
+    ref = raw(doc)["suites"]["serve"]["reference_case"]
     p99 = doc.measurement("serve", ref, "latency_p99_ms", "deno")
     assert not p99.valid and any("differ from the reference" in n for n in p99.notes)

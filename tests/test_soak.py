@@ -18,6 +18,7 @@ from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.serve import ServeSpec
 from bakeoff.suites.soak import SoakSpec, SoakSuite, rss_trend
+from docjson import raw
 
 LEAK_SERVER = """
 import http from 'node:http';
@@ -89,4 +90,4 @@ def test_soak_flags_a_leaking_server(session_cache: Path, tmp_path: Path) -> Non
     # 100 req/s × 64 KB kept = about 375 MB/min
     assert m.median is not None and m.median > 50, m.notes
     assert any(n.startswith("growing") for n in m.notes), m.notes
-    assert doc.suites["soak"]["timeline"]["node"]
+    assert raw(doc)["suites"]["soak"]["timeline"]["node"]

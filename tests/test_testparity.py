@@ -261,7 +261,7 @@ def test_migration_counts_only_tests_that_ran_and_failed() -> None:
     )
     bun = RunnerResult("bun", parse_junit(BUN, ROOT))
     doc = ResultsDocument()
-    doc.suites["test"] = {"parity": compare([node, bun, deno_cjs], "node")}
+    doc.suites.put("test", {"parity": compare([node, bun, deno_cjs], "node")})
     usage = Usage()
     bun_est = migration.estimate(doc, "bun", "node", usage)
     assert bun_est["failing_tests"] == 0 and bun_est["complete"]

@@ -57,14 +57,14 @@ def D(x: str | None) -> Decimal:
 
 SERVE = ("serve", "rate:100", "cpu_ms_per_1k_req")
 LAT = ("serve", "rate:100", "latency_p50_ms")
-RSS = ("serve", "rate:100", "rss_peak_mb")
+RSS = ("serve", "rate:100", "peak_rss_mb")
 READY = ("serve", "ready", "ready_ms")
 
 
 def test_github_rounds_each_job_up_to_a_whole_minute() -> None:
     doc = doc_with({("ci", "total", "wall_s"): {"node": 50.0, "bun": 30.0, "deno": 70.0}})
     u = usage(ci={"pipelines_per_month": 100, "jobs_per_pipeline": 2, "job_overhead_s": 0})
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     # 50 s -> 1 min, 30 s -> 1 min, 70 s -> 2 min; × 2 jobs × 100 pipelines × $0.006
     assert line(cost, "node", "CI minutes")["quantity"] == 200
     assert D(line(cost, "node", "CI minutes")["monthly"]) == Decimal("1.2000")
@@ -83,7 +83,7 @@ def test_ci_falls_back_to_install_build_test_sum() -> None:
         }
     )
     u = usage(ci={"pipelines_per_month": 10, "jobs_per_pipeline": 1, "job_overhead_s": 20})
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     ci = line(cost, "node", "CI minutes")
     assert ci["quantity"] == 10 * 2  # 30 + 20 + 20 overhead = 70 s -> 2 min
     assert "install + test" in ci["note"]
@@ -106,7 +106,7 @@ def test_lambda_duration_requests_and_free_tier() -> None:
         traffic={"requests_per_month": 10_000_000, "peak_rps": 100},
         deployment={"platform": "lambda", "memory_mb": 1024, "cold_start_rate": 0.0},
     )
-    cost = model.compute(_lambda_doc(), u, book())
+    cost = model.compute(_lambda_doc(), u, book()).model_dump()
     dur = line(cost, "node", "Lambda duration")
     # 2 ms CPU at 1024/1769 vCPU = 3.455 ms > 1.5 ms latency -> 4 ms billed; 10M × 4 ms × 1 GB
     assert dur["quantity"] == pytest.approx(40_000)
@@ -121,7 +121,7 @@ def test_lambda_duration_requests_and_free_tier() -> None:
             "apply_free_tier": False,
         },
     )
-    cost2 = model.compute(_lambda_doc(), u2, book())
+    cost2 = model.compute(_lambda_doc(), u2, book()).model_dump()
     assert D(line(cost2, "node", "Lambda duration")["monthly"]) == Decimal(
         "0.6667"
     )  # 40,000 × 0.0000166667
@@ -141,7 +141,7 @@ def test_lambda_second_price_tier() -> None:
     )
     # the shipped boundary is 6B GB-s; move it to 5M to exercise the tier with the real prices
     b = book(**{"aws.lambda.duration.x86": {"amount": "0.0000166667", "up_to": 5_000_000}})
-    cost = model.compute(_lambda_doc(), u, b)
+    cost = model.compute(_lambda_doc(), u, b).model_dump()
     # 2B × 4 ms × 1 GB = 8M GB-s: 5M × 0.0000166667 + 3M × 0.000015
     assert D(line(cost, "node", "Lambda duration")["monthly"]) == Decimal("128.3335")
 
@@ -157,7 +157,7 @@ def test_lambda_arm_price_and_cold_starts() -> None:
             "cold_start_rate": 0.01,
         },
     )
-    cost = model.compute(_lambda_doc(), u, book())
+    cost = model.compute(_lambda_doc(), u, book()).model_dump()
     cold = line(cost, "node", "Lambda INIT (cold starts)")
     # 100,000 cold starts × 120 ms × 1 GB = 12,000 GB-s, after 40,000 GB-s of invocations
     assert cold["quantity"] == pytest.approx(12_000)
@@ -171,7 +171,7 @@ def test_fargate_instances_from_cpu_per_request() -> None:
         traffic={"peak_rps": 250},
         deployment={"platform": "fargate", "min_instances": 0, "vcpu": 0.5, "memory_mb": 1024},
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     # node: 250 rps × 3 ms / (0.5 vCPU × 60%) = 2.5 -> 3 tasks; bun: 0.83 -> 1 task
     assert line(cost, "node", "Fargate vCPU")["quantity"] == 3 * 730 * 0.5
     assert D(line(cost, "node", "Fargate vCPU")["monthly"]) == Decimal("44.3256")
@@ -180,7 +180,7 @@ def test_fargate_instances_from_cpu_per_request() -> None:
     assert D(cost["savings"]["bun"]["cash"]["monthly"]) == Decimal("29.5504") + Decimal("6.4897")
     mem = line(cost, "bun", "Fargate memory")
     assert "lower RSS saves money only if you lower the setting" in mem["note"]
-    assert mem["refs"][0]["metric"] == "rss_peak_mb"
+    assert mem["refs"][0]["metric"] == "peak_rss_mb"
 
 
 def test_fargate_right_sized_memory_lets_lower_rss_save() -> None:
@@ -193,7 +193,7 @@ def test_fargate_right_sized_memory_lets_lower_rss_save() -> None:
             "memory_headroom": 0.3,
         }
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     # node 600 × 1.3 = 780 MB -> 1024 MB; bun 390 MB -> 512 MB (Fargate steps of 512)
     assert "1024 MB" in line(cost, "node", "Fargate memory")["note"]
     assert "512 MB" in line(cost, "bun", "Fargate memory")["note"]
@@ -222,7 +222,7 @@ def test_cloud_run_cpu_bound_instance_time_and_free_tier() -> None:
             "cold_start_rate": 0.0,
         },
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     # max(100M × 10 ms / 80 = 12,500 s, 100M × 2 ms / 0.5 = 400,000 s) = 400,000 instance-s
     assert line(cost, "node", "Cloud Run vCPU")["quantity"] == pytest.approx(400_000)
     assert D(line(cost, "node", "Cloud Run vCPU")["monthly"]) == Decimal(
@@ -246,7 +246,7 @@ def test_azure_functions_bill_measured_memory_in_128_mb_buckets() -> None:
         traffic={"requests_per_month": 10_000_000},
         deployment={"platform": "azure_functions", "cold_start_rate": 0.0},
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     # 10M × 2 ms × 256 MB bucket = 5,000 GB-s × $0.000016; bun's 100 MB fits the 128 MB bucket
     assert D(line(cost, "node", "Functions execution")["monthly"]) == Decimal("0.0800")
     assert D(line(cost, "bun", "Functions execution")["monthly"]) == Decimal("0.0400")
@@ -266,7 +266,7 @@ def test_container_apps_free_grant() -> None:
             "memory_mb": 1024,
         },
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     # 2 replicas × 2,628,000 s × 0.5 vCPU = 2,628,000 vCPU-s - 180,000 free
     assert D(line(cost, "node", "Container Apps vCPU")["monthly"]) == Decimal("58.7520")
     assert D(line(cost, "node", "Container Apps memory")["monthly"]) == Decimal("14.6880")
@@ -279,7 +279,7 @@ def test_ec2_instances_and_memory_bound_note() -> None:
         traffic={"peak_rps": 1000},
         deployment={"platform": "ec2", "instance_type": "c7g.large", "min_instances": 1},
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     # 1000 rps × 1 ms / 60% = 2 processes; c7g.large holds 2 -> 1 instance × 730 h × $0.0725
     assert D(line(cost, "node", "EC2 c7g.large")["monthly"]) == Decimal("52.9250")
     # bun's 2,000 MB (+30%) fits once in 4 GiB: memory-bound, 2 instances
@@ -298,7 +298,7 @@ def test_developer_waiting_is_time_first_and_never_cash() -> None:
         }
     )
     u.ci.someone_waits = False
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     wait = line(cost, "node", "local test runs")
     assert wait["kind"] == "time"
     assert wait["hours"] == pytest.approx(2.0)  # 400 runs × 18 s
@@ -324,7 +324,7 @@ def test_savings_range_comes_from_the_measurement_cis() -> None:
         traffic={"requests_per_month": 500_000_000},
         deployment={"platform": "cloud_run", "vcpu": 1.0, "cold_start_rate": 0.0},
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     sav = cost["savings"]["bun"]["cash"]
     assert D(sav["low"]) < D(sav["monthly"]) < D(sav["high"])
     ref = line(cost, "bun", "Cloud Run vCPU")["refs"][0]
@@ -334,7 +334,7 @@ def test_savings_range_comes_from_the_measurement_cis() -> None:
 def test_missing_price_is_unknown_not_zero() -> None:
     doc = doc_with({("ci", "total", "wall_s"): {"node": 50.0, "bun": 30.0}})
     b = book()
-    cost = model.compute(doc, usage(ci={"runner": "linux_64core"}), b)
+    cost = model.compute(doc, usage(ci={"runner": "linux_64core"}), b).model_dump()
     assert line(cost, "node", "CI minutes")["monthly"] is None
     assert cost["contestants"]["node"]["complete"] is False
     assert cost["contestants"]["node"]["cash"]["monthly"] is None
@@ -351,7 +351,10 @@ def test_migration_cost_payback_and_statement() -> None:
         CompatResult(area="intl", check="c", contestant="bun", status="fail"),
         CompatResult(area="intl", check="c", contestant="node", status="fail"),  # fails on both
     ]
-    doc.suites["test"] = {"parity": {"node": {"failed": 1}, "bun": {"failed": 4}}}
+    # bun fails 4 project tests, one of which fails under node too: 3 count
+    rows = [{"test": f"t{i}", "status": {"node": "passed", "bun": "failed"}} for i in range(3)]
+    rows.append({"test": "t3", "status": {"node": "failed", "bun": "failed"}})
+    doc.suites.put("test", {"parity": {"tests": 4, "diff": rows[:3]}})
     u = usage(
         traffic={"peak_rps": 250},
         deployment={"platform": "fargate", "min_instances": 0, "vcpu": 0.5},
@@ -363,7 +366,7 @@ def test_migration_cost_payback_and_statement() -> None:
             "areas": ["worker_threads", "http2", "intl"],
         },
     )
-    cost = model.compute(doc, u, book())
+    cost = model.compute(doc, u, book()).model_dump()
     mig = cost["migration"]["bun"]
     assert len(mig["findings"]) == 2 and mig["failing_tests"] == 3
     assert mig["hours"] == 10 + 2 * 5 + 3 * 2
@@ -378,7 +381,10 @@ def test_migration_cost_payback_and_statement() -> None:
         deployment={"platform": "fargate"},
         migration={"areas": ["http2"]},
     )
-    assert len(model.compute(doc, only_http2, book())["migration"]["bun"]["findings"]) == 1
+    assert (
+        len(model.compute(doc, only_http2, book()).model_dump()["migration"]["bun"]["findings"])
+        == 1
+    )
 
 
 def test_not_worth_migrating_statement() -> None:
@@ -388,7 +394,7 @@ def test_not_worth_migrating_statement() -> None:
         deployment={"platform": "fargate", "min_instances": 0},
         migration={"fixed_hours": 200},
     )
-    mig = model.compute(doc, u, book())["migration"]["bun"]
+    mig = model.compute(doc, u, book()).model_dump()["migration"]["bun"]
     assert mig["worth"] is False
     assert (
         mig["statement"].endswith("not worth migrating now")
@@ -414,7 +420,7 @@ def test_a_suite_that_failed_for_the_candidate_makes_waiting_unknown_not_smaller
         }
     )
     _fail(doc, "test", "deno", "the suite did not run: require is not defined")
-    cost = model.compute(doc, usage(), book())
+    cost = model.compute(doc, usage(), book()).model_dump()
     wait = line(cost, "deno", "local test runs")
     assert wait["hours"] is None and wait["monthly"] is None
     assert "require is not defined" in wait["note"]
@@ -435,7 +441,7 @@ def test_a_suite_that_failed_for_the_candidate_makes_waiting_unknown_not_smaller
 def test_a_suite_that_failed_for_the_baseline_makes_savings_unknown() -> None:
     doc = doc_with({("test", "tests", "wall_s"): {"node": 18.0, "bun": 9.0}})
     _fail(doc, "test", "node", "exit code 2")
-    cost = model.compute(doc, usage(), book())
+    cost = model.compute(doc, usage(), book()).model_dump()
     assert cost["savings"]["bun"]["hours"]["monthly"] is None
     assert cost["savings"]["bun"]["unknown"]["waiting"]
 
@@ -445,5 +451,5 @@ def test_an_unusable_measurement_is_explained_by_its_reason_not_its_noise() -> N
     bun = next(m for m in doc.measurements if m.contestant == "bun")
     bun.valid = False
     bun.notes = ["ran 15 of 21 tests: not comparable", "outliers: min -11% / max +148%"]
-    cost = model.compute(doc, usage(), book())
+    cost = model.compute(doc, usage(), book()).model_dump()
     assert "ran 15 of 21 tests" in line(cost, "bun", "local test runs")["note"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bakeoff.analysis import analyze
 from bakeoff.plan import primary
 from bakeoff.results import CompatResult, Contestant, Measurement, ResultsDocument
+from bakeoff.results.sections import PrimaryPlan
 
 NAMES = ("node", "bun", "deno")
 
@@ -58,8 +59,8 @@ def build(names: tuple[str, ...] = NAMES, seed: int = 7) -> ResultsDocument:
         ("serve", "rate:500", "latency_p50_ms", "ms", 6),
         ("serve", "rate:100", "latency_p99_ms", "ms", 7),
         ("serve", "rate:500", "latency_p99_ms", "ms", 7),
-        ("serve", "rate:100", "rss_peak_mb", "MB", 8),
-        ("serve", "rate:500", "rss_peak_mb", "MB", 8),
+        ("serve", "rate:100", "peak_rss_mb", "MB", 8),
+        ("serve", "rate:500", "peak_rss_mb", "MB", 8),
         ("install", "cold-lockfile", "wall_s", "s", 9),
         ("install", "warm-cache", "wall_s", "s", 10),
         ("test", "project", "wall_s", "s", 11),
@@ -91,7 +92,7 @@ def build(names: tuple[str, ...] = NAMES, seed: int = 7) -> ResultsDocument:
                 lower_is_better=False,
             )
         )
-    serve: dict[str, object] = {"rss_timeline": {}, "latency_hist": {}}
+    serve: dict[str, object] = {"rss_timeline": {}, "latency_curve": {}}
     for i, n in enumerate(names):
         rss = table[n][8]
         serve["rss_timeline"][n] = {  # type: ignore[index]
@@ -104,18 +105,27 @@ def build(names: tuple[str, ...] = NAMES, seed: int = 7) -> ResultsDocument:
             [p, round(p50 * (1 + (p99 / p50 - 1) * (p / 99) ** 6), 3)]
             for p in (1, 10, 25, 50, 75, 90, 95, 99, 99.9)
         ]
-        serve["latency_hist"][n] = {
+        serve["latency_curve"][n] = {
             "rate:100": curve,
             "rate:500": [[p, ms * (1.1 + 0.05 * i)] for p, ms in curve],
         }  # type: ignore[index]
-    doc.suites["serve"] = serve
-    doc.suites["test"] = {
-        "parity": {
-            "node": {"passed": 40, "failed": 0},
-            "bun": {"passed": 38, "failed": 2, "failing": ["a", "b"]},
-            "deno": {"passed": 40, "failed": 0, "failing": []},
-        }
-    }
+    doc.suites.put(
+        "test",
+        {
+            "parity": {
+                "tests": 40,
+                "summary": {
+                    "node": {"passed": 40},
+                    "bun": {"passed": 38, "failed": 2},
+                    "deno": {"passed": 40},
+                },
+                "diff": [
+                    {"test": t, "status": {"node": "passed", "bun": "failed", "deno": "passed"}}
+                    for t in ("a", "b")
+                ],
+            }
+        },
+    )
     checks = [
         ("http", "keep-alive", {"node": "pass", "bun": "pass", "deno": "pass"}),
         ("worker_threads", "transferList", {"node": "pass", "bun": "fail", "deno": "pass"}),
@@ -130,21 +140,24 @@ def build(names: tuple[str, ...] = NAMES, seed: int = 7) -> ResultsDocument:
             )  # type: ignore[arg-type]
     # the primary family a real run declares before measuring (bakeoff.plan.primary)
     serve["reference_case"] = "rate:100"
+    doc.suites.put("serve", serve)
     family = [
         ("service_runtime", "serve", primary.REFERENCE, "cpu_ms_per_1k_req"),
         ("package_manager", "install", "cold-lockfile", "wall_s"),
         ("test_runner", "test", "project", "wall_s"),
         ("bundler", "build", "bundle", "wall_s"),
     ]
-    doc.settings["primary"] = {
-        "baseline": names[0],
-        "alpha": 0.05,
-        "threshold": 0.02,
-        "family": [
-            {"surface": sf, "suite": su, "case": ca, "metric": me, "contestant": n}
-            for sf, su, ca, me in family
-            for n in names[1:]
-        ],
-    }
+    doc.settings.primary = PrimaryPlan.model_validate(
+        {
+            "baseline": names[0],
+            "alpha": 0.05,
+            "threshold": 0.02,
+            "family": [
+                {"surface": sf, "suite": su, "case": ca, "metric": me, "contestant": n}
+                for sf, su, ca, me in family
+                for n in names[1:]
+            ],
+        }
+    )
     analyze.analyze(doc, names[0])
     return doc

@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from bakeoff import decide
 from bakeoff import results as results_mod
@@ -27,6 +27,8 @@ from bakeoff.analysis import analyze, crossmachine
 from bakeoff.config import prices as pricebook
 from bakeoff.errors import ResultsError, UsageError
 from bakeoff.results import SCHEMA, Failure, MachineRun, ResultsDocument, fingerprint
+from bakeoff.results.machines import MachinePrice
+from bakeoff.results.sections import Fingerprint, MachineFingerprint
 from bakeoff.value import machines as machines_mod
 from bakeoff.value.usage import Usage, ValueConfig, resolve
 
@@ -57,15 +59,14 @@ def read(path: Path) -> ResultsDocument:
     return results_mod.load(path)
 
 
-def machine_id(machine: dict[str, Any]) -> str:
-    """A short, stable id of a machine fingerprint (``fingerprint()["machine"]``)."""
-    blob = json.dumps(machine, sort_keys=True, default=str)
+def machine_id(machine: MachineFingerprint) -> str:
+    """A short, stable id of a machine fingerprint (``fingerprint().machine``)."""
+    blob = json.dumps(machine.model_dump(mode="json"), sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
 def project_name(doc: ResultsDocument) -> str | None:
-    name = (doc.project or {}).get("name")
-    return str(name) if name else None
+    return doc.project.name if doc.project and doc.project.name else None
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,8 @@ def _derived_label(doc: ResultsDocument, mid: str) -> str:
     if doc.machine_label:
         return doc.machine_label
     env = doc.environment
-    arch = str(env.get("arch") or "machine")
-    cores = env.get("cores_logical")
+    arch = env.arch or "machine"
+    cores = env.cores_logical
     return f"{arch}-{cores}cpu-{mid[:6]}" if cores else f"{arch}-{mid[:6]}"
 
 
@@ -105,7 +106,7 @@ def _runs(item: Input) -> list[MachineRun]:
             raise UsageError(f"{item.source} is a merged document: its machines keep their labels")
         return [r.model_copy(update={"source": r.source or item.source}) for r in item.doc.machines]
     fp = fingerprint.of(item.doc)
-    machine = dict(fp.get("machine") or {})
+    machine = fp.machine
     mid = machine_id(machine)
     label = check_label(item.label) if item.label else _derived_label(item.doc, mid)
     return [
@@ -232,7 +233,7 @@ def merge(
             warnings.append(f"machine {r.label}: {r.failure.reason}")
     docs = [r.document for r in runs if r.document is not None]
     project = next((d.project for d in docs if d.project), None)
-    shas = {str((d.project or {}).get("sources_sha256")) for d in docs if d.project}
+    shas = {str(d.project.sources_sha256) for d in docs if d.project}
     if len(shas) > 1:
         warnings.append("the machines measured different versions of the project's sources")
     merged = ResultsDocument(
@@ -241,7 +242,7 @@ def merge(
         project=project,
         machines=runs,
         warnings=warnings,
-        fingerprint={"machines": {r.label: r.machine_id for r in runs}},
+        fingerprint=Fingerprint(machines={r.label: r.machine_id for r in runs}),
     )
     merged.cross_machine = crossmachine.build(merged)
     return merged
@@ -286,7 +287,7 @@ def price(merged: ResultsDocument, value: ValueConfig | None, named: dict[str, s
             continue
         base = _base_value(doc, value)
         stored = base.machines if isinstance(base, ValueConfig) else {}
-        earlier = str(run.price["type"]) if run.price else None
+        earlier = run.price.type if run.price else None
         kind = named.get(run.label) or given.get(run.label) or stored.get(run.label) or earlier
         if kind is None:
             continue
@@ -296,7 +297,7 @@ def price(merged: ResultsDocument, value: ValueConfig | None, named: dict[str, s
             book, usage = pricebook.load(), base
         machine_usage, record = machines_mod.priced(usage, book, run.label, kind)
         decide.fill(doc, machine_usage, book)
-        run.price = record
+        run.price = MachinePrice.model_validate(record)
     merged.cross_machine = crossmachine.build(merged)
 
 
@@ -311,7 +312,7 @@ def reanalyze(merged: ResultsDocument, baseline: str | None, value: ValueConfig 
         if baseline:
             if baseline not in [c.name for c in doc.contestants]:
                 raise UsageError(f"baseline '{baseline}' is not a contestant on {run.label}")
-            analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
+            analyze.analyze(doc, baseline, doc.settings.threshold or 0.02)
         if baseline or value is not None or doc.cost is None:
             decide.fill(doc, _base_value(doc, value))
     price(merged, value, {})

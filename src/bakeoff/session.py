@@ -26,6 +26,7 @@ from bakeoff.plan.primary import DecisionPlan, Primary
 from bakeoff.plan.stopping import StopRule
 from bakeoff.plan.toolchains import ToolchainSet
 from bakeoff.results import ResultsDocument, fingerprint
+from bakeoff.results.sections import Environment, NoiseSnapshot, PrimaryPlan
 from bakeoff.runtimes.provision import DownloadProgress, Provisioner
 from bakeoff.suites.base import Suite, SuiteContext
 from bakeoff.value.usage import ValueConfig
@@ -141,7 +142,7 @@ class Evaluation:
             raise UsageError(
                 f"baseline '{base}' is not a contestant (contestants: {', '.join(names)})"
             )
-        self.doc.settings["baseline"] = base
+        self.doc.settings.baseline = base
         for suite in self.options.suites:  # a toolchain on no contestant fails now, not later
             source = getattr(suite, "source", None)
             if isinstance(source, ToolchainSet):
@@ -151,14 +152,14 @@ class Evaluation:
     def declare(self) -> DecisionPlan:
         """The primary family — every decision the enabled suites will measure — fixed before
         the first measurement and written into the document (``settings.primary``)."""
-        base = str(self.doc.settings.get("baseline") or self.contenders[0].name)
+        base = self.doc.settings.baseline or self.contenders[0].name
         family: list[Primary] = []
         for suite in self.options.suites:
             declare = getattr(suite, "primaries", None)
             if declare is not None:
                 family += declare(self.contenders, base)
         plan = DecisionPlan(base, family, threshold=self.options.threshold)
-        self.doc.settings["primary"] = plan.to_dict()
+        self.doc.settings.primary = PrimaryPlan.model_validate(plan.to_dict())
         return plan
 
     def run(self) -> ResultsDocument:
@@ -166,34 +167,24 @@ class Evaluation:
         complete or was interrupted."""
         o = self.options
         doc = self.doc
-        doc.environment = environment.environment()
-        doc.settings.update(
-            {
-                "precision": o.rule.precision,
-                "min_runs": o.rule.min_runs,
-                "max_runs": o.rule.max_runs,
-                "warmups": o.rule.warmups,
-                "budget_s": o.budget_s,
-                "timeout_s": o.timeout_s,
-                "threshold": o.threshold,
-                "runtimes": list(o.runtimes),
-                "aa": o.aa,
-                "quick": o.quick,
-                # what the dollars are priced with: re-rendering uses it, not the folder's config
-                "value": (o.value or ValueConfig()).model_dump(mode="json", exclude_unset=True),
-            }
-        )
+        doc.environment = Environment.model_validate(environment.environment())
+        s = doc.settings
+        s.precision, s.min_runs, s.max_runs = o.rule.precision, o.rule.min_runs, o.rule.max_runs
+        s.warmups, s.budget_s, s.timeout_s = o.rule.warmups, o.budget_s, o.timeout_s
+        s.threshold, s.runtimes, s.aa, s.quick = o.threshold, list(o.runtimes), o.aa, o.quick
+        # what the dollars are priced with: re-rendering uses it, not the folder's config
+        s.value = (o.value or ValueConfig()).model_dump(mode="json", exclude_unset=True)
         if not self.contenders:
             self.provision()
         self.decision = self.declare()
         before = environment.noise_snapshot()
-        doc.environment["noise_before"] = before
+        doc.environment.noise_before = NoiseSnapshot.model_validate(before)
         workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
         status: Status = "complete"
         try:
             # every process of the run keeps its temporary files in the work folder
             with run_tmpdir(workdir / "tmp"), LauncherExecutor() as executor:
-                doc.environment["launcher_floor_kb"] = executor.floor_kb
+                doc.environment.launcher_floor_kb = executor.floor_kb
                 if not self._run_suites(executor, workdir):
                     status = "interrupted"
         except KeyboardInterrupt:
@@ -217,9 +208,9 @@ class Evaluation:
                 left = o.budget_s - (time.monotonic() - began)
                 share = max(0.0, left / (len(o.suites) - index))
             if share is not None and share < 1.0:
-                self.doc.suites.setdefault(suite.name, {})["cut"] = (
-                    "not run: the time budget was spent before this suite started"
-                )
+                self.doc.suites.ensure(
+                    suite.name
+                ).cut = "not run: the time budget was spent before this suite started"
                 continue
             ctx = SuiteContext(
                 contenders=self.contenders,
@@ -238,9 +229,9 @@ class Evaluation:
             self.on_event(Event("suite_start", suite=suite.name, done=index, total=len(o.suites)))
             started = time.monotonic()
             completed = suite.run(ctx, self.doc)
-            info = self.doc.suites.setdefault(suite.name, {})
-            info["elapsed_s"] = round(time.monotonic() - started, 3)
-            info["budget_s"] = None if share is None else round(share, 3)
+            info = self.doc.suites.ensure(suite.name)
+            info.elapsed_s = round(time.monotonic() - started, 3)
+            info.budget_s = None if share is None else round(share, 3)
             self.on_event(Event("suite_end", suite=suite.name, done=index + 1, total=len(o.suites)))
             if not completed:
                 return False
@@ -249,10 +240,10 @@ class Evaluation:
     def _finish(self, before: dict[str, Any], status: Status) -> None:
         doc = self.doc
         after = environment.noise_snapshot()
-        doc.environment["noise_after"] = after
+        doc.environment.noise_after = NoiseSnapshot.model_validate(after)
         steal = environment.steal_fraction(before, after)
-        doc.environment["steal_fraction"] = steal
-        cores = doc.environment.get("cores_logical") or 1
+        doc.environment.steal_fraction = steal
+        cores = doc.environment.cores_logical or 1
         # Only the load before the run says something about other work: afterwards the
         # load average mostly reflects the run itself.
         load1 = before["load_avg"][0]
@@ -264,12 +255,12 @@ class Evaluation:
         if steal is not None and steal > 0.05:
             doc.warnings.append(f"hypervisor stole {steal:.0%} of CPU time during the run")
         noisy = kept = watched = 0
-        for info in doc.suites.values():
-            for case in (info.get("cases") or {}).values() if isinstance(info, dict) else []:
-                watch = case.get("noise") or {} if isinstance(case, dict) else {}
-                noisy += int(watch.get("blocks_noisy", 0))
-                kept += int(watch.get("blocks_kept_noisy", 0))
-                watched += int(watch.get("blocks_watched", 0))
+        for _, info in doc.suites.items():
+            for case in info.cases.values():
+                if case.noise is not None:
+                    noisy += case.noise.blocks_noisy
+                    kept += case.noise.blocks_kept_noisy
+                    watched += case.noise.blocks_watched
         if kept:
             doc.warnings.append(
                 f"noise watch: {noisy} of {watched} blocks ran while other processes, steal or "
@@ -277,9 +268,9 @@ class Evaluation:
                 "limit — expect wider CIs (see each case's minimum detectable effect)"
             )
         doc.status = status
-        analyze.analyze(doc, doc.settings.get("baseline"), self.options.threshold)
+        analyze.analyze(doc, doc.settings.baseline, self.options.threshold)
         if doc.contestants and doc.measurements:
             decide.fill(doc, self.options.value)
         doc.fingerprint = fingerprint.fingerprint(doc)
         if self.options.aa:
-            doc.suites["aa"] = calibration.aa_summary(doc)
+            doc.suites.aa = calibration.aa_summary(doc)

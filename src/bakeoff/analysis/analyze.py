@@ -16,6 +16,7 @@ from bakeoff.analysis.stats import Verdict
 from bakeoff.plan import primary, sequential
 from bakeoff.plan.sequential import Design
 from bakeoff.results import Comparison, Measurement, ResultsDocument, latency
+from bakeoff.results.suites import NAMES
 
 
 def summarize(m: Measurement) -> Measurement:
@@ -57,7 +58,7 @@ def compare(
         if m.comparable:
             groups[(m.suite, m.case, m.metric)][m.contestant] = m
     family = primary.family_from(doc.settings)
-    ref_case = (doc.suites.get("serve") or {}).get("reference_case")
+    ref_case = doc.suites.serve.reference_case if doc.suites.serve else None
     out: list[Comparison] = []
     pending: list[tuple[Comparison, float]] = []
     for (suite, case, metric), by_name in groups.items():
@@ -131,16 +132,12 @@ _STATUS_VERDICT: dict[str, Verdict] = {
 def _design(doc: ResultsDocument, suite: str, case: str, family: int, n: int) -> Design:
     """The sequential design a primary case ran under (recorded with the case); a case measured
     without one (a fixed count) had a single look, at its last sample."""
-    cases = (doc.suites.get(suite) or {}).get("cases") or {}
-    d = (cases.get(case) or {}).get("design") if isinstance(cases.get(case), dict) else None
-    alpha = float((doc.settings.get("primary") or {}).get("alpha") or sequential.ALPHA)
-    if isinstance(d, dict):
-        return Design(
-            alpha=float(d.get("alpha", alpha)),
-            family=int(d.get("family", family)),
-            min_n=int(d["min_n"]),
-            max_n=int(d["max_n"]),
-        )
+    info = doc.suites.get(suite)
+    d = info.cases[case].design if info and case in info.cases else None
+    plan = doc.settings.primary
+    alpha = plan.alpha if plan and plan.alpha else sequential.ALPHA
+    if d is not None:
+        return Design(alpha=d.alpha, family=d.family, min_n=d.min_n, max_n=d.max_n)
     return Design(alpha=alpha, family=max(1, family), min_n=max(2, n), max_n=max(2, n))
 
 
@@ -225,13 +222,12 @@ def pooled_ratio(
     doc: ResultsDocument, base: Measurement, m: Measurement
 ) -> tuple[float, float, float, float]:
     """Ratio of two pooled latency percentiles with a block-bootstrap CI and p-value, from the
-    per-second histograms the serve suite keeps in ``doc.suites["serve"]["histograms"]``."""
-    hists = doc.suites.get(m.suite, {}).get("histograms", {})
+    per-second histograms the serve suite keeps in ``doc.suites.serve.histograms``."""
+    serve = doc.suites.serve
     q = latency.quantile_of(m.metric)
 
     def windows(name: str) -> list[latency.Histogram]:
-        reps = hists.get(name, {}).get(m.case, [])
-        return [latency.normalize(w) for rep in reps for w in rep]
+        return [latency.normalize(w) for w in serve.windows(name, m.case)] if serve else []
 
     b, o = windows(base.contestant), windows(m.contestant)
     if q is None or not b or not o:
@@ -271,7 +267,8 @@ def analyze(
     base = baseline or (doc.contestants[0].name if doc.contestants else None)
     doc.comparisons = compare(doc, base, threshold) if base else []
     for suite, cases in case_mdes(doc, threshold).items():
-        doc.suites.setdefault(suite, {})["mde"] = cases
-    doc.settings["baseline"] = base
-    doc.settings["threshold"] = threshold
+        if suite in NAMES:  # a suite the document has a section for
+            doc.suites.ensure(suite).mde = cases
+    doc.settings.baseline = base
+    doc.settings.threshold = threshold
     return doc

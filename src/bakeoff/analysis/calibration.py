@@ -10,14 +10,14 @@ small a real difference the same run could have found.
 from __future__ import annotations
 
 import statistics
-from typing import Any
 
 from bakeoff.results import ResultsDocument
+from bakeoff.results.suites import AaCase, AaSummary
 
 AA_SUFFIX = " (A/A)"
 
 
-def aa_summary(doc: ResultsDocument) -> dict[str, Any]:
+def aa_summary(doc: ResultsDocument) -> AaSummary:
     """Summarise the A/A comparisons of an analysed document (empty counts when there are none).
 
     * ``false_positives`` / ``comparisons``: A/A comparisons (every metric) whose verdict was
@@ -31,24 +31,24 @@ def aa_summary(doc: ResultsDocument) -> dict[str, Any]:
     fps = [c for c in aa if c.verdict in ("better", "worse")]
     floors = [abs(c.ratio - 1) for c in wall if c.ratio is not None]
     mdes = [c.mde for c in wall if c.mde is not None]
-    return {
-        "comparisons": len(aa),
-        "false_positives": len(fps),
-        "false_positive_rate": len(fps) / len(aa) if aa else None,
-        "noise_floor": statistics.median(floors) if floors else None,
-        "noise_floor_max": max(floors) if floors else None,
-        "mde_median": statistics.median(mdes) if mdes else None,
-        "mde_max": max(mdes) if mdes else None,
-        "cases": [
-            {
-                "suite": c.suite,
-                "case": c.case,
-                "metric": c.metric,
-                "ratio": c.ratio,
-                "ci": c.ci,
-                "verdict": c.verdict,
-                "mde": c.mde,
-            }
+    return AaSummary(
+        comparisons=len(aa),
+        false_positives=len(fps),
+        false_positive_rate=len(fps) / len(aa) if aa else None,
+        noise_floor=statistics.median(floors) if floors else None,
+        noise_floor_max=max(floors) if floors else None,
+        mde_median=statistics.median(mdes) if mdes else None,
+        mde_max=max(mdes) if mdes else None,
+        cases=[
+            AaCase(
+                suite=c.suite,
+                case=c.case,
+                metric=c.metric,
+                ratio=c.ratio,
+                ci=c.ci,
+                verdict=c.verdict,
+                mde=c.mde,
+            )
             for c in aa
         ],
-    }
+    )

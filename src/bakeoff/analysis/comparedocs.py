@@ -22,6 +22,7 @@ from bakeoff.analysis import stats
 from bakeoff.errors import NotComparableError
 from bakeoff.results import Measurement, ResultsDocument, fingerprint
 from bakeoff.results.fingerprint import Difference
+from bakeoff.results.sections import ProjectIdentity
 
 DEFAULT_FAIL_ON = 0.05
 
@@ -60,19 +61,19 @@ class DocComparison:
 def run_conditions(doc: ResultsDocument) -> str:
     """One line on the machine state a document was measured under: comparing two documents is
     a sequential design, so a change in load between the runs is *not* in the CIs."""
-    before = (doc.environment.get("noise_before") or {}).get("load_avg") or ["?"]
+    snap = doc.environment.noise_before
+    before: list[float | str] = [*(snap.load_avg if snap else [])] or ["?"]
     noisy = watched = 0
-    for info in doc.suites.values():
-        cases = info.get("cases", {}) if isinstance(info, dict) else {}
-        for case in cases.values():
-            watch = case.get("noise") or {} if isinstance(case, dict) else {}
-            noisy += int(watch.get("blocks_noisy", 0))
-            watched += int(watch.get("blocks_watched", 0))
+    for _, info in doc.suites.items():
+        for case in info.cases.values():
+            if case.noise is not None:
+                noisy += case.noise.blocks_noisy
+                watched += case.noise.blocks_watched
     share = f"{noisy}/{watched} blocks noisy" if watched else "no noise watch"
     return f"{doc.created}: load {before[0]} before the run, {share}"
 
 
-def project_identity(path: Path) -> dict[str, str]:
+def project_identity(path: Path) -> ProjectIdentity:
     """What a results document records about the project it measured: the package name (the
     folder name when package.json has none) and the folder. Two checkouts of one project in
     different folders are the same project."""
@@ -83,16 +84,16 @@ def project_identity(path: Path) -> dict[str, str]:
             name = data["name"]
     except (OSError, ValueError):
         pass
-    return {"name": name or path.resolve().name, "path": str(path.resolve())}
+    return ProjectIdentity(name=name or path.resolve().name, path=str(path.resolve()))
 
 
-def project_of(doc: ResultsDocument) -> dict[str, str] | None:
-    proj = doc.settings.get("project")
-    return proj if isinstance(proj, dict) and proj.get("name") else None
+def project_of(doc: ResultsDocument) -> ProjectIdentity | None:
+    proj = doc.settings.project
+    return proj if proj and proj.name else None
 
 
-def _project_text(proj: dict[str, str]) -> str:
-    return f"'{proj.get('name')}' ({proj.get('path', '?')})"
+def _project_text(proj: ProjectIdentity) -> str:
+    return f"'{proj.name}' ({proj.path or '?'})"
 
 
 def _key(m: Measurement) -> tuple[str, str, str, str]:
@@ -121,7 +122,7 @@ def compare_docs(
             )
     diffs = fingerprint.differences(fingerprint.of(base), fingerprint.of(new))
     b_proj, n_proj = project_of(base), project_of(new)
-    if b_proj and n_proj and b_proj.get("name") != n_proj.get("name"):
+    if b_proj and n_proj and b_proj.name != n_proj.name:
         if not force:
             raise NotComparableError(
                 f"different projects: base measured {_project_text(b_proj)}, "

@@ -13,6 +13,7 @@ from typing import Any
 
 from bakeoff.analysis import meta
 from bakeoff.results import Comparison, ResultsDocument
+from bakeoff.results.machines import CrossDecision, CrossMachine, MachineDecision
 
 Key = tuple[str, str, str, str, str]  # suite, case, metric, baseline, contestant
 
@@ -92,33 +93,27 @@ def comparisons(doc: ResultsDocument) -> list[dict[str, Any]]:
     return out
 
 
-def decisions(doc: ResultsDocument) -> list[dict[str, Any]]:
+def decisions(doc: ResultsDocument) -> list[CrossDecision]:
     """Per surface, each machine's decision (decided on that machine's own evidence and
     prices) and whether the machines agree."""
-    table: dict[str, dict[str, Any]] = {}
+    table: dict[str, CrossDecision] = {}
     for run in doc.machines:
-        dec = (run.document.decision if run.document else None) or {}
-        for s in dec.get("surfaces") or []:
-            row = table.setdefault(
-                str(s.get("surface")),
-                {"surface": s.get("surface"), "label": s.get("label"), "machines": {}},
+        dec = run.document.decision if run.document else None
+        for s in dec.surfaces if dec else []:
+            row = table.setdefault(s.surface, CrossDecision(surface=s.surface, label=s.label))
+            row.machines[run.label] = MachineDecision(
+                decision=s.decision, contestant=s.contestant, rule=s.rule, reason=s.reason
             )
-            row["machines"][run.label] = {
-                "decision": s.get("decision"),
-                "contestant": s.get("contestant"),
-                "rule": s.get("rule"),
-                "reason": s.get("reason"),
-            }
     for row in table.values():
-        picks = {(m["decision"], m["contestant"]) for m in row["machines"].values()}
-        row["agree"] = len(picks) == 1
+        picks = {(m.decision, m.contestant) for m in row.machines.values()}
+        row.agree = len(picks) == 1
     return list(table.values())
 
 
-def build(doc: ResultsDocument) -> dict[str, Any]:
+def build(doc: ResultsDocument) -> CrossMachine:
     """The ``cross_machine`` section of a merged document."""
     labels = [m.label for m in doc.machines]
-    return {
+    raw = {
         "machines": labels,
         "method": (
             "per machine: the machine's own comparison (contestants interleaved on that "
@@ -129,3 +124,4 @@ def build(doc: ResultsDocument) -> dict[str, Any]:
         "comparisons": comparisons(doc),
         "decisions": decisions(doc),
     }
+    return CrossMachine.model_validate(raw)

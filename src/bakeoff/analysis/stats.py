@@ -24,6 +24,7 @@ from bakeoff.plan.stopping import SEED as SEED
 from bakeoff.plan.stopping import Estimate as Estimate
 from bakeoff.plan.stopping import _boot_medians, _rng
 from bakeoff.plan.stopping import median_ci as median_ci
+from bakeoff.results.records import Noise
 
 DEFAULT_THRESHOLD = 0.02
 ALPHA = 0.05
@@ -175,34 +176,33 @@ def self_mde(samples: Sequence[float], threshold: float = DEFAULT_THRESHOLD) -> 
     return mde(lo, hi, threshold)
 
 
-def noise_summary(samples: Sequence[float], unit_ms: bool = True) -> dict[str, float | int]:
+def noise_summary(samples: Sequence[float], unit_ms: bool = True) -> Noise | None:
     """Coefficient of variation, min/max spread around the median, and (for times in ms) how
-    many samples were under 1 ms — the checks pyperf warns about."""
+    many samples were under 1 ms — the checks pyperf warns about (None: no samples)."""
     x = np.asarray(samples, dtype=float)
     if len(x) == 0:
-        return {}
+        return None
     med = float(np.median(x))
     mean = float(np.mean(x))
-    out: dict[str, float | int] = {
-        "cv": float(np.std(x, ddof=1) / mean) if len(x) > 1 and mean else 0.0,
-        "min_rel": float(x.min() / med - 1) if med else 0.0,
-        "max_rel": float(x.max() / med - 1) if med else 0.0,
-    }
-    if unit_ms:
-        out["under_1ms"] = int((x < 1.0).sum())
-    return out
+    return Noise(
+        cv=float(np.std(x, ddof=1) / mean) if len(x) > 1 and mean else 0.0,
+        min_rel=float(x.min() / med - 1) if med else 0.0,
+        max_rel=float(x.max() / med - 1) if med else 0.0,
+        under_1ms=int((x < 1.0).sum()) if unit_ms else None,
+    )
 
 
-def noise_warnings(summary: dict[str, float | int]) -> list[str]:
+def noise_warnings(summary: Noise | None) -> list[str]:
     """Human-readable warnings for a noise summary (empty when the samples look stable)."""
     warn: list[str] = []
-    if summary.get("cv", 0) >= 0.10:
-        warn.append(f"unstable: coefficient of variation {summary['cv']:.0%} (>= 10%)")
-    if summary.get("max_rel", 0) >= 0.5 or summary.get("min_rel", 0) <= -0.5:
+    if summary is None:
+        return warn
+    if summary.cv >= 0.10:
+        warn.append(f"unstable: coefficient of variation {summary.cv:.0%} (>= 10%)")
+    if summary.max_rel >= 0.5 or summary.min_rel <= -0.5:
         warn.append(
-            f"outliers: min {summary['min_rel']:+.0%} / max {summary['max_rel']:+.0%} "
-            "from the median"
+            f"outliers: min {summary.min_rel:+.0%} / max {summary.max_rel:+.0%} from the median"
         )
-    if summary.get("under_1ms", 0):
-        warn.append(f"{summary['under_1ms']} samples under 1 ms: timer and spawn noise dominate")
+    if summary.under_1ms:
+        warn.append(f"{summary.under_1ms} samples under 1 ms: timer and spawn noise dominate")
     return warn

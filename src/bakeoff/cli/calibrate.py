@@ -38,6 +38,7 @@ def calibrate(cases: tuple[str, ...], config_path: Path | None, **kw: Any) -> No
     bakeoff calibrate -r node@lts
     """
     from bakeoff.cli.common import execute, load_config, settings_from
+    from bakeoff.results.suites import AaSummary
     from bakeoff.session import Options
     from bakeoff.suites.startup import StartupSuite
 
@@ -46,19 +47,19 @@ def calibrate(cases: tuple[str, ...], config_path: Path | None, **kw: Any) -> No
     spec = (kw["runtimes"] or cfg.bakeoff.runtimes)[:1]
     chosen = [BUILTIN_CASES[c] for c in (cases or CALIBRATE_CASES)]
     doc = execute(Options(runtimes=list(spec), suites=[StartupSuite(chosen)], settings=s), kw)
-    aa = doc.suites.get("aa", {})
+    aa = doc.suites.aa or AaSummary()
     out.print()
     out.print("[bold]A/A self-check[/] (both arms are the same runtime)")
     out.print(
-        f"  false positives: {aa.get('false_positives')} of {aa.get('comparisons')} comparisons "
-        f"({_pct(aa.get('false_positive_rate'))}; every metric, Holm-corrected)"
+        f"  false positives: {aa.false_positives} of {aa.comparisons} comparisons "
+        f"({_pct(aa.false_positive_rate)}; every metric, Holm-corrected)"
     )
     out.print(
-        f"  noise floor (|A/A ratio − 1|, wall time): median {_pct(aa.get('noise_floor'))}, "
-        f"max {_pct(aa.get('noise_floor_max'))}"
+        f"  noise floor (|A/A ratio − 1|, wall time): median {_pct(aa.noise_floor)}, "
+        f"max {_pct(aa.noise_floor_max)}"
     )
     out.print(
-        f"  minimum detectable effect (80% power, wall time): median {_pct(aa.get('mde_median'))},"
-        f" worst case {_pct(aa.get('mde_max'))} — differences smaller than this cannot be told "
+        f"  minimum detectable effect (80% power, wall time): median {_pct(aa.mde_median)},"
+        f" worst case {_pct(aa.mde_max)} — differences smaller than this cannot be told "
         "apart from noise at this run length; raise --max-runs or lower --precision to see more"
     )

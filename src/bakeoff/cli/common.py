@@ -174,7 +174,7 @@ def execute(
     view = make_view()
     ev = Evaluation(opts, on_event=view, command=["bakeoff", *sys.argv[1:]])
     if project is not None:
-        ev.doc.settings["project"] = comparedocs.project_identity(project)
+        ev.doc.settings.project = comparedocs.project_identity(project)
     saved_to: Path | None = None
     try:
         with view:

@@ -85,7 +85,7 @@ def report(
         if baseline:
             if baseline not in [c.name for c in doc.contestants]:
                 raise UsageError(f"baseline '{baseline}' is not in {results_file}")
-            analyze.analyze(doc, baseline, float(doc.settings.get("threshold") or 0.02))
+            analyze.analyze(doc, baseline, doc.settings.threshold or 0.02)
         if baseline or config_path or usage or doc.cost is None:
             decide.fill(doc, value)
             err.print(f"[dim]dollars priced with {escape(source)}[/]")

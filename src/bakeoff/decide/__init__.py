@@ -13,7 +13,8 @@ from typing import Any, Literal
 from bakeoff.config import prices as pricebook_mod
 from bakeoff.config.prices import PriceBook
 from bakeoff.plan import primary as primary_mod
-from bakeoff.results import Comparison, ResultsDocument
+from bakeoff.results import Comparison, ResultsDocument, money
+from bakeoff.results.suites import PackageBuildInfo
 from bakeoff.value import model
 from bakeoff.value.migration import FAILING, project_areas
 from bakeoff.value.usage import Usage, ValueConfig, preset, resolve
@@ -129,8 +130,8 @@ def blockers(
         and (areas is None or c.area in areas)
     ]
     if surface in ("test_runner", "service_runtime") and doc.cost:
-        mig = (doc.cost.get("migration") or {}).get(who) or {}
-        n = int(mig.get("failing_tests") or 0)
+        mig = doc.cost.migration.get(who)
+        n = mig.failing_tests if mig else 0
         if n:
             out.append(f"{n} project test(s) fail under {who}")
     return out
@@ -142,7 +143,7 @@ def _comparison(
     """The comparison that decides ``surface`` for ``who``: its primary comparison when the
     document declared a primary family, else the first evidence found (older documents)."""
     comps = [c for c in doc.comparisons if c.contestant == who]
-    if (doc.settings.get("primary") or {}).get("family") is not None:
+    if doc.settings.primary is not None:
         return next((c for c in comps if c.role == "primary" and c.surface == surface), None)
     for suite, case, metric in EVIDENCE.get(surface, []):
         want = rate if case == "@rate" else case
@@ -185,7 +186,7 @@ def _settle(doc: ResultsDocument, comp: Comparison | None, surface: str) -> str:
         suite = _suite_of(surface)
         return f"enable the {suite} suite (run `bakeoff run --suite {suite}`) for this contestant"
     knob = KNOBS.get(comp.suite, "--max-runs")
-    quick = bool(doc.settings.get("quick"))
+    quick = doc.settings.quick
     where = "run without --quick, " if quick else ""
     if comp.runs_to_settle:
         return (
@@ -214,7 +215,7 @@ def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface
     if e is None:
         return ""
     case = comp.case if comp is not None else e.case
-    for name in (who, doc.settings.get("baseline")):
+    for name in (who, doc.settings.baseline):
         mine = [m for m in doc.measurements if m.suite == e.suite and m.contestant == name]
         # the endpoint itself first, then anything of the suite that failed with a reason
         # (a server that never became ready has failures on its time-to-ready, not on CPU)
@@ -225,31 +226,33 @@ def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface
                 return f"{name}: {cause}"
             if m.failures and m.metric == "ready_ms" and not m.samples:
                 return f"{name}: {m.failures[-1].reason}"
-    info = doc.suites.get(e.suite) or {}
-    skipped = info.get("skipped") if isinstance(info, dict) else None
+    info = doc.suites.get(e.suite)
+    skipped = info.skipped if info else None
     return f"{e.suite} suite skipped: {skipped}" if skipped else ""
 
 
 def _money(doc: ResultsDocument, who: str, surface: str) -> dict[str, Any]:
-    cost = doc.cost or {}
+    cost = doc.cost
     out: dict[str, Any] = {}
-    sav = (cost.get("savings") or {}).get(who)
-    mig = (cost.get("migration") or {}).get(who)
+    if cost is None:
+        return out
+    sav = cost.savings.get(who)
+    mig = cost.migration.get(who)
     if surface == "service_runtime":
         if sav:
-            out["monthly_saving"] = sav["cash"]
+            out["monthly_saving"] = sav.cash.model_dump()
         if mig:
-            out["migration_cost"] = mig.get("cost")
-            out["payback_months"] = mig.get("payback_months")
-            out["statement"] = mig.get("statement")
+            out["migration_cost"] = mig.cost
+            out["payback_months"] = mig.payback_months
+            out["statement"] = mig.statement
     elif surface in WAIT_LINES:
-        per = cost.get("contestants") or {}
-        base = cost.get("baseline")
+        per = cost.contestants
+        base = cost.baseline
 
-        def hours(name: str | None) -> float | None:
-            lines = (per.get(name) or {}).get("lines") or []
-            found = [x for x in lines if x.get("name") == WAIT_LINES[surface]]
-            return float(found[0]["hours"]) if found and found[0].get("hours") is not None else None
+        def hours(name: str) -> float | None:
+            mine = per.get(name)
+            found = [x for x in (mine.lines if mine else []) if x.name == WAIT_LINES[surface]]
+            return found[0].hours if found else None
 
         hb, hc = hours(base), hours(who)
         if hb is not None and hc is not None:
@@ -401,11 +404,12 @@ def _reason(surface: str, c: dict[str, Any], base: str) -> str:
     return f"{who} as {label}: {RULES[rule].split(' — ', 1)[1]}" + (f" — {eff}" if eff else "")
 
 
-def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
+def decide(doc: ResultsDocument, usage: Usage) -> money.Decision:
+    """The ``decision`` section of ``doc`` (typed, validated strictly)."""
     names = [c.name for c in doc.contestants]
-    cost = doc.cost or {}
-    base = cost.get("baseline") or doc.settings.get("baseline") or (names[0] if names else "")
-    rate = cost.get("rate_case")
+    cost = doc.cost
+    base = (cost.baseline if cost else None) or doc.settings.baseline or (names[0] if names else "")
+    rate = cost.rate_case if cost else None
     limit = usage.migration.payback_limit_months
     surfaces: list[dict[str, Any]] = []
     service: dict[str, str] = {}
@@ -465,17 +469,18 @@ def decide(doc: ResultsDocument, usage: Usage) -> dict[str, Any]:
                 dollars=best["dollars"],
             )
         surfaces.append(entry)
-    return {"baseline": base, "surfaces": surfaces, "not_evaluated": skipped, "rules": RULES}
+    raw = {"baseline": base, "surfaces": surfaces, "not_evaluated": skipped, "rules": RULES}
+    return money.Decision.model_validate(raw)
 
 
 def _evaluated(doc: ResultsDocument, surface: str) -> bool:
     """Whether this run set out to decide ``surface``: it declared primaries for it, or (a
     document without a declared family) measured anything of its suite. A surface no suite of
     the run looked at is listed once as not evaluated, not as five "hold" rows."""
-    family = (doc.settings.get("primary") or {}).get("family")
-    if family is None:
+    plan = doc.settings.primary
+    if plan is None:
         return True
-    if any(isinstance(p, dict) and p.get("surface") == surface for p in family):
+    if any(p.surface == surface for p in plan.family):
         return True
     suite = primary_mod.ENDPOINTS[surface].suite
     if any(m.suite == suite for m in doc.measurements):
@@ -486,12 +491,11 @@ def _evaluated(doc: ResultsDocument, surface: str) -> bool:
 def stored_value(doc: ResultsDocument) -> tuple[Usage | ValueConfig, str]:
     """The usage (and price overrides) a document was priced with, so re-rendering a saved
     file gives the same dollars in any folder; and where it came from, to say so."""
-    raw = doc.settings.get("value")
-    if isinstance(raw, dict):
+    raw = doc.settings.value
+    if raw is not None:
         return ValueConfig.model_validate(raw), "the usage stored in the results file"
-    usage = (doc.cost or {}).get("usage")
-    if isinstance(usage, dict):
-        return Usage.model_validate(usage), "the usage stored in the results file"
+    if doc.cost is not None and doc.cost.usage:
+        return Usage.model_validate(doc.cost.usage), "the usage stored in the results file"
     return preset("medium"), "the medium usage preset (the results file stores no usage)"
 
 
@@ -509,29 +513,30 @@ def fill(
     prices = prices or pricebook_mod.load()
     doc.cost = model.compute(doc, usage, prices)
     doc.decision = decide(doc, usage)
-    for w in doc.cost["warnings"]:
+    for w in doc.cost.warnings:
         if w not in doc.warnings:
             doc.warnings.append(w)
 
 
-def _packaging_build(doc: ResultsDocument, who: str) -> dict[str, Any] | None:
+def _packaging_build(doc: ResultsDocument, who: str) -> PackageBuildInfo | None:
     """The compat suite's single-file build for ``who`` (None when it was not attempted)."""
-    builds = ((doc.suites.get("compat") or {}).get("packaging") or {}).get("builds") or []
-    return next((b for b in builds if isinstance(b, dict) and b.get("contestant") == who), None)
+    compat = doc.suites.compat
+    builds = compat.packaging.builds if compat and compat.packaging else []
+    return next((b for b in builds if b.contestant == who), None)
 
 
 def _packaging_decision(
-    doc: ResultsDocument, res: dict[str, Any], who: str, base: str, built: dict[str, Any]
+    doc: ResultsDocument, res: dict[str, Any], who: str, base: str, built: PackageBuildInfo
 ) -> dict[str, Any]:
     """Packaging from the single-file build: it must build and print what the script prints;
     then the binary's start-up against the baseline's decides between trial and adopt."""
-    if not built.get("ok") or not built.get("same_output"):
+    if not built.ok or not built.same_output:
         return {
             **res,
             "decision": "hold",
             "rule": "packaging-fails",
-            "blockers": [*res["blockers"], str(built.get("detail", "single-file build failed"))],
-            "effect": {"text": str(built.get("detail", ""))},
+            "blockers": [*res["blockers"], built.detail or "single-file build failed"],
+            "effect": {"text": built.detail},
         }
     comp = next(
         (
@@ -545,8 +550,8 @@ def _packaging_decision(
         None,
     )
     text = (
-        f"{built.get('method')}: {built.get('binary_mb')} MB binary, "
-        f"built in {built.get('build_s')} s, same output as the script"
+        f"{built.method}: {built.binary_mb} MB binary, "
+        f"built in {built.build_s} s, same output as the script"
     )
     if comp is not None and comp.verdict == "better" and comp.ratio is not None:
         return {

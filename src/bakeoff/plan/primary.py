@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bakeoff.plan.sequential import ALPHA, Design
+from bakeoff.results.sections import Settings
 
 REFERENCE = "@reference"  # the serve case at the reference rate, known once rates are chosen
 
@@ -130,12 +131,8 @@ class DecisionPlan:
         }
 
 
-def family_from(settings: dict[str, Any]) -> dict[tuple[str, str, str, str], str]:
+def family_from(settings: Settings) -> dict[tuple[str, str, str, str], str]:
     """``(suite, case, metric, contestant) -> surface`` of a document's declared family."""
-    plan = settings.get("primary") or {}
-    out: dict[tuple[str, str, str, str], str] = {}
-    for p in plan.get("family") or []:
-        if isinstance(p, dict):
-            key = (str(p["suite"]), str(p["case"]), str(p["metric"]), str(p["contestant"]))
-            out[key] = str(p["surface"])
-    return out
+    plan = settings.primary
+    family = plan.family if plan else []
+    return {(p.suite, p.case, p.metric, p.contestant): p.surface for p in family}

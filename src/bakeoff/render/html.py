@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from html import escape
-from typing import Any
 
 from bakeoff.render import parity_html, svg
 from bakeoff.render import value_view as vv
@@ -105,11 +104,11 @@ def startup_plots(doc: ResultsDocument) -> list[str]:
 
 def latency_plots(doc: ResultsDocument) -> list[str]:
     names = _names(doc)
-    hist: dict[str, Any] = (doc.suites.get("serve") or {}).get("latency_hist") or {}
+    serve = doc.suites.serve
     curves: dict[str, dict[str, list[tuple[float, float]]]] = {}
-    for who, cases in hist.items():
-        for case, pts in (cases or {}).items():
-            curves.setdefault(case, {})[who] = [(float(p), float(ms)) for p, ms in pts]
+    for who, cases in (serve.latency_curve if serve else {}).items():
+        for case, pts in cases.items():
+            curves.setdefault(case, {})[who] = [(p, ms) for p, ms in pts if ms is not None]
     if not curves:
         pct = {
             "latency_p50_ms": 50.0,
@@ -140,11 +139,11 @@ def latency_plots(doc: ResultsDocument) -> list[str]:
 
 
 def rss_plots(doc: ResultsDocument) -> list[str]:
-    tl: dict[str, Any] = (doc.suites.get("serve") or {}).get("rss_timeline") or {}
+    tl = doc.suites.serve.rss_timeline if doc.suites.serve else {}
     per_case: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for who, cases in tl.items():
-        for case, pts in (cases or {}).items():
-            per_case.setdefault(case, {})[who] = [(float(t), float(mb)) for t, mb in pts]
+        for case, pts in cases.items():
+            per_case.setdefault(case, {})[who] = list(pts)
     return [
         _figure(
             "rss",
@@ -313,31 +312,22 @@ def costs(doc: ResultsDocument) -> str:
         ["contestant", "line", "quantity", "monthly", "price", "from measurement", "how"],
         [
             [
-                _td(x["contestant"]),
-                _td(x["name"]),
-                _td(
-                    f"{x['quantity']:,.0f} {x['unit']}"
-                    if isinstance(x.get("quantity"), int | float)
-                    else "–",
-                    True,
-                ),
+                _td(x.contestant),
+                _td(x.name),
+                _td(f"{x.quantity:,.0f} {x.unit}" if x.quantity is not None else "–", True),
                 _td(vv.line_amount(x), True),
-                _td(
-                    f"{x['price_key']} ({x['price_source']}, {x['price_date']})"
-                    if x.get("price_key")
-                    else "–"
-                ),
-                _td("; ".join(vv.ref_text(r) for r in x.get("refs") or []) or "–"),
-                _td(x.get("note", "")),
+                _td(f"{x.price_key} ({x.price_source}, {x.price_date})" if x.price_key else "–"),
+                _td("; ".join(vv.ref_text(r) for r in x.refs) or "–"),
+                _td(x.note),
             ]
             for x in vv.lines(doc)
         ],
         "cost-lines",
     )
     prices = "".join(
-        f"<li><code>{escape(p['key'])}</code>: {escape(vv.price_text(p))} — "
-        f'<a href="{escape(p.get("url") or "")}">{escape(p["source"])}</a>, '
-        f"{escape(p['date'])}</li>"
+        f"<li><code>{escape(p.key)}</code>: {escape(vv.price_text(p))} — "
+        f'<a href="{escape(p.url)}">{escape(p.source)}</a>, '
+        f"{escape(p.date)}</li>"
         for p in vv.prices(doc)
     )
     return (
@@ -414,7 +404,7 @@ def render(doc: ResultsDocument) -> str:
         f"status {escape(doc.status)}<br>{escape(run_header(doc))}</p>{noise}{status}{contestants}"
         f"{head_html}{decisions(doc)}{costs(doc)}{plot_html}"
         f'<h2 id="measurements">Measurements</h2><p><small>median (95% CI) ×ratio vs '
-        f"{escape(str(doc.settings.get('baseline') or ''))} and verdict</small></p>"
+        f"{escape(doc.settings.baseline or '')} and verdict</small></p>"
         f"{measurement_tables(doc)}{parity_html.parity(doc)}{parity_html.failures(doc)}"
         f"{warn}</main></body></html>\n"
     )

@@ -20,16 +20,18 @@ SUITE = "startup"
 
 
 def export(doc: ResultsDocument, suite: str = SUITE) -> dict[str, Any]:
-    cases = doc.suites.get(suite, {}).get("cases", {})
+    info = doc.suites.get(suite)
+    cases = info.cases if info else {}
     results: list[dict[str, Any]] = []
     for m in doc.measurements:
         if m.suite != suite or m.metric != "wall_ms" or not m.valid or not m.samples:
             continue
         times = [t / 1000 for t in m.samples]
-        split = cases.get(m.case, {}).get("cpu_split", {}).get(m.contestant)
-        if split and len(split.get("user_ms", [])) == len(times):
-            user = statistics.fmean(split["user_ms"]) / 1000
-            system = statistics.fmean(split["sys_ms"]) / 1000
+        case = cases.get(m.case)
+        split = case.cpu_split.get(m.contestant) if case else None
+        if split and len(split.user_ms) == len(times):
+            user = statistics.fmean(split.user_ms) / 1000
+            system = statistics.fmean(split.sys_ms) / 1000
         else:
             cpu = next(
                 (

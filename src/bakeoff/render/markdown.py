@@ -37,24 +37,24 @@ def render(doc: ResultsDocument, limit: int | None = mdfit.LIMIT) -> str:
         from bakeoff.render import machines
 
         return machines.markdown(doc, limit)
-    base = doc.settings.get("baseline")
+    base = doc.settings.baseline
     env = doc.environment
     out = ["# bakeoff results", ""]
     out.append(f"Run {doc.created} · bakeoff {doc.bakeoff_version} · status **{doc.status}**  ")
     out.append(
-        f"Machine: {env.get('cpu_model', '?')}, {env.get('cores_logical', '?')} cores, "
-        f"{env.get('memory_gb', '?')} GB, {env.get('os_release') or env.get('os', '?')}, "
-        f"kernel {env.get('kernel', '?')}"
+        f"Machine: {env.cpu_model or '?'}, {env.cores_logical or '?'} cores, "
+        f"{env.memory_gb if env.memory_gb is not None else '?'} GB, "
+        f"{env.os_release or env.os or '?'}, kernel {env.kernel or '?'}"
     )
     if noise_line(doc):
         out.append(noise_line(doc) + "  ")
     settings = doc.settings
-    if settings.get("precision"):
+    if settings.precision:
         out.append(
-            f"Stopping rule: ±{float(settings['precision']):.0%} CI half-width, "
-            f"{settings.get('min_runs')}–{settings.get('max_runs')} runs, "
-            f"{settings.get('warmups')} warm-up; threshold "
-            f"{float(settings.get('threshold') or 0.02):.0%}"
+            f"Stopping rule: ±{settings.precision:.0%} CI half-width, "
+            f"{settings.min_runs}–{settings.max_runs} runs, "
+            f"{settings.warmups} warm-up; threshold "
+            f"{settings.threshold or 0.02:.0%}"
         )
     out.append("")
     out.append("| contestant | version | binary sha256 |")

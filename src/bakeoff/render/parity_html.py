@@ -7,16 +7,18 @@ from html import escape
 
 from bakeoff.render import parity_view as pv
 from bakeoff.results import ResultsDocument
+from bakeoff.results.suites import ParityRow
 
 CLASS_CSS = {"failed": "worse", "not run": "inconclusive", "not collected": "inconclusive"}
 
 
-def _rows_table(rows: list[dict[str, object]], names: list[str]) -> str:
+def _rows_table(rows: list[ParityRow], names: list[str]) -> str:
     head = "".join(f"<th>{escape(n)}</th>" for n in ["test", *names])
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="{CLASS_CSS.get(str(row.get(n)), "")}">{escape(pv.row_cell(row, n))}</td>'
+            f'<td class="{CLASS_CSS.get(row.status.get(n, ""), "")}">'
+            f"{escape(pv.row_cell(row, n))}</td>"
             for n in names
         )
         body.append(f"<tr><td>{escape(pv.test_name(row))}</td>{cells}</tr>")

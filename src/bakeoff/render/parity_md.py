@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bakeoff.render import parity_view as pv
 from bakeoff.results import ResultsDocument
+from bakeoff.results.suites import ParityRow
 
 
 def _esc(text: str) -> str:
@@ -54,7 +55,7 @@ def parity(doc: ResultsDocument) -> list[str]:
     return out
 
 
-def _table(rows: list[dict[str, object]], names: list[str]) -> list[str]:
+def _table(rows: list[ParityRow], names: list[str]) -> list[str]:
     out = ["| test | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for row in rows:
         cells = " | ".join(_esc(pv.row_cell(row, n)) for n in names)

@@ -55,7 +55,7 @@ def parity(doc: ResultsDocument) -> list[RenderableType]:
             lines.append(t(f"  {name}: … {len(errs) - 5} more files that did not load", "yellow"))
     # a runner whose whole suite did not run differs on every test: its finding says why
     ran = [r.name for r in view.runners if not r.finding]
-    diff = [row for row in view.diff if len({row.get(n) for n in ran}) > 1]
+    diff = [row for row in view.diff if len({row.status.get(n) for n in ran}) > 1]
     if len(diff) < len(view.diff):
         lines.append(
             t(

@@ -11,6 +11,7 @@ from typing import Any
 
 from bakeoff.render.view import ANSI, failure_line
 from bakeoff.results import Failure, ResultsDocument
+from bakeoff.results.suites import ParityRow, TestCommandInfo
 
 CLASSES = ("passed", "failed", "skipped", "not run", "not collected")
 TERMINAL_DIFF_ROWS = 15
@@ -33,8 +34,8 @@ class ParityView:
     script: str
     source: str
     runners: list[RunnerRow]
-    diff: list[dict[str, Any]]
-    rows: list[dict[str, Any]]
+    diff: list[ParityRow]
+    rows: list[ParityRow]
     names: list[str]
     notes: list[str]
     file_errors: dict[str, dict[str, str]]
@@ -61,73 +62,70 @@ def _own_count(totals: dict[str, Any]) -> str:
 
 
 def parity(doc: ResultsDocument) -> ParityView | None:
-    info = doc.suites.get("test") or {}
-    par = info.get("parity") if isinstance(info, dict) else None
-    if not isinstance(par, dict) or not par.get("summary"):
+    info = doc.suites.test
+    par = info.parity if info else None
+    if info is None or par is None or not par.summary:
         return None
-    runs = info.get("runs") or {}
-    cmd = info.get("command") or {}
-    findings = par.get("findings") or {}
+    cmd = info.command or TestCommandInfo()
+    findings = par.findings
     runners: list[RunnerRow] = []
-    for name, s in par["summary"].items():
-        run = runs.get(name) or {}
+    for name, s in par.summary.items():
+        run = info.runs.get(name)
         f = findings.get(name)
         runners.append(
             RunnerRow(
                 name=name,
-                runner=str(run.get("runner", "")),
-                counts={c: int(s.get(c, 0)) for c in CLASSES},
-                own_count=_own_count(s.get("runner_totals") or {}),
-                command=str(run.get("command", "")),
-                translated=[str(x) for x in run.get("translated") or []],
-                finding=str(f.get("reason", "")) if isinstance(f, dict) else "",
+                runner=run.runner if run else "",
+                counts={c: s.count(c) for c in CLASSES},
+                own_count=_own_count(s.runner_totals),
+                command=run.command if run else "",
+                translated=list(run.translated) if run else [],
+                finding=f.reason if f else "",
             )
         )
     notes: list[str] = []
-    for name, n in (par.get("whole_tests") or {}).items():
+    for name, n in par.whole_tests.items():
         notes.append(
             f"{name} reports {n} test(s) with subtests as one test; they are compared as one "
             "(failed when any part failed)"
         )
-    for step in cmd.get("not_run") or []:
+    for step in cmd.not_run:
         notes.append(f"not run from the test script: {step}")
-    for step in cmd.get("before") or []:
+    for step in cmd.before:
         notes.append(f"run once before timing (untimed): {step}")
-    files = info.get("files") or {}
-    if files.get("how"):
-        count = files.get("count")
+    files = info.files
+    if files and files.how:
+        count = files.count
         notes.append(
             "test files: "
             + (f"{count} file{'' if count == 1 else 's'}, " if count is not None else "")
-            + f"from {files['how']}"
+            + f"from {files.how}"
         )
-    if par.get("rows_truncated"):
+    if par.rows_truncated:
         notes.append("the per-test table is cut at 5,000 rows (the counts cover every test)")
     return ParityView(
-        tests=int(par.get("tests") or 0),
-        script=str(cmd.get("script") or ""),
-        source=str(cmd.get("source") or ""),
+        tests=par.tests,
+        script=cmd.script or "",
+        source=cmd.source,
         runners=runners,
-        diff=list(par.get("diff") or []),
-        rows=list(par.get("rows") or par.get("diff") or []),
-        names=list(par["summary"]),
+        diff=list(par.diff),
+        rows=list(par.rows or par.diff),
+        names=list(par.summary),
         notes=notes,
         # a runner whose whole suite did not run has one finding, not one line per file
-        file_errors={
-            k: dict(v) for k, v in (par.get("file_errors") or {}).items() if k not in findings
-        },
+        file_errors={k: dict(v) for k, v in par.file_errors.items() if k not in findings},
     )
 
 
-def row_cell(row: dict[str, Any], name: str) -> str:
+def row_cell(row: ParityRow, name: str) -> str:
     """One runner's class for a test, with the reason when it did not run."""
-    cls = str(row.get(name, ""))
-    why = (row.get("why") or {}).get(name)
+    cls = row.status.get(name, "")
+    why = row.why.get(name)
     return f"{cls} ({why})" if why else cls
 
 
-def test_name(row: dict[str, Any]) -> str:
-    return f"{row['file']} › {row['test']}" if row.get("file") else str(row["test"])
+def test_name(row: ParityRow) -> str:
+    return f"{row.file} › {row.test}" if row.file else row.test
 
 
 # -- failures -----------------------------------------------------------------------------------

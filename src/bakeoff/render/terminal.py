@@ -48,7 +48,7 @@ def render(doc: ResultsDocument) -> RenderableType:
 
         return machines.terminal(doc)
     parts: list[RenderableType] = [Text(run_header(doc), style="dim")]
-    base = doc.settings.get("baseline")
+    base = doc.settings.baseline
     for table in case_tables(doc):
         t = Table(
             title=Text(

@@ -13,7 +13,7 @@ def _esc(text: str) -> str:
 
 def sections(doc: ResultsDocument) -> list[str]:
     out: list[str] = []
-    if doc.decision and doc.decision.get("surfaces"):
+    if doc.decision and doc.decision.surfaces:
         out += ["## Decisions", ""]
         out.append("| surface | decision | contestant | evidence | rule |")
         out.append("|---|---|---|---|---|")
@@ -55,18 +55,18 @@ def sections(doc: ResultsDocument) -> list[str]:
         out.append("| contestant | line | quantity | monthly | from | how |")
         out.append("|---|---|---:|---:|---|---|")
         for line in vv.lines(doc):
-            q = line.get("quantity")
-            qty = f"{q:,.0f} {line['unit']}" if isinstance(q, int | float) else "–"
-            refs = "; ".join(vv.ref_text(r) for r in line.get("refs") or []) or "–"
+            q = line.quantity
+            qty = f"{q:,.0f} {line.unit}" if q is not None else "–"
+            refs = "; ".join(vv.ref_text(r) for r in line.refs) or "–"
             out.append(
-                f"| {line['contestant']} | {_esc(line['name'])} | {qty} "
-                f"| {vv.line_amount(line)} | {_esc(refs)} | {_esc(line.get('note', ''))} |"
+                f"| {line.contestant} | {_esc(line.name)} | {qty} "
+                f"| {vv.line_amount(line)} | {_esc(refs)} | {_esc(line.note)} |"
             )
         out += ["", "Prices used:", ""] if vv.prices(doc) else []
         for p in vv.prices(doc):
             out.append(
-                f"- `{p['key']}`: {vv.price_text(p)} — {_esc(p['source'])}, {p['date']}"
-                + (f" ({p['url']})" if p.get("url") else "")
+                f"- `{p.key}`: {vv.price_text(p)} — {_esc(p.source)}, {p.date}"
+                + (f" ({p.url})" if p.url else "")
             )
         out += ["", "</details>", ""]
     return out

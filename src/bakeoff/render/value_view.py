@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from bakeoff.results import ResultsDocument
+from bakeoff.results.money import CostLine, CostRef, HoursRange, MoneyRange, PriceUsed
 
 PLATFORM_NAMES = {
     "lambda": "AWS Lambda",
@@ -34,21 +34,23 @@ def usd(x: str | Decimal | None, cents: bool = False) -> str:
     return f"{sign}${d:,.0f}"
 
 
-def usd_range(r: dict[str, Any] | None) -> str:
-    if not r or r.get("monthly") is None:
+def usd_range(r: MoneyRange | None) -> str:
+    if r is None or r.monthly is None:
         return "unknown"
-    lo, hi = r.get("low"), r.get("high")
+    lo, hi = r.low, r.high
     if lo is None or hi is None or Decimal(lo) == Decimal(hi):
-        return usd(r["monthly"])
-    return f"{usd(r['monthly'])} ({usd(lo)} to {usd(hi)})"
+        return usd(r.monthly)
+    return f"{usd(r.monthly)} ({usd(lo)} to {usd(hi)})"
 
 
-def hours_range(r: dict[str, float | None] | None) -> str:
-    if r and "monthly" in r and r["monthly"] is None:
-        return "unknown"  # a waiting line could not be computed (its suite failed)
-    if not r or not any(r.values()):
+def hours_range(r: HoursRange | None) -> str:
+    if r is None:
         return "–"
-    m, lo, hi = r.get("monthly") or 0.0, r.get("low") or 0.0, r.get("high") or 0.0
+    if r.monthly is None:
+        return "unknown"  # a waiting line could not be computed (its suite failed)
+    if not any((r.monthly, r.low, r.high)):
+        return "–"
+    m, lo, hi = r.monthly or 0.0, r.low or 0.0, r.high or 0.0
     if abs(hi - lo) < 0.05:
         return f"{m:,.1f} h"
     return f"{m:,.1f} h ({lo:,.1f} to {hi:,.1f})"
@@ -77,51 +79,52 @@ class CostRow:
 
 def has_cost(doc: ResultsDocument) -> bool:
     """True when the cost block has at least one line to show."""
-    per = (doc.cost or {}).get("contestants") or {}
-    return any(c.get("lines") for c in per.values())
+    return doc.cost is not None and any(c.lines for c in doc.cost.contestants.values())
 
 
 def title(doc: ResultsDocument) -> str:
-    cost = doc.cost or {}
-    plat = PLATFORM_NAMES.get(str(cost.get("platform")), str(cost.get("platform")))
-    rate = cost.get("rate_case")
+    cost = doc.cost
+    platform = cost.platform if cost else "None"
+    plat = PLATFORM_NAMES.get(platform, platform)
+    rate = cost.rate_case if cost else None
     extra = f", CPU per request from serve · {rate}" if rate else ""
-    return f"{plat}, usage preset '{cost.get('preset')}'{extra}"
+    return f"{plat}, usage preset '{cost.preset if cost else None}'{extra}"
 
 
 def cost_rows(doc: ResultsDocument) -> list[CostRow]:
-    cost = doc.cost or {}
-    base = cost.get("baseline")
+    cost = doc.cost
+    if cost is None:
+        return []
+    base = cost.baseline
     rows = []
-    for who, c in (cost.get("contestants") or {}).items():
-        priced = any(x["kind"] == "cash" for x in c.get("lines") or [])
-        sav = (cost.get("savings") or {}).get(who)
-        mig = (cost.get("migration") or {}).get(who)
+    for who, c in cost.contestants.items():
+        priced = any(x.kind == "cash" for x in c.lines)
+        sav = cost.savings.get(who)
+        mig = cost.migration.get(who)
         cash = (
-            usd_range(c["cash"])
-            if c.get("complete")
-            else f"≥ {usd(c.get('cash_known'))} (incomplete)"
-            if priced and Decimal(c.get("cash_known") or 0) > 0
+            usd_range(c.cash)
+            if c.complete
+            else f"≥ {usd(c.cash_known)} (incomplete)"
+            if priced and Decimal(c.cash_known or 0) > 0
             else "unknown (see cost lines)"
             if priced
             else "not estimated"
         )
+        wait = hours_range(c.hours)
         rows.append(
             CostRow(
                 contestant=who,
                 cash=cash,
-                complete=bool(c.get("complete")),
-                wait=hours_range(c.get("hours")),
-                time_value=usd((c.get("time_value") or {}).get("monthly"))
-                if hours_range(c.get("hours")) not in ("–", "unknown")
-                else hours_range(c.get("hours")),
-                saving="baseline" if who == base else usd_range(sav["cash"] if sav else None),
-                hours_saved="–" if who == base or not sav else hours_range(sav["hours"]),
-                migration="–" if not mig else f"{usd(mig['cost'])} ({mig['hours']:g} h)",
+                complete=c.complete,
+                wait=wait,
+                time_value=usd(c.time_value.monthly) if wait not in ("–", "unknown") else wait,
+                saving="baseline" if who == base else usd_range(sav.cash if sav else None),
+                hours_saved="–" if who == base or not sav else hours_range(sav.hours),
+                migration="–" if not mig else f"{usd(mig.cost)} ({mig.hours:g} h)",
                 payback="–"
                 if not mig
-                else payback_text(mig.get("payback_months"))
-                if sav and sav["cash"].get("monthly") is not None
+                else payback_text(mig.payback_months)
+                if sav and sav.cash.monthly is not None
                 else "unknown",
             )
         )
@@ -129,62 +132,60 @@ def cost_rows(doc: ResultsDocument) -> list[CostRow]:
 
 
 def statements(doc: ResultsDocument) -> list[str]:
-    mig = (doc.cost or {}).get("migration") or {}
-    return [str(m["statement"]) for m in mig.values() if m.get("statement")]
+    mig = doc.cost.migration if doc.cost else {}
+    return [m.statement for m in mig.values() if m.statement]
 
 
-def ref_text(ref: dict[str, Any]) -> str:
-    med = ref.get("median")
-    val = f" = {med:.4g} {ref.get('unit', '')}".rstrip() if isinstance(med, int | float) else ""
-    return f"{ref['suite']} · {ref['case']} · {ref['metric']}{val}"
+def ref_text(ref: CostRef) -> str:
+    med = ref.median
+    val = f" = {med:.4g} {ref.unit}".rstrip() if med is not None else ""
+    return f"{ref.suite} · {ref.case} · {ref.metric}{val}"
 
 
-def lines(doc: ResultsDocument) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for c in ((doc.cost or {}).get("contestants") or {}).values():
-        out += c.get("lines") or []
+def lines(doc: ResultsDocument) -> list[CostLine]:
+    out: list[CostLine] = []
+    for c in doc.cost.contestants.values() if doc.cost else []:
+        out += c.lines
     return out
 
 
-def line_amount(line: dict[str, Any]) -> str:
-    if line["kind"] == "info":
+def line_amount(line: CostLine) -> str:
+    if line.kind == "info":
         return "–"
-    if line["kind"] == "time":
-        if line.get("hours") is None:
+    if line.kind == "time":
+        if line.hours is None:
             return "unknown"
-        h = line.get("hours") or 0.0
-        return f"{h:,.1f} h (worth {usd(line.get('monthly'))})"
-    if line.get("monthly") is None:
+        return f"{line.hours:,.1f} h (worth {usd(line.monthly)})"
+    if line.monthly is None:
         return "unknown"
-    lo, hi = line.get("low"), line.get("high")
+    lo, hi = line.low, line.high
     if lo is not None and hi is not None and Decimal(lo) != Decimal(hi):
-        return f"{usd(line['monthly'], True)} ({usd(lo, True)}–{usd(hi, True)})"
-    return usd(line["monthly"], True)
+        return f"{usd(line.monthly, True)} ({usd(lo, True)}–{usd(hi, True)})"
+    return usd(line.monthly, True)
 
 
 def breakdown(doc: ResultsDocument) -> dict[str, dict[str, float]]:
     """Cash per contestant per category (for the stacked cost plot)."""
     out: dict[str, dict[str, float]] = {}
-    for who, c in ((doc.cost or {}).get("contestants") or {}).items():
+    for who, c in doc.cost.contestants.items() if doc.cost else []:
         parts: dict[str, float] = {}
-        for line in c.get("lines") or []:
-            if line["kind"] == "cash" and line.get("monthly") is not None:
-                cat = line["category"]
-                parts[cat] = parts.get(cat, 0.0) + float(line["monthly"])
+        for line in c.lines:
+            if line.kind == "cash" and line.monthly is not None:
+                parts[line.category] = parts.get(line.category, 0.0) + float(line.monthly)
         out[who] = parts
     return out
 
 
-def prices(doc: ResultsDocument) -> list[dict[str, Any]]:
-    return list((doc.cost or {}).get("prices") or [])
+def prices(doc: ResultsDocument) -> list[PriceUsed]:
+    return list(doc.cost.prices) if doc.cost else []
 
 
-def price_text(p: dict[str, Any]) -> str:
-    per = Decimal(p.get("per") or 1)
+def price_text(p: PriceUsed) -> str:
+    per = Decimal(p.per or 1)
     per_txt = f"{per:,.0f} " if per != 1 else ""
-    stale = " — OVER A YEAR OLD" if p.get("stale") else ""
-    own = " (your override)" if p.get("overridden") else ""
-    return f"${p['amount']} per {per_txt}{p['unit']}{own}{stale}"
+    stale = " — OVER A YEAR OLD" if p.stale else ""
+    own = " (your override)" if p.overridden else ""
+    return f"${p.amount} per {per_txt}{p.unit}{own}{stale}"
 
 
 @dataclass(frozen=True)
@@ -202,28 +203,28 @@ class DecisionRow:
 
 def decision_rows(doc: ResultsDocument) -> list[DecisionRow]:
     rows = []
-    for s in (doc.decision or {}).get("surfaces") or []:
-        eff = (s.get("effect") or {}).get("text", "")
-        dollars = s.get("dollars") or {}
+    for s in doc.decision.surfaces if doc.decision else []:
+        eff = s.effect.text if s.effect else ""
+        dollars = s.dollars
         money = []
-        if dollars.get("monthly_saving"):
-            money.append(f"saves {usd_range(dollars['monthly_saving'])}/month")
-        if dollars.get("payback_months") is not None or dollars.get("migration_cost"):
-            money.append(f"payback {payback_text(dollars.get('payback_months'))}")
-        if dollars.get("hours_saved_per_month") is not None:
-            money.append(f"{dollars['hours_saved_per_month']:,.1f} h/month less waiting")
+        if dollars.monthly_saving is not None:
+            money.append(f"saves {usd_range(dollars.monthly_saving)}/month")
+        if dollars.payback_months is not None or dollars.migration_cost:
+            money.append(f"payback {payback_text(dollars.payback_months)}")
+        if dollars.hours_saved_per_month is not None:
+            money.append(f"{dollars.hours_saved_per_month:,.1f} h/month less waiting")
         evidence = "; ".join(x for x in [eff, *money] if x)
         rows.append(
             DecisionRow(
-                surface=s["label"],
-                decision=s["decision"],
-                contestant=s["contestant"],
-                reason=s.get("reason", ""),
-                rule=s["rule"],
+                surface=s.label,
+                decision=s.decision,
+                contestant=s.contestant,
+                reason=s.reason,
+                rule=s.rule,
                 evidence=evidence,
-                blockers=list(s.get("blockers") or []),
-                settle=s.get("settle", "") if s.get("inconclusive") else "",
-                endpoint=s.get("endpoint", ""),
+                blockers=list(s.blockers),
+                settle=s.settle if s.inconclusive else "",
+                endpoint=s.endpoint,
             )
         )
     return rows
@@ -231,9 +232,9 @@ def decision_rows(doc: ResultsDocument) -> list[DecisionRow]:
 
 def not_evaluated(doc: ResultsDocument) -> str:
     """One line naming the surfaces this run did not look at, and the suite that would."""
-    items = (doc.decision or {}).get("not_evaluated") or []
+    items = doc.decision.not_evaluated if doc.decision else []
     if not items:
         return ""
     return "not evaluated in this run: " + ", ".join(
-        f"{i['label']} (the {i['suite']} suite)" for i in items if isinstance(i, dict)
+        f"{i.label} (the {i.suite} suite)" for i in items
     )

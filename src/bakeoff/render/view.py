@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bakeoff.results import Comparison, Failure, Measurement, ResultsDocument
+from bakeoff.results.suites import CaseInfo
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # a line naming the cause ("Missing environment variables", "Usage:", "No tests found")
@@ -177,6 +178,16 @@ def participants(doc: ResultsDocument) -> list[str]:
     return list(dict.fromkeys([*names, *(m.contestant for m in doc.measurements)]))
 
 
+def case_info(doc: ResultsDocument, suite: str, case: str) -> CaseInfo:
+    """How a case ran (empty when its suite recorded nothing about it)."""
+    info = doc.suites.get(suite)
+    return info.cases.get(case) or CaseInfo() if info else CaseInfo()
+
+
+def _num(x: float | None) -> str:
+    return "?" if x is None else f"{x:g}"
+
+
 def case_tables(doc: ResultsDocument) -> list[CaseTable]:
     index = {(m.suite, m.case, m.metric, m.contestant): m for m in doc.measurements}
     comps = {(c.suite, c.case, c.metric, c.contestant): c for c in doc.comparisons}
@@ -184,7 +195,7 @@ def case_tables(doc: ResultsDocument) -> list[CaseTable]:
     tables: list[CaseTable] = []
     keys = dict.fromkeys((m.suite, m.case) for m in doc.measurements if m.metric == "wall_ms")
     for suite, case in keys:
-        info = doc.suites.get(suite, {}).get("cases", {}).get(case, {})
+        info = case_info(doc, suite, case)
         rows = []
         for name in order:
             wall = index.get((suite, case, "wall_ms", name))
@@ -213,8 +224,8 @@ def case_tables(doc: ResultsDocument) -> list[CaseTable]:
             CaseTable(
                 suite,
                 case,
-                str(info.get("description", "")),
-                str(info.get("stop_reason", "")),
+                info.description,
+                info.stop_reason or "",
                 rows,
             )
         )
@@ -247,29 +258,28 @@ def run_header(doc: ResultsDocument) -> str:
     env = doc.environment
     st = doc.settings
     rule = ""
-    if st.get("precision"):
+    if st.precision:
         rule = (
-            f" — target ±{float(st['precision']):.0%}, {st.get('min_runs')}–"
-            f"{st.get('max_runs')} runs, {st.get('warmups')} warm-up"
+            f" — target ±{st.precision:.0%}, {st.min_runs}–{st.max_runs} runs, {st.warmups} warm-up"
         )
-    machine = f"{env.get('cpu_model', '?')}, {env.get('cores_logical', '?')} cores"
+    machine = f"{env.cpu_model or '?'}, {env.cores_logical or '?'} cores"
     return f"{who} — {machine}{rule}"
 
 
 def noise_line(doc: ResultsDocument) -> str:
     """Machine noise readings around the run (load, CPU frequency, steal)."""
     env = doc.environment
-    b = env.get("noise_before") or {}
-    a = env.get("noise_after") or {}
-    if not b:
+    b, a = env.noise_before, env.noise_after
+    if b is None:
         return ""
-    parts = [f"load {b.get('load_avg', ['?'])[0]} before / {a.get('load_avg', ['?'])[0]} after"]
-    if b.get("cpu_freq_mhz"):
-        parts.append(f"CPU {b['cpu_freq_mhz']}→{a.get('cpu_freq_mhz', '?')} MHz")
-    if env.get("steal_fraction") is not None:
-        parts.append(f"steal {float(env['steal_fraction']):.1%}")
-    if env.get("governor"):
-        parts.append(f"governor {env['governor']}")
+    after = a.load_avg[0] if a and a.load_avg else "?"
+    parts = [f"load {b.load_avg[0] if b.load_avg else '?'} before / {after} after"]
+    if b.cpu_freq_mhz:
+        parts.append(f"CPU {b.cpu_freq_mhz:g}→{_num(a.cpu_freq_mhz if a else None)} MHz")
+    if env.steal_fraction is not None:
+        parts.append(f"steal {env.steal_fraction:.1%}")
+    if env.governor:
+        parts.append(f"governor {env.governor}")
     return "noise: " + ", ".join(parts)
 
 
@@ -293,7 +303,6 @@ METRIC_LABELS = {
     "latency_max_ms": "max latency",
     "cpu_ms_per_1k_req": "CPU per 1k requests",
     "rss_steady_mb": "RSS under load (median)",
-    "rss_peak_mb": "RSS under load (peak)",
     "achieved_rps": "achieved rate",
     "throughput_rps": "saturation throughput",
     "rss_slope_mb_per_min": "RSS growth after warm-up",
@@ -339,7 +348,7 @@ def _case_title(doc: ResultsDocument, suite: str, case: str) -> str:
     if suite == "serve" and case.startswith("rate:"):
         return f"fixed rate {case[5:]} req/s (open loop, latency from the intended send time)"
     if suite == "serve" and case == "saturation":
-        engine = doc.suites.get("serve", {}).get("engines", {}).get("saturation", "")
+        engine = doc.suites.serve.engines.get("saturation", "") if doc.suites.serve else ""
         return f"closed-loop saturation ({engine.split(' (')[0]})" if engine else "saturation"
     if suite == "serve" and case == "ready":
         return "spawn to first successful readiness response; RSS once ready"
@@ -348,7 +357,7 @@ def _case_title(doc: ResultsDocument, suite: str, case: str) -> str:
 
 def metric_tables(doc: ResultsDocument) -> list[MetricTable]:
     """One table per (suite, case) without a ``wall_ms`` metric: rows are metric × contestant."""
-    base = doc.settings.get("baseline")
+    base = doc.settings.baseline
     comps = {(c.suite, c.case, c.metric, c.contestant): c for c in doc.comparisons}
     order = {name: i for i, name in enumerate(participants(doc))}
     groups: dict[tuple[str, str], list[Measurement]] = {}
@@ -469,21 +478,22 @@ def budget_cuts(doc: ResultsDocument) -> list[str]:
 
 def mde_text(doc: ResultsDocument, suite: str, case: str) -> str:
     """The minimum detectable effect of a case's wall time, as a sentence (empty if unknown)."""
-    mde = doc.suites.get(suite, {}).get("mde", {}).get(case, {}).get("wall_ms")
+    info = doc.suites.get(suite)
+    mde = info.mde.get(case, {}).get("wall_ms") if info else None
     if mde is None:
         return ""
-    return f"differences under {float(mde):.1%} could not be detected on this run"
+    return f"differences under {mde:.1%} could not be detected on this run"
 
 
 def aa_text(doc: ResultsDocument) -> str:
     """The A/A self-check summary (empty when the run had no A/A arm)."""
-    aa = doc.suites.get("aa")
-    if not aa or not aa.get("comparisons"):
+    aa = doc.suites.aa
+    if not aa or not aa.comparisons:
         return ""
-    floor = aa.get("noise_floor")
-    mde = aa.get("mde_median")
+    floor = aa.noise_floor
+    mde = aa.mde_median
     return (
-        f"A/A self-check: {aa['false_positives']} false positive(s) in {aa['comparisons']} "
+        f"A/A self-check: {aa.false_positives} false positive(s) in {aa.comparisons} "
         f"comparisons; noise floor {float(floor or 0):.1%}; "
         f"median minimum detectable effect {float(mde or 0):.1%}"
     )

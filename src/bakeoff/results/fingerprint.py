@@ -14,66 +14,80 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from bakeoff.results import ResultsDocument
+from bakeoff.results.sections import (
+    Fingerprint,
+    MachineFingerprint,
+    RuntimeFingerprint,
+    Settings,
+)
 
 MACHINE_KEYS = ("cpu_model", "cores_logical", "memory_gb", "hostname_sha256", "arch")
 # settings that change what is measured or how it is judged
 CONFIG_KEYS = ("precision", "min_runs", "max_runs", "warmups", "timeout_s", "threshold", "runtimes")
 
 
-def config_hash(settings: dict[str, Any]) -> str:
-    picked = {k: settings.get(k) for k in CONFIG_KEYS}
+def config_hash(settings: Settings) -> str:
+    picked = {k: getattr(settings, k) for k in CONFIG_KEYS}
     blob = json.dumps(picked, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def fingerprint(doc: ResultsDocument) -> dict[str, Any]:
+def fingerprint(doc: ResultsDocument) -> Fingerprint:
     """The fingerprint of ``doc`` (built from its environment, contestants and settings)."""
     env = doc.environment
-    return {
-        "machine": {k: env.get(k) for k in MACHINE_KEYS}
-        | {"virtualization": env.get("virtualization")},
-        "os": env.get("os_release") or env.get("os"),
-        "kernel": env.get("kernel"),
-        "runtimes": {
-            c.name: {"runtime": c.runtime, "version": c.version, "sha256": c.sha256}
+    return Fingerprint(
+        machine=MachineFingerprint(
+            cpu_model=env.cpu_model,
+            cores_logical=env.cores_logical,
+            memory_gb=env.memory_gb,
+            hostname_sha256=env.hostname_sha256,
+            arch=env.arch,
+            virtualization=env.virtualization,
+        ),
+        os=env.os_release or env.os,
+        kernel=env.kernel,
+        runtimes={
+            c.name: RuntimeFingerprint(runtime=c.runtime, version=c.version, sha256=c.sha256)
             for c in doc.contestants
         },
-        "bakeoff_version": doc.bakeoff_version,
-        "config_hash": config_hash(doc.settings),
-    }
+        bakeoff_version=doc.bakeoff_version,
+        config_hash=config_hash(doc.settings),
+    )
 
 
-def of(doc: ResultsDocument) -> dict[str, Any]:
+def of(doc: ResultsDocument) -> Fingerprint:
     """The stored fingerprint, or one derived from the document (older files lack it)."""
     return doc.fingerprint or fingerprint(doc)
+
+
+Value = str | int | float | None
 
 
 @dataclass(frozen=True)
 class Difference:
     field: str
-    base: Any
-    new: Any
+    base: Value
+    new: Value
     matters: bool  # True: results are not comparable without --force
 
     def __str__(self) -> str:
         return f"{self.field}: {self.base} → {self.new}"
 
 
-def differences(base: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+def differences(base: Fingerprint, new: Fingerprint) -> list[Difference]:
     out: list[Difference] = []
-    bm, nm = base.get("machine", {}), new.get("machine", {})
+    bm, nm = base.machine.model_dump(), new.machine.model_dump()
     for key in sorted(set(bm) | set(nm)):
         if bm.get(key) != nm.get(key):
             out.append(Difference(f"machine.{key}", bm.get(key), nm.get(key), True))
-    br, nr = base.get("runtimes", {}), new.get("runtimes", {})
+    br, nr = base.runtimes, new.runtimes
     for name in sorted(set(br) & set(nr)):
+        b_rt, n_rt = br[name].model_dump(), nr[name].model_dump()
         for key in ("runtime", "version", "sha256"):
-            b, n = br[name].get(key), nr[name].get(key)
-            if b != n:
-                out.append(Difference(f"runtimes.{name}.{key}", b, n, True))
+            if b_rt[key] != n_rt[key]:
+                out.append(Difference(f"runtimes.{name}.{key}", b_rt[key], n_rt[key], True))
     for name in sorted(set(br) ^ set(nr)):
         out.append(
             Difference(
@@ -84,6 +98,7 @@ def differences(base: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
             )
         )
     for key in ("os", "kernel", "bakeoff_version", "config_hash"):
-        if base.get(key) != new.get(key):
-            out.append(Difference(key, base.get(key), new.get(key), False))
+        b, n = getattr(base, key), getattr(new, key)
+        if b != n:
+            out.append(Difference(key, b, n, False))
     return out

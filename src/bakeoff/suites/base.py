@@ -8,9 +8,11 @@ everything measured so far. Suites never print: they report progress through ``o
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bakeoff.events import OnEvent, ignore
 from bakeoff.measure.process import Executor
@@ -70,3 +72,16 @@ class Suite(Protocol):
         """Measure into ``doc``. Return False when interrupted (Ctrl-C); raise only for
         errors that make the whole evaluation meaningless."""
         ...
+
+
+@contextmanager
+def section(doc: ResultsDocument, name: str) -> Iterator[dict[str, Any]]:
+    """The suite ``name``'s section of ``doc.suites`` as a draft the suite fills while it runs
+    (starting from what the section already holds), written back typed and strictly — a field
+    the section's model does not declare is an error — however the run ends."""
+    current = doc.suites.get(name)
+    draft = current.model_dump(by_alias=True, exclude_unset=True) if current else {}
+    try:
+        yield draft
+    finally:
+        doc.suites.put(name, draft)

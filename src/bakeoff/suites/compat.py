@@ -41,8 +41,10 @@ from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
 from bakeoff.project.scan import scan
 from bakeoff.results import CompatResult, Measurement, ResultsDocument
+from bakeoff.results.suites import CaseInfo, PackageInfo
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.base import section as suite_section
 
 SAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "sample" / "project"
 SAMPLE_CLI = ("src/cli.mjs", ["--count", "2000", "--top", "3"])
@@ -128,9 +130,12 @@ class CompatSuite:
             raise BakeoffError(
                 f"unknown probe area(s): {', '.join(unknown)}", f"known: {', '.join(all_areas())}"
             )
+        with suite_section(doc, self.name) as section:
+            return self._run(ctx, doc, section)
+
+    def _run(self, ctx: SuiteContext, doc: ResultsDocument, section: dict[str, object]) -> bool:
         own = self.executor is None
         executor = self.executor or LauncherExecutor(keep_stdout=True)
-        section: dict[str, object] = doc.suites.setdefault(self.name, {})
         section["runners"] = {
             c.name: " ".join(probe_argv(c.family, c.family, Path("<area>.mjs")))
             for c in ctx.contenders
@@ -350,10 +355,10 @@ class CompatSuite:
                     doc.measurements.append(_measurement(metric, c.name, unit, samples))
             shutil.rmtree(work, ignore_errors=True)
             ctx.on_event(Event("run", "package", "single-file", c.name, i, len(ctx.contenders)))
-        doc.suites.setdefault("package", {}).setdefault("cases", {})["single-file"] = {
-            "description": "start-up of the single-file executable of "
+        doc.suites.of(PackageInfo).cases["single-file"] = CaseInfo(
+            description="start-up of the single-file executable of "
             + " ".join([entry.name, *self.cli_args])
-        }
+        )
         section["packaging"] = {
             "entry": str(entry),
             "args": self.cli_args,
@@ -479,8 +484,8 @@ class CompatSuite:
         if isinstance(scan_info, dict):
             used = set(scan_info.get("areas", []))
             section["relevant_failures"] = [f for f in failures if f["area"] in used]
-        if "test" in doc.suites:
-            section["project_tests"] = doc.suites["test"]
+        if doc.suites.test is not None:
+            section["project_tests"] = doc.suites.test
 
 
 def _run_info(run: AreaRun) -> dict[str, object]:

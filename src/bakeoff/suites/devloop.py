@@ -36,8 +36,9 @@ from bakeoff.plan.primary import Primary
 from bakeoff.plan.stopping import Settle, StopRule
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
 from bakeoff.results import Failure, Measurement, ResultsDocument
+from bakeoff.results.suites import Parity
 from bakeoff.suites import testparity, testreport
-from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.base import SuiteContext, section
 from bakeoff.suites.install import install_argv
 from bakeoff.suites.testrun import RunnerCommand, TestPlanner, to_failure
 
@@ -271,8 +272,11 @@ class TestSuite:
         return [Primary("test_runner", n) for n in candidates(tcs, baseline, "test_runner")]
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        with section(doc, self.name) as info:
+            return self._run(ctx, doc, info)
+
+    def _run(self, ctx: SuiteContext, doc: ResultsDocument, info: dict[str, Any]) -> bool:
         self.toolchains = self._toolchains(ctx)
-        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
         info["runners"] = {tc.name: tc.test_runner for tc in self.toolchains}
         cmd = self.planner.command()
         info["command"] = (
@@ -366,7 +370,7 @@ class TestSuite:
                         error=f.reason,
                     )
                 )
-        base = str(doc.settings.get("baseline") or (results[0].name if results else ""))
+        base = doc.settings.baseline or (results[0].name if results else "")
         par = testparity.compare(results, base if base in plans else None)
         info["parity"] = par
         info["cases"] = {
@@ -435,13 +439,13 @@ def _family(rc: RunnerCommand) -> str:
     return rc.runner.rsplit(" on ", 1)[-1].split(" ", 1)[0] if " on " in rc.runner else head
 
 
-def _judge(m: Measurement, par: dict[str, Any], command: Command, setup: list[Failure]) -> None:
+def _judge(m: Measurement, par: Parity, command: Command, setup: list[Failure]) -> None:
     """Mark a runner's timing invalid when it did not run the same tests as the others, and say
     why; note failing tests (a result, not a reason to drop the timing)."""
     who = m.contestant
-    s = (par.get("summary") or {}).get(who)
-    finding = (par.get("findings") or {}).get(who)
-    total = int(par.get("tests") or 0)
+    s = par.summary.get(who)
+    finding = par.findings.get(who)
+    total = par.tests
     for f in m.failures:
         f.command = f.command or command.display()
     if setup and m.metric == "wall_s":
@@ -449,31 +453,31 @@ def _judge(m: Measurement, par: dict[str, Any], command: Command, setup: list[Fa
     if finding is not None:
         m.valid = False
         if m.metric != "wall_s":
-            m.notes.append(f"the suite did not run: {finding['reason']}")
+            m.notes.append(f"the suite did not run: {finding.reason}")
         else:  # the failure carries the reason (and its evidence) for the wall time
             m.failures.append(
                 Failure(
-                    reason=f"the suite did not run: {finding['reason']}",
-                    exit_code=finding.get("exit_code"),
-                    stdout_tail=str(finding.get("stdout_tail") or ""),
-                    stderr_tail=str(finding.get("stderr_tail") or ""),
-                    command=str(finding.get("command") or ""),
+                    reason=f"the suite did not run: {finding.reason}",
+                    exit_code=finding.exit_code,
+                    stdout_tail=finding.stdout_tail,
+                    stderr_tail=finding.stderr_tail,
+                    command=finding.command,
                 )
             )
         return
     if s is None:
         return
-    missing = int(s.get("not run", 0)) + int(s.get("not collected", 0))
+    missing = s.not_run + s.not_collected
     if missing:
         m.valid = False
         m.notes.append(
-            f"ran {total - missing} of {total} tests ({s.get('not run', 0)} not run, "
-            f"{s.get('not collected', 0)} not collected): not comparable (a runner that runs "
+            f"ran {total - missing} of {total} tests ({s.not_run} not run, "
+            f"{s.not_collected} not collected): not comparable (a runner that runs "
             "fewer tests is not faster)"
         )
-    elif s.get("failed"):
-        ran = total - int(s.get("skipped", 0))
-        m.notes.append(f"{s['failed']} of {ran} tests failed under this runner")
+    elif s.failed:
+        ran = total - s.skipped
+        m.notes.append(f"{s.failed} of {ran} tests failed under this runner")
 
 
 # -- build ------------------------------------------------------------------------------------
@@ -504,11 +508,12 @@ class BuildSuite:
         tcs = [tc for tc in resolve(self.source, contenders) if tc.bundler != "none"]
         return [Primary("bundler", n) for n in candidates(tcs, baseline, "bundler")]
 
-    def _run_script(self, ctx: SuiteContext, doc: ResultsDocument, script: str) -> bool:
+    def _run_script(
+        self, ctx: SuiteContext, doc: ResultsDocument, script: str, info: dict[str, Any]
+    ) -> bool:
         """Time the project's own build script under each toolchain (a fresh copy each, no
         smoke run: the script's exit code says whether it worked)."""
         tcs = resolve(self.source, ctx.contenders)
-        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
         info["script"] = script
         cells: list[Cell] = []
         live = []
@@ -558,10 +563,13 @@ class BuildSuite:
         return not outcome.interrupted
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
-        if self.script:
-            return self._run_script(ctx, doc, self.script)
+        with section(doc, self.name) as info:
+            if self.script:
+                return self._run_script(ctx, doc, self.script, info)
+            return self._run_bundlers(ctx, doc, info)
+
+    def _run_bundlers(self, ctx: SuiteContext, doc: ResultsDocument, info: dict[str, Any]) -> bool:
         self.toolchains = self._toolchains(ctx)
-        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
         info["entry"] = self.entry
         info["bundlers"] = {tc.name: tc.describe()["bundler"] for tc in self.toolchains}
         cells: list[Cell] = []
@@ -704,8 +712,11 @@ class CISuite:
         return resolve(self.source, ctx.contenders)
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        with section(doc, self.name) as info:
+            return self._run(ctx, doc, info)
+
+    def _run(self, ctx: SuiteContext, doc: ResultsDocument, info: dict[str, Any]) -> bool:
         self.toolchains = self._toolchains(ctx)
-        info: dict[str, Any] = doc.suites.setdefault(self.name, {})
         info["pipeline"] = ["install (empty cache, lockfile, frozen)", "build", "test"]
         # each toolchain commits its own lockfile: generate it once, untimed
         locks: dict[str, Path] = {}

@@ -45,7 +45,7 @@ from bakeoff.plan.primary import Primary
 from bakeoff.plan.stopping import StopRule
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
 from bakeoff.results import Measurement, ResultsDocument
-from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.base import SuiteContext, section
 
 SUITE = "install"
 STATES = ("cold", "cold-lockfile", "warm-cache")
@@ -134,8 +134,11 @@ class InstallSuite:
         ]
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        with section(doc, SUITE) as info:
+            return self._run(ctx, doc, info)
+
+    def _run(self, ctx: SuiteContext, doc: ResultsDocument, info: dict[str, Any]) -> bool:
         self.toolchains = self._toolchains(ctx)
-        info: dict[str, Any] = doc.suites.setdefault(SUITE, {})
         info["toolchains"] = {tc.name: tc.describe() for tc in self.toolchains}
         info["states"] = {s: STATE_TEXT[s] for s in self.states}
         info.setdefault("cases", {})

@@ -21,7 +21,6 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import stats as sps
@@ -32,6 +31,7 @@ from bakeoff.measure.loadgen import K6, find_k6
 from bakeoff.measure.server import RssSampler, ServerFailed
 from bakeoff.plan.contestants import Contender
 from bakeoff.results import Failure, Measurement, ResultsDocument
+from bakeoff.results.suites import SoakInfo
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.serve import ServeSpec, ServeSuite
 
@@ -102,28 +102,24 @@ class SoakSuite:
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
         spec = self.spec
-        info: dict[str, Any] = doc.suites.setdefault(SUITE, {})
+        info = doc.suites.of(SoakInfo)
         try:
             k6_bin = find_k6(ctx.offline, lambda p: ctx.on_event(download(p)))
         except BakeoffError as exc:
-            info["skipped"] = f"k6 (the load generator) is not available: {exc}"
-            doc.warnings.append(f"soak skipped: {info['skipped']}")
+            info.skipped = f"k6 (the load generator) is not available: {exc}"
+            doc.warnings.append(f"soak skipped: {info.skipped}")
             return True
         k6 = K6(str(k6_bin.path), ctx.workdir / "k6")
-        info.update(
-            {
-                "rate_rps": spec.rate,
-                "duration_s": spec.duration_s,
-                "warmup_s": spec.warmup_s,
-                "segments": spec.segments,
-                "method": "RSS slope after the warm-up, batch means over equal stretches, "
-                "t interval (segments − 2 df); growing = lower 95% bound above 0",
-                "timeline": {},
-            }
+        info.rate_rps, info.duration_s = spec.rate, spec.duration_s
+        info.warmup_s, info.segments = spec.warmup_s, spec.segments
+        info.method = (
+            "RSS slope after the warm-up, batch means over equal stretches, "
+            "t interval (segments − 2 df); growing = lower 95% bound above 0"
         )
+        info.timeline = {}
         order = list(ctx.contenders)
         random.Random(ctx.seed).shuffle(order)
-        info["order"] = [c.name for c in order]
+        info.order = [c.name for c in order]
         case = f"rate:{spec.rate:g}"
         ctx.on_event(Event("case_start", suite=SUITE, case=case, total=len(order)))
         completed = True
@@ -138,7 +134,7 @@ class SoakSuite:
         return completed
 
     def _one(
-        self, ctx: SuiteContext, who: Contender, k6: K6, case: str, info: dict[str, Any]
+        self, ctx: SuiteContext, who: Contender, k6: K6, case: str, info: SoakInfo
     ) -> list[Measurement]:
         spec = self.spec
         srv, port = self.serve.server(ctx, who, "soak")
@@ -176,7 +172,7 @@ class SoakSuite:
                 )
             ]
         timeline = [(s.t_s, s.rss_mb) for s in sampler.samples]
-        info["timeline"][who.name] = [[round(t, 2), round(r, 2)] for t, r in timeline]
+        info.timeline[who.name] = [(round(t, 2), round(r, 2)) for t, r in timeline]
         trend = rss_trend(timeline, spec.warmup_s, spec.segments)
         notes = [f"{phase.requests} requests at {phase.achieved_rps:.0f} req/s"]
         if spec.duration_s < SHORT_SOAK_S:

@@ -20,6 +20,7 @@ from bakeoff.measure.record import cpu_split, measurements_from
 from bakeoff.measure.scheduler import Cell, Scheduler
 from bakeoff.plan.contestants import Contender
 from bakeoff.results import Measurement, ResultsDocument
+from bakeoff.results.suites import CaseInfo, StartupInfo
 from bakeoff.suites.base import SuiteContext
 from bakeoff.suites.modgraph import write_graph
 
@@ -81,8 +82,7 @@ class StartupSuite:
             ctx.executor, ctx.rule, seed=ctx.seed, on_event=ctx.on_event, suite=SUITE
         )
         budget_s = ctx.budget_s
-        info: dict[str, dict[str, object]] = {}
-        doc.suites.setdefault(SUITE, {})["cases"] = info
+        info = doc.suites.of(StartupInfo).cases
         spent = 0.0
         for index, case in enumerate(self.cases):
             runnable: list[Contender] = []
@@ -112,16 +112,18 @@ class StartupSuite:
             outcome = scheduler.run_case(
                 case.name, [self._cell(ctx, case, who) for who in runnable], budget_s=share
             )
-            info[case.name] = {
-                "description": case.description,
-                "stop_reason": outcome.stop_reason,
-                "blocks": outcome.blocks_run,
-                "elapsed_s": round(outcome.elapsed_s, 3),
-                "cache": case.cache,
-                "seed": scheduler.seed,
-                "noise": outcome.noise_info(),
-                "cpu_split": cpu_split(outcome),
-            }
+            info[case.name] = CaseInfo.model_validate(
+                {
+                    "description": case.description,
+                    "stop_reason": outcome.stop_reason,
+                    "blocks": outcome.blocks_run,
+                    "elapsed_s": round(outcome.elapsed_s, 3),
+                    "cache": case.cache,
+                    "seed": scheduler.seed,
+                    "noise": outcome.noise_info(),
+                    "cpu_split": cpu_split(outcome),
+                }
+            )
             spent += outcome.elapsed_s
             doc.measurements.extend(measurements_from(SUITE, case.name, outcome, ctx.rule.min_runs))
             if outcome.interrupted:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bakeoff.results.suites import Parity
 from bakeoff.suites.testreport import SEP, Report, TestOutcome
 
 CLASSES = ("passed", "failed", "skipped", "not run", "not collected")
@@ -124,7 +125,7 @@ def _file_key(file: str | None) -> str:
     return file or "?"
 
 
-def compare(results: list[RunnerResult], baseline: str | None = None) -> dict[str, Any]:
+def compare(results: list[RunnerResult], baseline: str | None = None) -> Parity:
     """The parity block of the results document (``suites.test.parity``)."""
     tests = _resolve_files(results)
     leaves = {(t.file, t.name) for ts in tests.values() for t in ts}
@@ -165,21 +166,20 @@ def compare(results: list[RunnerResult], baseline: str | None = None) -> dict[st
     reasons: dict[str, dict[str, str]] = {r.name: {} for r in results}
     for key in units:
         file, name = key
-        row: dict[str, Any] = {"file": file, "test": name}
+        row: dict[str, Any] = {"file": file, "test": name, "status": {}}
         for r in results:
             cls, why = _classify(r, got[r.name].get(key), file, findings.get(r.name), tests[r.name])
-            row[r.name] = cls
+            row["status"][r.name] = cls
             if why:
                 row.setdefault("why", {})[r.name] = why
                 reasons[r.name].setdefault(why, why)
         rows.append(row)
-    names = [r.name for r in results]
-    diff = [row for row in rows if len({row[n] for n in names}) > 1]
+    diff = [row for row in rows if len(set(row["status"].values())) > 1]
     summary: dict[str, dict[str, Any]] = {}
     for r in results:
         counts = {c: 0 for c in CLASSES}
         for row in rows:
-            counts[row[r.name]] += 1
+            counts[row["status"][r.name]] += 1
         summary[r.name] = {
             **counts,
             "reported": len(tests[r.name]),
@@ -197,21 +197,23 @@ def compare(results: list[RunnerResult], baseline: str | None = None) -> dict[st
     file_errors = {r.name: _file_errors(r) for r in results if _file_errors(r)}
     for r in results:
         summary[r.name]["files_not_loaded"] = len(file_errors.get(r.name, {}))
-    return {
-        "tests": len(units),
-        "baseline": baseline,
-        # runner → how many compared tests it reported as one while another runner reported
-        # their subtests (compared as one test, failed when any part failed)
-        "whole_tests": whole,
-        "classes": list(CLASSES),
-        "summary": summary,
-        "diff": diff[:ROW_LIMIT],
-        "rows": rows[:ROW_LIMIT],
-        "rows_truncated": len(rows) > ROW_LIMIT,
-        "failures": failures,
-        "file_errors": file_errors,
-        "findings": findings,
-    }
+    return Parity.model_validate(
+        {
+            "tests": len(units),
+            "baseline": baseline,
+            # runner → how many compared tests it reported as one while another runner reported
+            # their subtests (compared as one test, failed when any part failed)
+            "whole_tests": whole,
+            "classes": list(CLASSES),
+            "summary": summary,
+            "diff": diff[:ROW_LIMIT],
+            "rows": rows[:ROW_LIMIT],
+            "rows_truncated": len(rows) > ROW_LIMIT,
+            "failures": failures,
+            "file_errors": file_errors,
+            "findings": findings,
+        }
+    )
 
 
 def _file_errors(r: RunnerResult) -> dict[str, str]:

@@ -53,7 +53,7 @@ def service_inputs(inp: Inputs, who: str, rate_case: str | None, point: Point) -
         cpu_1k = read("cpu", [("serve", rate_case, "cpu_ms_per_1k_req")])
         cpu = cpu_1k / 1000 if cpu_1k is not None else None
         lat = read("latency", [("serve", rate_case, "latency_p50_ms")])
-        rss_opts = [("serve", rate_case, "rss_peak_mb"), ("serve", rate_case, "rss_steady_mb")]
+        rss_opts = [("serve", rate_case, "peak_rss_mb"), ("serve", rate_case, "rss_steady_mb")]
     rss = read(
         "rss", [*rss_opts, ("serve", "ready", "idle_rss_mb"), ("startup", "hello", "peak_rss_mb")]
     )

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from bakeoff.results import ResultsDocument
+from bakeoff.results.money import MigrationFinding
+from bakeoff.results.suites import Parity
 from bakeoff.value.lines import dec, money
 from bakeoff.value.usage import Usage
 
@@ -23,19 +25,18 @@ def project_areas(doc: ResultsDocument, configured: list[str] | None) -> list[st
     (None)."""
     if configured is not None:
         return configured
-    scan = (doc.suites.get("compat") or {}).get("scan") or {}
-    areas = scan.get("areas") if isinstance(scan, dict) else None
-    return [str(a) for a in areas] if isinstance(areas, list) else None
+    compat = doc.suites.compat
+    return list(compat.scan.areas) if compat and compat.scan else None
 
 
 def compat_findings(
     doc: ResultsDocument, who: str, baseline: str, areas: list[str] | None
-) -> list[dict[str, str]]:
+) -> list[MigrationFinding]:
     base_bad = {
         (c.area, c.check) for c in doc.compat if c.contestant == baseline and c.status in FAILING
     }
     return [
-        {"area": c.area, "check": c.check, "status": c.status, "detail": c.detail}
+        MigrationFinding(area=c.area, check=c.check, status=c.status, detail=c.detail)
         for c in doc.compat
         if c.contestant == who
         and c.status in FAILING
@@ -44,57 +45,36 @@ def compat_findings(
     ]
 
 
-def _failing(entry: Any) -> tuple[int, set[str] | None]:
-    if isinstance(entry, int):
-        return entry, None
-    if not isinstance(entry, dict):
-        return 0, None
-    names = entry.get("failing") or entry.get("failed_tests")
-    if isinstance(names, list):
-        return len(names), {str(n) for n in names}
-    n = entry.get("failed", entry.get("fail", 0))
-    return (int(n) if isinstance(n, int | float) else 0), None
+def _parity(doc: ResultsDocument) -> Parity | None:
+    return doc.suites.test.parity if doc.suites.test else None
 
 
 def failing_tests(doc: ResultsDocument, who: str, baseline: str) -> tuple[int, list[str]]:
     """Project tests that ran and failed under ``who`` and passed under the baseline. A test
     that did not run (the file did not load, the suite did not run, not collected) is not a
     failing test: it is counted by ``unrun_tests`` and makes the estimate incomplete."""
-    parity = (doc.suites.get("test") or {}).get("parity") or {}
-    if isinstance(parity, dict) and isinstance(parity.get("diff"), list):
-        new = migration_failing(parity, who, baseline)
-        return len(new), new
-    if not isinstance(parity, dict) or who not in parity:
+    parity = _parity(doc)
+    if parity is None:
         return 0, []
-    n, names = _failing(parity[who])
-    bn, bnames = _failing(parity.get(baseline))
-    if names is not None:
-        new = sorted(names - (bnames or set()))
-        return len(new), new
-    return max(0, n - bn), []
+    new = migration_failing(parity, who, baseline)
+    return len(new), new
 
 
-def suite_findings(doc: ResultsDocument, who: str, baseline: str) -> list[dict[str, str]]:
+def suite_findings(doc: ResultsDocument, who: str, baseline: str) -> list[MigrationFinding]:
     """The test suite as a whole did not run under ``who`` while it ran under the baseline
     (e.g. Deno cannot load a CommonJS project): one finding with its cause, not N failures."""
-    parity = (doc.suites.get("test") or {}).get("parity") or {}
-    findings = parity.get("findings") if isinstance(parity, dict) else None
-    if not isinstance(findings, dict) or who not in findings or baseline in findings:
+    parity = _parity(doc)
+    if parity is None or who not in parity.findings or baseline in parity.findings:
         return []
-    f = findings[who]
+    f = parity.findings[who]
     return [
-        {
-            "area": "test suite",
-            "check": "the suite loads",
-            "status": "fail",
-            "detail": str(f.get("reason", "")),
-        }
+        MigrationFinding(area="test suite", check="the suite loads", status="fail", detail=f.reason)
     ]
 
 
 def unrun_tests(doc: ResultsDocument, who: str) -> int:
-    parity = (doc.suites.get("test") or {}).get("parity") or {}
-    return not_run(parity, who) if isinstance(parity, dict) else 0
+    parity = _parity(doc)
+    return not_run(parity, who) if parity else 0
 
 
 def estimate(doc: ResultsDocument, who: str, baseline: str, usage: Usage) -> dict[str, Any]:
@@ -140,15 +120,15 @@ def payback_months(cost: Decimal, monthly_saving: Decimal | None) -> float | Non
 
 
 # readers of the test suite's parity section (bakeoff.suites.testparity writes it)
-def migration_failing(parity: dict[str, Any], who: str, baseline: str) -> list[str]:
+def migration_failing(parity: Parity, who: str, baseline: str) -> list[str]:
     """Tests that ran and failed under ``who`` and passed under ``baseline``."""
     return sorted(
-        (f"{row['file']}: {row['test']}" if row.get("file") else str(row["test"]))
-        for row in parity.get("diff") or []
-        if isinstance(row, dict) and row.get(who) == "failed" and row.get(baseline) == "passed"
+        (f"{row.file}: {row.test}" if row.file else row.test)
+        for row in parity.diff
+        if row.status.get(who) == "failed" and row.status.get(baseline) == "passed"
     )
 
 
-def not_run(parity: dict[str, Any], who: str) -> int:
-    s = (parity.get("summary") or {}).get(who) or {}
-    return int(s.get("not run", 0)) + int(s.get("not collected", 0))
+def not_run(parity: Parity, who: str) -> int:
+    s = parity.summary.get(who)
+    return s.not_run + s.not_collected if s else 0

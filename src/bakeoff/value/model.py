@@ -12,6 +12,7 @@ from typing import Any
 
 from bakeoff.config.prices import PriceBook
 from bakeoff.results import Comparison, ResultsDocument
+from bakeoff.results.money import Cost
 from bakeoff.value import cloud, migration, tooling
 from bakeoff.value.inputs import POINTS, Inputs, Point
 from bakeoff.value.lines import CostLine, LineAt, merge, money
@@ -185,9 +186,10 @@ def statement(
 
 def compute(
     doc: ResultsDocument, usage: Usage, book: PriceBook, baseline: str | None = None
-) -> dict[str, Any]:
+) -> Cost:
+    """The ``cost`` section of ``doc`` (typed, validated strictly)."""
     names = [c.name for c in doc.contestants]
-    base = baseline or doc.settings.get("baseline") or (names[0] if names else "")
+    base = baseline or doc.settings.baseline or (names[0] if names else "")
     inp = Inputs(doc, base)
     rate = inp.serve_rate_case(usage.traffic.peak_rps, names)
     per: dict[str, dict[str, Any]] = {}
@@ -268,11 +270,11 @@ def compute(
                 migration_note=str(est.get("unknown") or ""),
             )
             mig[who] = est
-    return {
+    raw = {
         "baseline": base,
         "platform": usage.deployment.platform,
         "preset": usage.preset,
-        "usage": usage.model_dump(),
+        "usage": usage.model_dump(mode="json"),
         "rate_case": rate,
         "contestants": per,
         "savings": savings,
@@ -280,6 +282,7 @@ def compute(
         "prices": [{**p.to_dict(), "stale": book.is_stale(p)} for p in book.used.values()],
         "warnings": book.warnings(),
     }
+    return Cost.model_validate(raw)
 
 
 __all__ = ["compute"]

@@ -130,7 +130,7 @@ def record(doc: ResultsDocument, people: list[Contestant], info: dict[str, Any])
             for metric, unit, lower in (
                 ("cpu_ms_per_1k_req", "ms", True),
                 ("rss_steady_mb", "MB", True),
-                ("rss_peak_mb", "MB", True),
+                ("peak_rss_mb", "MB", True),
                 ("achieved_rps", "req/s", False),
             ):
                 doc.measurements.append(
@@ -220,7 +220,7 @@ def phase_record(
         else None,
         "cpu_ms_per_1k_req": round(cpu_s * 1e6 / phase.requests, 3) if phase.requests else 0.0,
         "rss_steady_mb": round(statistics.median(rss), 2) if rss else 0.0,
-        "rss_peak_mb": round(max(rss), 2) if rss else 0.0,
+        "peak_rss_mb": round(max(rss), 2) if rss else 0.0,
         "problems": list(phase.problems),
         "windows": phase.windows,
     }

@@ -23,7 +23,7 @@ from bakeoff.measure.serving import FixedRate, Launcher, Saturator, Server, laun
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
 from bakeoff.results import Failure, Measurement, ResultsDocument
-from bakeoff.suites.base import SuiteContext
+from bakeoff.suites.base import SuiteContext, section
 from bakeoff.suites.serve import correctness, ladder
 from bakeoff.suites.serve.record import (
     SUITE,
@@ -130,8 +130,13 @@ class ServeSuite:
         )
 
     def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+        """Measure into ``doc``; the suite's section is filled as a draft and written (typed,
+        strictly) into ``doc.suites.serve`` however the run ends."""
+        with section(doc, SUITE) as info:
+            return self._run(ctx, doc, info)
+
+    def _run(self, ctx: SuiteContext, doc: ResultsDocument, info: dict[str, Any]) -> bool:
         spec = self.spec
-        info: dict[str, Any] = doc.suites.setdefault(SUITE, {})
         if self.setup_failure is not None:
             info["spec"] = describe(spec)
             info["failed"] = self.setup_failure.reason
