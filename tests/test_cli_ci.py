@@ -143,7 +143,7 @@ def test_reports_get_the_users_umask(tmp_path: Path, umask: None) -> None:
 def test_working_copy_paths_are_mapped_back_to_the_project() -> None:
     copy, project = "/tmp/bakeoff-project-abc123/project", "/home/me/my-service"
     doc = ResultsDocument(
-        suites={"serve": {"spec": {"cwd": copy, "argv": ["node", f"{copy}/src/server.js"]}}},
+        suites={"serve": {"spec": {"cwd": copy, "args": [f"{copy}/src/server.js"]}}},
         warnings=[f"deno: start: error at {copy}/src/server.js:3:1"],
     )
     doc.measurements.append(
@@ -163,7 +163,7 @@ def test_working_copy_paths_are_mapped_back_to_the_project() -> None:
     results.replace_paths(doc, {copy: project})
     text = doc.to_json()
     assert copy not in text and "bakeoff-project-" not in text
-    assert raw(doc)["suites"]["serve"]["spec"]["argv"][1] == f"{project}/src/server.js"
+    assert raw(doc)["suites"]["serve"]["spec"]["args"][0] == f"{project}/src/server.js"
     assert doc.measurements[0].failures[0].stderr_tail == f"at file://{project}/src/app.js:1"
     assert doc.compat[0].detail == project
     assert doc.warnings == [f"deno: start: error at {project}/src/server.js:3:1"]

@@ -94,10 +94,10 @@ def test_predict_uses_the_probe_result_per_contestant() -> None:
         [("node", "node"), ("bun", "bun"), ("deno", "deno"), ("bun2", "bun")],
         {"bun": "fail", "deno": "pass"},
     )
-    assert rows[0]["node"].startswith("runs under node")
-    assert rows[0]["bun"] == "runs under node: not really tested"
-    assert rows[0]["deno"].startswith("runs under deno")
-    assert rows[0]["bun2"].startswith("unknown")
+    assert rows[0]["contestants"]["node"].startswith("runs under node")
+    assert rows[0]["contestants"]["bun"] == "runs under node: not really tested"
+    assert rows[0]["contestants"]["deno"].startswith("runs under deno")
+    assert rows[0]["contestants"]["bun2"].startswith("unknown")
 
 
 def test_run_observed_sees_a_runtime_started_by_a_shell(tmp_path: Path) -> None:

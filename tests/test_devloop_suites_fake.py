@@ -170,7 +170,12 @@ def test_a_runner_that_ran_fewer_tests_is_not_faster(tmp_path: Path) -> None:
     assert doc.measurement("test", "tests", "wall_s", "node").valid
     parity = raw(doc)["suites"]["test"]["parity"]
     assert parity["diff"] == [
-        {"file": None, "test": "suite > formats", "node": "passed", "bun": "not collected"}
+        {
+            "file": None,
+            "test": "suite > formats",
+            "status": {"node": "passed", "bun": "not collected"},
+            "why": {},
+        }
     ]
     assert parity["summary"]["bun"]["not collected"] == 1
 
@@ -271,7 +276,12 @@ def test_failing_tests_are_a_result_with_their_messages(tmp_path: Path) -> None:
     assert any("1 of 2 tests failed" in n for n in node.notes)
     parity = raw(doc)["suites"]["test"]["parity"]
     assert parity["diff"] == [
-        {"file": None, "test": "suite > divides", "node": "failed", "bun": "passed"}
+        {
+            "file": None,
+            "test": "suite > divides",
+            "status": {"node": "failed", "bun": "passed"},
+            "why": {},
+        }
     ]
     assert "expected 2, got 3" in parity["failures"]["node"][0]["message"]
 

@@ -79,12 +79,12 @@ def test_parity_diff_lists_what_differs() -> None:
             RunnerResult("deno", parse_junit(DENO_JUNIT)),
         ]
     )
-    summary = p["summary"]
-    assert summary["bun"]["passed"] == 2 and summary["bun"]["not collected"] == 2
-    diff = {d["test"]: d for d in p["diff"]}
+    summary = p.summary
+    assert summary["bun"].passed == 2 and summary["bun"].not_collected == 2
+    diff = {d.test: d for d in p.diff}
     # deno names no file for node:test describe blocks: matched by name to the only file
-    assert diff["math > divides"]["file"] == "test/a.test.mjs"
-    assert {k: diff["math > divides"][k] for k in ("node", "bun", "deno")} == {
+    assert diff["math > divides"].file == "test/a.test.mjs"
+    assert diff["math > divides"].status == {
         "node": "failed",
         "bun": "not collected",
         "deno": "passed",

@@ -88,7 +88,7 @@ def test_a_signal_saves_partial_results_and_kills_children(
     assert proc.returncode == code, stderr.decode()
     assert "partial results saved" in stderr.decode()
     doc = json.loads((out / "results.json").read_text())
-    assert doc["schema"] == "bakeoff/1"
+    assert doc["schema"] == "bakeoff/1.1"
     assert doc["status"] == "interrupted"
     wall = [m for m in doc["measurements"] if m["metric"] == "wall_ms"]
     assert wall and 2 <= len(wall[0]["samples"]) < 50

@@ -67,7 +67,9 @@ def _doc(project: str = "orders-api") -> ResultsDocument:
                 "node": {"passed": 1, "failed": 1, "runner_totals": {"tests": 2, "fail": 1}},
                 "deno": {"not run": 2, "runner_totals": {}},
             },
-            "findings": {"deno": {"reason": "deno wrote no report: [value.prices] kept"}},
+            "findings": {
+                "deno": {"kind": "no report", "reason": "deno wrote no report: [value.prices] kept"}
+            },
             "diff": [
                 {
                     "file": "src/a.test.ts",
@@ -157,7 +159,7 @@ def test_compare_refuses_two_projects_unless_forced(tmp_path: Path) -> None:
 
 def test_project_identity_is_the_package_name(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text(json.dumps({"name": "orders-api"}))
-    assert comparedocs.project_identity(tmp_path)["name"] == "orders-api"
+    assert comparedocs.project_identity(tmp_path).name == "orders-api"
     other = tmp_path / "checkout-2"
     other.mkdir()
-    assert comparedocs.project_identity(other)["name"] == "checkout-2"
+    assert comparedocs.project_identity(other).name == "checkout-2"

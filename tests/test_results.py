@@ -34,7 +34,7 @@ def test_round_trip_keeps_schema_and_samples(tmp_path: Path) -> None:
     p = tmp_path / "r.json"
     results.save(doc(), p)
     raw = json.loads(p.read_text())
-    assert raw["schema"] == "bakeoff/1"
+    assert raw["schema"] == "bakeoff/1.1"
     for key in (
         "bakeoff_version",
         "created",
@@ -49,7 +49,7 @@ def test_round_trip_keeps_schema_and_samples(tmp_path: Path) -> None:
         assert key in raw
     back = results.load(p)
     assert back.measurements[0].samples == [1.0, 2.0]
-    assert back.schema_ == "bakeoff/1"
+    assert back.schema_ == "bakeoff/1.1"
 
 
 def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ def test_a_different_answer_makes_its_latencies_unusable(tmp_path: Path) -> None
     fleet = _fleet()
     suite = _suite(fleet, answers={"/opt/deno": {"path": "/elsewhere"}})
     doc = _run(suite, tmp_path)
-    assert raw(doc)["suites"]["serve"]["correctness"]["deno"] == [
+    assert raw(doc)["suites"]["serve"]["correctness"]["contestants"]["deno"] == [
         'GET /a: body differs: {"path": "/elsewhere"} vs reference {"path": "/a"}',
         'GET /b: body differs: {"path": "/elsewhere"} vs reference {"path": "/b"}',
     ]

@@ -105,8 +105,8 @@ def test_serve_suite_on_the_sample_service(
         assert ServeSuite(spec).run(_ctx(tmp_path, runtimes, ex), doc)
     analyze.analyze(doc, "node")
     info = raw(doc)["suites"]["serve"]
-    assert info["correctness"]["bun"] == "same as the reference"
-    assert info["correctness"]["deno"] == "same as the reference"
+    assert info["correctness"]["contestants"]["bun"] == "same as the reference"
+    assert info["correctness"]["contestants"]["deno"] == "same as the reference"
     for name in ("node", "bun", "deno"):
         problems = [p for r in info["phases"][name]["rate:50"] for p in r["problems"]]
         busy = problems and all("load generator" in p for p in problems)

@@ -6,8 +6,10 @@ finding), a runner that wrote no report — and what counts as migration work.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bakeoff.results import ResultsDocument
+from bakeoff.results.suites import Parity
 from bakeoff.suites import testreport
 from bakeoff.suites.testparity import RunnerResult, compare
 from bakeoff.suites.testreport import output_file_errors, parse_junit, suite_error
@@ -83,6 +85,10 @@ DENO = """<?xml version="1.0" encoding="UTF-8"?>
 </testsuites>"""
 
 
+def _dump(p: Parity) -> dict[str, Any]:
+    return p.model_dump(by_alias=True)
+
+
 def _rows(p: dict[str, object]) -> dict[str, dict[str, object]]:
     return {f"{r['file']}: {r['test']}": r for r in p["rows"]}  # type: ignore[attr-defined]
 
@@ -101,35 +107,47 @@ def test_names_keep_slashes_and_separators() -> None:
 
 
 def test_subtests_reported_as_one_test_are_matched_not_missing() -> None:
-    p = compare(
-        [
-            RunnerResult("node", parse_junit(NODE, ROOT)),
-            RunnerResult("bun", parse_junit(BUN, ROOT)),
-            RunnerResult("deno", parse_junit(DENO, ROOT)),
-        ],
-        "node",
+    p = _dump(
+        compare(
+            [
+                RunnerResult("node", parse_junit(NODE, ROOT)),
+                RunnerResult("bun", parse_junit(BUN, ROOT)),
+                RunnerResult("deno", parse_junit(DENO, ROOT)),
+            ],
+            "node",
+        )
     )
     rows = _rows(p)
     parent = rows["src/a.test.ts: parent with subtests"]
     # compared as one test: passed under node and bun, failed under deno (one step failed)
-    assert (parent["node"], parent["bun"], parent["deno"]) == ("passed", "passed", "failed")
+    assert (parent["status"]["node"], parent["status"]["bun"], parent["status"]["deno"]) == (
+        "passed",
+        "passed",
+        "failed",
+    )
     deep = rows["src/a.test.ts: GET /users/:id > nested > deeper > fails here"]
-    assert (deep["node"], deep["bun"], deep["deno"]) == ("failed", "passed", "failed")
+    assert (deep["status"]["node"], deep["status"]["bun"], deep["status"]["deno"]) == (
+        "failed",
+        "passed",
+        "failed",
+    )
     # Deno's describe container "GET /users/:id" is not a test of its own
     assert "src/a.test.ts: GET /users/:id" not in rows
     assert p["tests"] == 5
     for who in ("node", "bun", "deno"):
         assert p["summary"][who]["not run"] == 0 and p["summary"][who]["not collected"] == 0
     assert p["whole_tests"] == {"bun": 1}
-    assert migration.migration_failing(p, "deno", "node") == ["src/a.test.ts: parent with subtests"]
-    assert migration.migration_failing(p, "bun", "node") == []
+    assert migration.migration_failing(Parity.model_validate(p), "deno", "node") == [
+        "src/a.test.ts: parent with subtests"
+    ]
+    assert migration.migration_failing(Parity.model_validate(p), "bun", "node") == []
 
 
 def test_a_test_missing_from_a_loaded_file_is_not_collected() -> None:
     bun = parse_junit(BUN, ROOT)
     bun.tests = [t for t in bun.tests if t.name != "skipped one"]
-    p = compare([RunnerResult("node", parse_junit(NODE, ROOT)), RunnerResult("bun", bun)])
-    assert _rows(p)["src/a.test.ts: skipped one"]["bun"] == "not collected"
+    p = _dump(compare([RunnerResult("node", parse_junit(NODE, ROOT)), RunnerResult("bun", bun)]))
+    assert _rows(p)["src/a.test.ts: skipped one"]["status"]["bun"] == "not collected"
 
 
 NODE_LOAD_FAILURE = """<?xml version="1.0" encoding="utf-8"?>
@@ -224,28 +242,30 @@ def test_a_whole_suite_load_failure_is_one_finding_with_its_cause() -> None:
         stdout_tail=DENO_CJS,
         output_errors=errors,
     )
-    p = compare([node, deno], "node")
+    p = _dump(compare([node, deno], "node"))
     finding = p["findings"]["deno"]
     assert "require is not defined" in finding["reason"]
     assert finding["command"].startswith("deno test") and finding["exit_code"] == 1
     assert "require is not defined" in finding["stdout_tail"]
     assert p["summary"]["deno"]["not run"] == p["tests"] and p["summary"]["deno"]["failed"] == 0
-    assert migration.migration_failing(p, "deno", "node") == []
+    assert migration.migration_failing(Parity.model_validate(p), "deno", "node") == []
 
 
 def test_a_runner_that_wrote_no_report_is_one_finding_not_an_errno() -> None:
-    p = compare(
-        [
-            RunnerResult("node", parse_junit(NODE, ROOT)),
-            RunnerResult(
-                "deno",
-                None,
-                command="deno test",
-                exit_code=1,
-                error="deno test exited with code 1 and wrote no report: "
-                + suite_error('error: Module not found "file:///p/src/setup.ts".'),
-            ),
-        ]
+    p = _dump(
+        compare(
+            [
+                RunnerResult("node", parse_junit(NODE, ROOT)),
+                RunnerResult(
+                    "deno",
+                    None,
+                    command="deno test",
+                    exit_code=1,
+                    error="deno test exited with code 1 and wrote no report: "
+                    + suite_error('error: Module not found "file:///p/src/setup.ts".'),
+                ),
+            ]
+        )
     )
     f = p["findings"]["deno"]
     assert f["kind"] == "no report" and "Module not found" in f["reason"]
@@ -269,7 +289,7 @@ def test_migration_counts_only_tests_that_ran_and_failed() -> None:
     # 5 tests did not run: not 5 failures; the suite not loading is one finding
     assert deno_est["failing_tests"] == 0
     assert deno_est["unrun_tests"] == 5 and not deno_est["complete"]
-    assert [f["area"] for f in deno_est["findings"]] == ["test suite"]
+    assert [f.area for f in deno_est["findings"]] == ["test suite"]
     assert (
         deno_est["hours"] == usage.migration.fixed_hours + usage.migration.hours_per_failing_check
     )
@@ -309,9 +329,9 @@ def test_names_that_differ_only_in_quotes_are_the_same_test() -> None:
             testreport.TestOutcome('resolve > [ "b" ] -> "b"', "failed", "x", "t.test.ts"),
         ]
     )
-    p = compare([RunnerResult("node", node), RunnerResult("bun", bun)], "node")
+    p = _dump(compare([RunnerResult("node", node), RunnerResult("bun", bun)], "node"))
     assert p["tests"] == 2
-    assert [(r["test"], r["node"], r["bun"]) for r in p["rows"]] == [
+    assert [(r["test"], r["status"]["node"], r["status"]["bun"]) for r in p["rows"]] == [
         ("resolve > [ '/a' ] -> '/a'", "passed", "passed"),
         ("resolve > [ 'b' ] -> 'b'", "passed", "failed"),
     ]
@@ -348,7 +368,7 @@ def test_a_tab_printed_or_not_and_a_near_twin_name() -> None:
             testreport.TestOutcome("hasProtocol > ///test.com", "passed", "", "u.test.ts"),
         ]
     )
-    p = compare([RunnerResult("node", node), RunnerResult("bun", bun)], "node")
+    p = _dump(compare([RunnerResult("node", node), RunnerResult("bun", bun)], "node"))
     assert p["tests"] == 2 and p["diff"] == []
 
 
@@ -360,6 +380,8 @@ def test_a_runner_whose_every_file_failed_is_a_finding_even_alone() -> None:
         ROOT,
     )
     assert jest.file_errors == {"test/a-test.ts": "ReferenceError: exports is not defined"}
-    p = compare([RunnerResult("deno", jest), RunnerResult("node", None, error="install failed")])
+    p = _dump(
+        compare([RunnerResult("deno", jest), RunnerResult("node", None, error="install failed")])
+    )
     assert "exports is not defined" in p["findings"]["deno"]["reason"]
     assert p["findings"]["node"]["reason"] == "install failed"

@@ -126,5 +126,5 @@ def test_fingerprint_differences() -> None:
 
 def test_old_documents_without_fingerprint_are_derived() -> None:
     doc = fixture_doc(1.0, 1)
-    doc.fingerprint = {}
-    assert fingerprint.of(doc)["runtimes"]["node"]["version"] == "24.1.0"
+    doc.fingerprint = None
+    assert fingerprint.of(doc).runtimes["node"].version == "24.1.0"

@@ -170,11 +170,12 @@ def test_report_prices_a_file_the_same_from_any_folder(
         js = folder / "out.json"
         assert main(["report", str(saved), "--format", "json", "-o", str(js)]) == 0
         got.append(results.load(js).cost)
-    assert got[0] == got[1] and got[0] and got[0]["preset"] == "large"
+    assert got[0] == got[1] and got[0] and got[0].preset == "large"
     monkeypatch.chdir(there)
     js = there / "small.json"
     assert main(["report", str(saved), "--format", "json", "-o", str(js), "--usage", "small"]) == 0
-    assert (results.load(js).cost or {})["preset"] == "small"
+    cost = results.load(js).cost
+    assert cost and cost.preset == "small"
 
 
 def test_axis_ticks_cover_the_data() -> None:

@@ -273,18 +273,24 @@ def predict(
     ``runtime_identity`` probe's result for that contestant (``statuses``: name -> status)."""
     out = []
     for b in bins:
-        row: dict[str, Any] = {"script": b.script, "bin": b.bin, "interpreter": b.interpreter}
+        said: dict[str, str] = {}
+        row: dict[str, Any] = {
+            "script": b.script,
+            "bin": b.bin,
+            "interpreter": b.interpreter,
+            "contestants": said,
+        }
         for name, family in contestants:
             if b.interpreter != "node" or family == "node":
                 who = b.interpreter or "?"
-                row[name] = f"runs under {who} (its shebang)"
+                said[name] = f"runs under {who} (its shebang)"
                 continue
             st = statuses.get(name)
             if st == "pass":
-                row[name] = f"runs under {family} (its script runner replaces node)"
+                said[name] = f"runs under {family} (its script runner replaces node)"
             elif st in ("fail", "error", "timeout"):
-                row[name] = "runs under node: not really tested"
+                said[name] = "runs under node: not really tested"
             else:
-                row[name] = "unknown (the runtime_identity probe did not run)"
+                said[name] = "unknown (the runtime_identity probe did not run)"
         out.append(row)
     return out

@@ -18,8 +18,9 @@ MAX_FAILURES = 60
 
 
 def _section(doc: ResultsDocument) -> dict[str, Any]:
-    sec = doc.suites.get("compat")
-    return sec if isinstance(sec, dict) else {}
+    """The compat section as the document stores it (its JSON: the fields the suite set)."""
+    sec = doc.suites.compat
+    return sec.model_dump(mode="json", by_alias=True, exclude_unset=True) if sec else {}
 
 
 def _contestants(doc: ResultsDocument) -> list[str]:
@@ -141,7 +142,12 @@ IDENTITY_COLS = ["contestant", "really tested", "runtimes seen", "detail"]
 
 def _script_rows(sec: dict[str, Any], names: list[str]) -> list[list[str]]:
     return [
-        [r["script"], r["bin"], str(r.get("interpreter")), *[str(r.get(n, "–")) for n in names]]
+        [
+            r["script"],
+            r["bin"],
+            str(r.get("interpreter")),
+            *[str(r["contestants"].get(n, "–")) for n in names],
+        ]
         for r in (sec.get("identity") or {}).get("scripts") or []
     ]
 

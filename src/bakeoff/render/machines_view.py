@@ -26,7 +26,7 @@ def machine_line(run: MachineRun) -> str:
     cores = env.cores_logical or m.cores_logical or "?"
     parts = [f"{cpu}, {cores} cores"]
     if env.memory_gb or m.memory_gb:
-        parts.append(f"{env.memory_gb or m.memory_gb} GB")
+        parts.append(f"{env.memory_gb or m.memory_gb:g} GB")
     if env.arch or m.arch:
         parts.append(str(env.arch or m.arch))
     if env.os_release:

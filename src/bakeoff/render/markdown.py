@@ -43,7 +43,7 @@ def render(doc: ResultsDocument, limit: int | None = mdfit.LIMIT) -> str:
     out.append(f"Run {doc.created} · bakeoff {doc.bakeoff_version} · status **{doc.status}**  ")
     out.append(
         f"Machine: {env.cpu_model or '?'}, {env.cores_logical or '?'} cores, "
-        f"{env.memory_gb if env.memory_gb is not None else '?'} GB, "
+        f"{f'{env.memory_gb:g}' if env.memory_gb is not None else '?'} GB, "
         f"{env.os_release or env.os or '?'}, kernel {env.kernel or '?'}"
     )
     if noise_line(doc):

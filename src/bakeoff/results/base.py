@@ -1,7 +1,8 @@
 """The base of every model of the results document: strict when written, lenient when read.
 
-Constructing a model with a field it does not declare, or assigning one, is an error (a writer that misspells a
-field fails at once, in a test). Reading a file is lenient when ``results.load`` asks for it:
+Constructing a model with a field it does not declare, or assigning one, is an error (a writer
+that misspells a field fails at once, in a test). Reading a file is lenient when ``results.load``
+asks for it:
 with ``{LENIENT: True}`` in the validation context, keys a model does not declare — fields a
 newer minor version added, or fields an older file carried that no reader uses — are dropped,
 and their paths collected under ``context[IGNORED]`` so the loader can say what it skipped.

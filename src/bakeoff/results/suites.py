@@ -121,6 +121,9 @@ class MixEntry(Model):
 class ServeSpecInfo(Model):
     entry: str | None = None
     command: str | None = None
+    args: list[str] = Field(default_factory=list)
+    node_flags: list[str] = Field(default_factory=list)  # the project's Node flags
+    flags_dropped: dict[str, list[str]] = Field(default_factory=dict)  # runtime -> not passed
     cwd: str | None = None
     readiness: str = ""
     mix: list[MixEntry] = Field(default_factory=list)

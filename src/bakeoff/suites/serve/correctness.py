@@ -64,7 +64,7 @@ def compare(
     contestant that answered being the reference."""
     ref_name = next(iter(answers))
     ref = answers[ref_name]
-    report: dict[str, Any] = {"reference": ref_name, "compare": mode}
+    report: dict[str, Any] = {"reference": ref_name, "compare": mode, "contestants": {}}
     mismatches: dict[str, list[str]] = {}
     for name, got in answers.items():
         if name == ref_name:
@@ -75,7 +75,7 @@ def compare(
             if why:
                 found.append(f"{req.label}: {why}")
         mismatches[name] = found
-        report[name] = found or "same as the reference"
+        report["contestants"][name] = found or "same as the reference"
     bad = [
         f"{r.label}: status {s}"
         for r, (s, _) in zip(mix, ref, strict=True)
