@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bakeoff.render import html, hyperfine, markdown, mdfit
-from bakeoff.results import ResultsDocument
+from bakeoff.results import SCHEMA, ResultsDocument
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def _hyperfine(doc: ResultsDocument, _limit: int | None) -> str:
 EXPORTERS: dict[str, Exporter] = {
     e.name: e
     for e in (
-        Exporter("json", "results.json", "the results document (schema bakeoff/1)", _json),
+        Exporter("json", "results.json", f"the results document (schema {SCHEMA})", _json),
         Exporter(
             "md",
             "report.md",

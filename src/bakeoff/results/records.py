@@ -60,9 +60,8 @@ class Measurement(Model):
     stop_reason: str | None = None
     failures: list[Failure] = Field(default_factory=list)
     noise: Noise | None = None
-    # "median": median and CI come from ``samples``; "pooled": the analysis computes them from
-    # the merged raw data (latency percentiles from the serve suite's per-second histograms)
-    # and ``samples`` holds one value per repetition.
+    # "median": median and CI come from ``samples``; "pooled": the suite computed them from
+    # merged raw data (latency percentiles) and ``samples`` holds one value per repetition.
     estimator: Literal["median", "pooled"] = "median"
     comparable: bool = True  # False: reported, never compared (e.g. achieved request rate)
 

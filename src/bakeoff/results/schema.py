@@ -17,9 +17,7 @@ Format history (as pyperf's ``_bench.py`` keeps it):
   contestant names beside fixed keys now keep those under their own key: a parity row's
   classes under ``status`` (was one key per runner beside ``file``/``test``/``why``), the serve
   correctness report's verdicts under ``contestants``, a compat identity script row's under
-  ``contestants``. An empty ``noise`` or ``fingerprint`` (``{}``) is ``null``. Pooled
-  measurements (serve latency percentiles) get their median and CI from the analysis, which
-  reads the serve histograms (the values a 1.0 file stores are the same computation).
+  ``contestants``. An empty ``noise`` or ``fingerprint`` (``{}``) is ``null``.
 """
 
 from __future__ import annotations
