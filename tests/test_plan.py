@@ -131,7 +131,7 @@ def test_prepare_runs_before_every_sample() -> None:
 
 
 @pytest.mark.parametrize(
-    "kw", [{"precision": 0}, {"min_runs": 1}, {"min_runs": 5, "max_runs": 4}, {"warmups": -1}]
+    "kw", [{"precision": 0}, {"min_runs": 0}, {"min_runs": 5, "max_runs": 4}, {"warmups": -1}]
 )
 def test_stop_rule_rejects_nonsense(kw: dict[str, float]) -> None:
     with pytest.raises(ValueError):
