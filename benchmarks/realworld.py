@@ -49,6 +49,7 @@ class Outcome:
     run_timed_out: bool = False
     suites: dict[str, dict[str, bool]] = field(default_factory=dict)  # suite → runtime → ok
     parity: dict[str, int | str] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)  # the compat suite's, for this project
     reasons: list[str] = field(default_factory=list)
     init_tail: str = ""
     run_tail: str = ""
@@ -142,6 +143,45 @@ def read_results(folder: Path, outcome: Outcome) -> None:
             outcome.reasons.append(f"{suite}/{who}: {why}"[:260])
     parity = (doc.get("suites") or {}).get("test", {}).get("parity")
     outcome.parity = parity_classes(parity)
+    outcome.findings = compat_findings((doc.get("suites") or {}).get("compat") or {})
+
+
+def compat_findings(section: dict[str, Any]) -> list[str]:
+    """What the compat suite found about this project: its own native addons (API kind, and
+    whether requiring each package worked per runtime), failing checks in the areas its source
+    uses (module hooks, AsyncLocalStorage…), and package scripts whose bin runs under Node
+    whatever the contestant (a `#!/usr/bin/env node` shebang)."""
+    out: list[str] = []
+    for root in section.get("native") or []:
+        for pkg in root.get("packages") or []:
+            loads = ", ".join(
+                f"{who} {r.get('status')}" for who, r in (pkg.get("require") or {}).items()
+            )
+            out.append(
+                f"native addon {pkg.get('package')}@{pkg.get('version')} "
+                f"({pkg.get('api')}): {loads or 'not loaded'}"
+            )
+    failing: dict[str, set[str]] = {}
+    for f in section.get("relevant_failures") or []:
+        failing.setdefault(f"{f.get('area')}", set()).add(str(f.get("contestant")))
+    for area, who in sorted(failing.items()):
+        out.append(f"used area {area}: checks fail on {', '.join(sorted(who))}")
+    scan = section.get("scan") or {}
+    if isinstance(scan, dict) and scan.get("areas"):
+        out.append("areas the source uses: " + ", ".join(sorted(scan["areas"])))
+    identity = section.get("identity") or {}
+    for row in identity.get("scripts") or [] if isinstance(identity, dict) else []:
+        under = [
+            who
+            for who, text in row.items()
+            if who not in ("script", "bin", "interpreter", "node") and "under node" in str(text)
+        ]
+        if under:
+            out.append(
+                f"script {row.get('script')} ({row.get('bin')}) runs under node for "
+                + ", ".join(under)
+            )
+    return out
 
 
 def failure_text(f: dict[str, Any]) -> str:
@@ -271,6 +311,10 @@ def table(outcomes: list[Outcome], command: str) -> str:
         failed = [f"{k}: {v}" for k, v in o.tried.items() if not v.startswith("worked")]
         for why in failed + o.reasons:
             lines.append(f"- {o.name}: {why}")
+    lines += ["", "Compatibility findings for each project (its compat suite):", ""]
+    for o in outcomes:
+        for what in o.findings or ["nothing project-specific"]:
+            lines.append(f"- {o.name}: {what}")
     return "\n".join(lines) + "\n"
 
 

@@ -493,3 +493,25 @@ def test_a_bundle_that_does_not_work_says_why(tmp_path: Path) -> None:
     f = bun.failures[-1]
     assert "expected 'hi', got 'hello from the bundle'" in f.reason
     assert f.command.startswith("/opt/bun ") and "bakeoff-dist" in f.command
+
+
+def test_a_quick_run_installs_secondary_states_once_and_still_reports(tmp_path: Path) -> None:
+    """A quick run measures the states that decide nothing once: one sample each, shown
+    without a CI, while the deciding state (cold cache + lockfile) gets its runs; nothing in
+    analysis or rendering needs a second sample."""
+    from bakeoff.analysis import analyze
+    from bakeoff.render import markdown, terminal
+
+    seen: list[dict[str, Any]] = []
+    ex = FakeExecutor(lambda cmd, _: _fake_install(cmd, seen))
+    ctx = SuiteContext([tc.runtime for tc in _toolchains()], ex, tmp_path / "work", seed=3)
+    doc = ResultsDocument()
+    suite = InstallSuite(_project(tmp_path), _toolchains(), reps=3, secondary_reps=1)
+    assert suite.run(ctx, doc)
+    for name in ("node", "bun"):
+        assert len(doc.measurement("install", "cold", "wall_s", name).samples) == 1
+        assert len(doc.measurement("install", "warm-cache", "wall_s", name).samples) == 1
+        assert len(doc.measurement("install", "cold-lockfile", "wall_s", name).samples) >= 2
+    analyze.analyze(doc, "node")
+    assert "cold-lockfile" in markdown.render(doc)
+    terminal.render(doc)

@@ -131,8 +131,28 @@ def test_prepare_runs_before_every_sample() -> None:
 
 
 @pytest.mark.parametrize(
-    "kw", [{"precision": 0}, {"min_runs": 1}, {"min_runs": 5, "max_runs": 4}, {"warmups": -1}]
+    "kw", [{"precision": 0}, {"min_runs": 0}, {"min_runs": 5, "max_runs": 4}, {"warmups": -1}]
 )
 def test_stop_rule_rejects_nonsense(kw: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         StopRule(**kw)  # type: ignore[arg-type]
+
+
+def test_a_block_that_would_overrun_the_budget_does_not_start() -> None:
+    """Each run takes 10 s: with 25 s, two blocks fit (10, then 20 — a third would end at 30)."""
+    now = [0.0]
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        now[0] += 10.0
+        return result(10 + (i % 7))
+
+    sched = Scheduler(
+        FakeExecutor(behave),
+        StopRule(precision=0.0001, min_runs=2, max_runs=100, warmups=0),
+        seed=1,
+        clock=lambda: now[0],
+    )
+    out = sched.run_case("x", cells("a"), budget_s=25)
+    assert out.stop_reason == "budget"
+    assert out.blocks_run == 2
+    assert now[0] <= 25

@@ -104,6 +104,11 @@ def options(
         for suite in chosen:
             if isinstance(suite, ServeSuite):
                 suite.setup_failure = setup_failure
+        if quick and "ci" not in wanted and cfg.ci is not None and cfg.ci.enabled:
+            note(
+                "skipped ci: not in a quick run (install, build and test are measured, and "
+                "CI minutes sum them); run without --quick, or --suite ci, to time the pipeline"
+            )
         for why in skipped:
             note(f"skipped {why}")
         if not chosen:

@@ -34,6 +34,26 @@ from bakeoff.value.usage import ValueConfig
 Status = Literal["complete", "partial", "interrupted", "failed"]
 
 
+# Relative share of a time budget per suite: what each typically needs on a real project (a
+# load ladder, installs and test runs take minutes; start-up cases and probes seconds).
+BUDGET_WEIGHTS: dict[str, float] = {
+    "startup": 1.0,
+    "serve": 3.0,
+    "soak": 3.0,
+    "install": 3.0,
+    "test": 2.0,
+    "build": 2.0,
+    "ci": 2.0,
+    "compat": 1.0,
+}
+
+
+def budget_share(left_s: float, names: Sequence[str]) -> float:
+    """The share of ``left_s`` seconds for the first of the suites ``names`` still to run."""
+    weights = [BUDGET_WEIGHTS.get(n, 1.0) for n in names]
+    return max(0.0, left_s * weights[0] / sum(weights))
+
+
 @dataclass(frozen=True)
 class Settings:
     """How to measure, whatever is measured: the stopping rule, the smallest effect that
@@ -198,15 +218,16 @@ class Evaluation:
         return doc
 
     def _run_suites(self, executor: LauncherExecutor, workdir: Path) -> bool:
-        """Run each suite in turn; the time budget is shared out evenly over the suites still
-        to run, so an early suite that finishes under its share leaves more for later ones."""
+        """Run each suite in turn; the time budget is shared out over the suites still to
+        run in proportion to their weight (``BUDGET_WEIGHTS``: what a suite typically needs),
+        so an early suite that finishes under its share leaves more for later ones."""
         o = self.options
         began = time.monotonic()
         for index, suite in enumerate(o.suites):
             share = None
             if o.budget_s is not None:
                 left = o.budget_s - (time.monotonic() - began)
-                share = max(0.0, left / (len(o.suites) - index))
+                share = budget_share(left, [s.name for s in o.suites[index:]])
             if share is not None and share < 1.0:
                 self.doc.suites.ensure(
                     suite.name

@@ -59,7 +59,7 @@ def measure_options(f: F) -> F:
         click.option(
             "--budget",
             metavar="DURATION",
-            help="Time budget for measuring, e.g. 90s, 5m (default: none).",
+            help="Time budget for measuring, e.g. 90s, 5m (default: none; --quick: 4m).",
         ),
         click.option(
             "--timeout", metavar="DURATION", help="Kill a run after this long (default 30s)."
@@ -113,6 +113,12 @@ def measure_options(f: F) -> F:
     return f
 
 
+# A quick run's time budget when neither --budget nor [measure].budget sets one: what the
+# measuring may take, so that with preparation (copies, the build) a real project's quick run
+# ends within about 5 minutes on 2 cores. Cases it cuts are inconclusive and say so.
+QUICK_BUDGET_S = 240.0
+
+
 def settings_from(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> Settings:
     """Merge config values with command-line overrides (the command line wins)."""
     from bakeoff import config
@@ -133,6 +139,8 @@ def settings_from(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -
     precision = option("precision", config.parse_fraction, m.precision)
     threshold = option("threshold", config.parse_fraction, m.threshold)
     budget = option("budget", config.parse_duration, m.budget)
+    if budget is None and quick:
+        budget = QUICK_BUDGET_S
     timeout = option("timeout", config.parse_duration, m.timeout)
     min_runs = kw.get("min_runs") or (8 if quick else m.min_runs)
     max_runs = kw.get("max_runs") or (15 if quick else m.max_runs)

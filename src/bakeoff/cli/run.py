@@ -70,7 +70,7 @@ def run(
         )
     cfg = config.load(path)
     project = path.parent
-    wanted = catalog.parse_names(suites)
+    wanted = catalog.parse_names(suites, catalog.QUICK_NAMES if quick else catalog.NAMES)
     s = settings_from(cfg, kw, quick)
     if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
         kw["out_dir"] = Path(cfg.bakeoff.out)

@@ -166,6 +166,7 @@ class Scheduler:
         self.on_event(Event("case_start", self.suite, case, total=total))
         try:
             self._warm_up(case, cells, out)
+            blocks_began = self.clock()
             if self.watch is not None:
                 self.watch.start()
             active = [c for c in cells if out.cells[c.contestant].dropped is None]
@@ -191,7 +192,10 @@ class Scheduler:
                     ):
                         out.stop_reason = "precision"
                         break
-                if budget_s is not None and self.clock() - start >= budget_s:
+                now = self.clock()
+                if budget_s is not None and not _fits(
+                    now - start, now - blocks_began, out, budget_s
+                ):
                     out.stop_reason = "budget"
                     break
                 order = list(active)
@@ -306,3 +310,14 @@ class Scheduler:
                 co.dropped = f"{len(co.failures)} runs failed; last: {res.failure()}"
         done = sum(len(c.results) + len(c.failures) for c in out.cells.values())
         self.on_event(Event("run", self.suite, case, cell.contestant, done=done, total=total))
+
+
+def _fits(elapsed: float, in_blocks: float, out: CaseOutcome, budget_s: float) -> bool:
+    """Whether another block fits the budget: the time spent so far (warm-up included), plus
+    one more block at the mean pace of the blocks run (re-run blocks included), stays within
+    it. The first block always starts when any budget is left — a case with no run at all has
+    nothing to report."""
+    attempted = out.blocks_run + out.blocks_rerun + out.outlier_reruns
+    if attempted == 0:
+        return elapsed < budget_s
+    return elapsed + in_blocks / attempted <= budget_s

@@ -83,8 +83,10 @@ class StopRule:
     def __post_init__(self) -> None:
         if not 0 < self.precision < 1:
             raise ValueError("precision must be between 0 and 1 (e.g. 0.02 for ±2%)")
-        if self.min_runs < 2:
-            raise ValueError("min_runs must be at least 2")
+        # one run is a rule for a case that decides nothing (a quick run's secondary install
+        # states); users ask for at least 2 (--min-runs, [measure] min_runs)
+        if self.min_runs < 1:
+            raise ValueError("min_runs must be at least 1")
         if self.max_runs < self.min_runs:
             raise ValueError("max_runs must be >= min_runs")
         if self.warmups < 0:

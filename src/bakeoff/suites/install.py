@@ -177,7 +177,8 @@ class InstallSuite:
                 if deciding
                 else None
             )
-            reps = max(2, self.reps if deciding else self.secondary_reps)
+            # a state that decides nothing may run once (a quick run); the deciding one twice
+            reps = max(2, self.reps) if deciding else max(1, self.secondary_reps)
             rule = StopRule(
                 precision=ctx.rule.precision,
                 min_runs=seq[0].min_n if seq else reps,
