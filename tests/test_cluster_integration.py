@@ -91,7 +91,7 @@ def test_two_machines_one_merged_document(project: Path, fleet: Fleet, tmp_path:
         assert (out / "machines" / run.label / "results.json").is_file()
     # both workers share this host: the merge says so instead of calling it two machines
     assert any("same machine" in w for w in merged.warnings)
-    view = merged.cross_machine or {}
+    view = raw(merged)["cross_machine"]
     hello = next(
         r
         for r in view["comparisons"]
