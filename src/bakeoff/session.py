@@ -5,14 +5,13 @@ caller can save it at any point (on Ctrl-C or failure it holds everything measur
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff import decide
+from bakeoff import decide, tempdirs
 from bakeoff.analysis import analyze, calibration
 from bakeoff.analysis.calibration import AA_SUFFIX
 from bakeoff.analysis.stats import DEFAULT_THRESHOLD
@@ -208,7 +207,16 @@ class Evaluation:
         self.decision = self.declare()
         before = environment.noise_snapshot()
         doc.environment["noise_before"] = before
-        workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
+        swept = tempdirs.sweep()  # what killed runs (SIGKILL, OOM) could not remove
+        if swept.folders:
+            self.on_event(
+                Event(
+                    "message",
+                    detail=f"removed {swept.folders} temporary folder(s), {swept.mb:g} MB, "
+                    "left by bakeoff runs that were killed",
+                )
+            )
+        workdir = tempdirs.make("bakeoff-work-")
         status: Status = "complete"
         try:
             # every process of the run keeps its temporary files in the work folder

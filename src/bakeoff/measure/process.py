@@ -14,12 +14,12 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from bakeoff import tempdirs
 from bakeoff.errors import MeasurementError
 from bakeoff.measure.containment import Launcher, kill_group, resolve_executable
 
@@ -130,7 +130,7 @@ class LauncherExecutor:
 
     def __init__(self, keep_stdout: bool = False) -> None:
         self._keep_stdout = keep_stdout
-        self._tmp = Path(tempfile.mkdtemp(prefix="bakeoff-run-"))
+        self._tmp = tempdirs.make("bakeoff-run-")
         self._launcher: Launcher | None = Launcher()
         self.launcher_pid = self._launcher.pid
         self.floor_kb = self._launcher.floor_kb
