@@ -264,7 +264,12 @@ class Evaluation:
                 decision=self.decision,
             )
             ctx.workdir.mkdir(parents=True, exist_ok=True)
-            self.on_event(Event("suite_start", suite=suite.name, done=index, total=len(o.suites)))
+            bound: dict[str, object] = {}
+            if o.budget_s is not None:  # an honest bound on what measuring has left
+                bound["budget_left_s"] = max(0.0, o.budget_s - (time.monotonic() - began))
+            self.on_event(
+                Event("suite_start", suite=suite.name, done=index, total=len(o.suites), data=bound)
+            )
             started = time.monotonic()
             completed = suite.run(ctx, self.doc)
             info = self.doc.suites.setdefault(suite.name, {})
