@@ -156,3 +156,38 @@ def test_a_block_that_would_overrun_the_budget_does_not_start() -> None:
     assert out.stop_reason == "budget"
     assert out.blocks_run == 2
     assert now[0] <= 25
+
+
+class _AlwaysNoisy:
+    """A noise watch that calls every block noisy (a loaded machine)."""
+
+    def start(self) -> None:
+        pass
+
+    def block_done(self, block: int, cpu_s: float) -> object:
+        from bakeoff.measure.noisewatch import BlockNoise
+
+        return BlockNoise(block, 9.0, 1.0, 0.0, None, True, ["load 9"])
+
+
+def test_a_noisy_block_the_budget_cannot_re_run_is_kept_annotated() -> None:
+    """A first block called noisy is set aside for a re-run; when the budget has no room for
+    it, its samples come back (annotated) instead of the case ending with none."""
+    now = [0.0]
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        now[0] += 30.0
+        return result(30_000 + i)
+
+    sched = Scheduler(
+        FakeExecutor(behave),
+        StopRule(precision=0.0001, min_runs=3, max_runs=5, warmups=0),
+        seed=1,
+        clock=lambda: now[0],
+        watch=_AlwaysNoisy(),  # type: ignore[arg-type]
+    )
+    out = sched.run_case("x", cells("a", "b"), budget_s=70)
+    assert out.stop_reason == "budget"
+    assert out.blocks_run >= 1
+    assert all(len(co.results) >= 1 for co in out.cells.values())
+    assert any(n.action.startswith("kept (no time left") for n in out.noise)

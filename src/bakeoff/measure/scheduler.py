@@ -197,6 +197,9 @@ class Scheduler:
                     now - start, now - blocks_began, out, budget_s
                 ):
                     out.stop_reason = "budget"
+                    if out.blocks_run < rule.min_runs:
+                        # no time for the re-runs: a noisy block, annotated, beats no sample
+                        self._restore_set_aside(out, "kept (no time left in the budget to re-run)")
                     break
                 order = list(active)
                 self.rng.shuffle(order)
@@ -211,7 +214,7 @@ class Scheduler:
                 out.stop_reason = out.stop_reason or "all contestants failed"
         except KeyboardInterrupt:
             out.stop_reason = "interrupted"
-            self._restore_set_aside(out)
+            self._restore_set_aside(out, "kept (interrupted before its re-run)")
         out.elapsed_s = self.clock() - start
         self.on_event(
             Event("case_end", self.suite, case, detail=out.stop_reason, done=out.blocks_run)
@@ -258,10 +261,12 @@ class Scheduler:
         return True
 
     @staticmethod
-    def _restore_set_aside(out: CaseOutcome) -> None:
-        """On Ctrl-C the run will not get its re-runs: put the noisy samples back (they stay
-        annotated) rather than lose them."""
+    def _restore_set_aside(out: CaseOutcome, action: str) -> None:
+        """When the case stops before its re-runs (Ctrl-C, the budget): put the noisy samples
+        back (they stay annotated, with ``action``) rather than lose them."""
+        blocks: set[int] = set()
         for co in out.cells.values():
+            blocks |= set(co.blocks) | {b for b, _ in co.set_aside}
             if not co.set_aside:
                 continue
             pairs = sorted(
@@ -272,8 +277,9 @@ class Scheduler:
             co.set_aside = []
         for reading in out.noise:
             if reading.action == "rerun":
-                reading.action = "kept (interrupted before its re-run)"
+                reading.action = action
         out.blocks_rerun = 0
+        out.blocks_run = max(out.blocks_run, len(blocks))
 
     def _warm_up(self, case: str, cells: Sequence[Cell], out: CaseOutcome) -> None:
         for i in range(self.rule.warmups):
