@@ -131,6 +131,7 @@ def plain_settings(settings: Settings) -> dict[str, Any]:
     ``[value]`` section from the shipped bakeoff.toml itself)."""
     out = {k: v for k, v in asdict(settings).items() if k != "value"}
     out["rule"] = asdict(settings.rule)
+    out["budget_from"] = None  # a monotonic clock reading means nothing on another machine
     return out
 
 
