@@ -93,13 +93,13 @@ def test_failing_warmup_drops_contestant_and_keeps_evidence() -> None:
 def test_intermittent_failures_drop_after_max_failures() -> None:
     def behave(cmd: Command, i: int) -> ProcessResult:
         if cmd.argv[0] == "flaky" and i > 2:
-            return result(5, timed_out=True)
+            return result(5, exit_code=3)
         return result(10)
 
     rule = StopRule(min_runs=10, max_runs=10, max_failures=3)
     out = Scheduler(FakeExecutor(behave), rule, seed=1).run_case("x", cells("ok", "flaky"))
     flaky = out.cells["flaky"]
-    assert flaky.dropped and "3 runs failed" in flaky.dropped and "timed out" in flaky.dropped
+    assert flaky.dropped and "3 runs failed" in flaky.dropped and "code 3" in flaky.dropped
     assert len(out.cells["ok"].results) == 10
 
 
@@ -191,3 +191,30 @@ def test_a_noisy_block_the_budget_cannot_re_run_is_kept_annotated() -> None:
     assert out.blocks_run >= 1
     assert all(len(co.results) >= 1 for co in out.cells.values())
     assert any(n.action.startswith("kept (no time left") for n in out.noise)
+
+
+def test_a_hang_is_stopped_relative_to_the_others_and_not_run_again() -> None:
+    """A contestant whose run takes 20x the others' (and 2 min or more) is stopped as a hang
+    before its command's 300 s limit, dropped at once with the reason, and never run again;
+    the others go on."""
+    seen_limits: list[float | None] = []
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        if cmd.argv[0] == "hangs":
+            seen_limits.append(cmd.timeout_s)
+            return ProcessResult(**{**result(cmd.timeout_s * 1000).__dict__, "timed_out": True})
+        return result(10_000 + (i % 3) * 100)  # 10 s test runs
+
+    cells = [
+        Cell("ok", Command(("ok",), timeout_s=300)),
+        Cell("hangs", Command(("hangs",), timeout_s=300)),
+    ]
+    sched = Scheduler(
+        FakeExecutor(behave), StopRule(min_runs=3, max_runs=3, warmups=0), seed=5, watch=None
+    )
+    out = sched.run_case("tests", cells)
+    hung = out.cells["hangs"]
+    assert len(hung.failures) == 1 and hung.dropped and "not run again" in hung.dropped
+    assert len(out.cells["ok"].results) == 3
+    assert seen_limits == [200.0]  # with this seed "ok" runs first: 20 x 10 s
+    assert "treated as a hang" in hung.failures[0].failure()

@@ -64,6 +64,7 @@ class ProcessResult:
     error: str | None = None  # the command could not even be started
     stdout: str = field(default="", repr=False)
     stderr: str = field(default="", repr=False)  # whole stderr (``Command.keep_output``)
+    timeout_note: str = ""  # why the time limit was what it was, when not the command's own
 
     @property
     def ok(self) -> bool:
@@ -90,7 +91,8 @@ class ProcessResult:
         if self.error:
             return f"could not start: {self.error}"
         if self.timed_out:
-            return f"timed out after {self.wall_ms / 1000:.1f} s (process group killed)"
+            why = f": {self.timeout_note}" if self.timeout_note else ""
+            return f"timed out after {self.wall_ms / 1000:.1f} s (process group killed){why}"
         if self.signal is not None:
             return f"killed by signal {self.signal} ({_signame(self.signal)})"
         if self.exit_code:
