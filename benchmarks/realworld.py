@@ -171,9 +171,10 @@ def compat_findings(section: dict[str, Any]) -> list[str]:
         out.append("areas the source uses: " + ", ".join(sorted(scan["areas"])))
     identity = section.get("identity") or {}
     for row in identity.get("scripts") or [] if isinstance(identity, dict) else []:
+        verdicts = row.get("contestants") or row  # 1.1 keeps them under "contestants"
         under = [
             who
-            for who, text in row.items()
+            for who, text in verdicts.items()
             if who not in ("script", "bin", "interpreter", "node") and "under node" in str(text)
         ]
         if under:

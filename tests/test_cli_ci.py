@@ -271,3 +271,15 @@ def test_progress_bars_render_every_event_kind(capsys: pytest.CaptureFixture[str
         view(Event("suite_end", suite="startup", done=1, total=1))
     err = capsys.readouterr().err
     assert "startup · hello" in err and "download k6@1.1.0" in err and "provisioning" in err
+
+
+def test_a_budget_gives_the_evaluation_an_honest_time_left(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    with progress_mod.make_view() as view:
+        view(Event("suite_start", suite="serve", done=1, total=3, data={"budget_left_s": 200.4}))
+        view(Event("suite_start", suite="compat", done=2, total=3))  # no budget: no figure
+    lines = capsys.readouterr().err.strip().split("\n")
+    assert lines[0].endswith("suite 2/3: serve · at most 3:20 left (budget)")
+    assert lines[1].endswith("suite 3/3: compat")

@@ -5,6 +5,7 @@ executor."""
 from __future__ import annotations
 
 import json
+import platform
 import struct
 from pathlib import Path
 
@@ -250,3 +251,54 @@ def test_native_check_can_be_switched_off_and_says_when_nothing_is_installed(
     off = CompatSuite(areas=[], packages=[], project=tmp_path, executor=fake, native=False)
     off.run(ctx, doc2)
     assert not raw(doc2)["suites"]["compat"]["native"]
+
+
+@pytest.mark.parametrize(
+    ("meta", "fits"),
+    [
+        ({"os": ["linux"], "cpu": [native._NODE_CPU.get(platform.machine().lower(), "x")]}, True),
+        ({"os": ["darwin"]}, False),
+        ({"os": ["!linux"]}, False),
+        ({"cpu": ["s390x"]}, False),
+        ({"libc": ["musl" if native.host_libc() == "glibc" else "glibc"]}, False),
+        ({"name": "plain"}, True),
+    ],
+)
+def test_a_prebuilt_for_another_platform_is_not_a_finding(
+    tmp_path: Path, meta: dict[str, object], fits: bool
+) -> None:
+    """rollup, esbuild and swc install every platform's binary package as an optional
+    dependency; npm skips the ones whose os/cpu/libc excludes the machine. Loading one of
+    those fails on every runtime and says nothing about the runtimes."""
+    if platform.system() != "Linux" or ("libc" in meta and not native.host_libc()):
+        pytest.skip("needs Linux with a known libc")
+    (tmp_path / "package.json").write_text(json.dumps(meta))
+    why = native.platform_mismatch(tmp_path / "package.json")
+    assert (why == "") is fits
+
+
+def test_the_suite_skips_a_package_built_for_another_libc(tmp_path: Path) -> None:
+    if not native.host_libc():
+        pytest.skip("needs Linux with a known libc")
+    project = _project(tmp_path)
+    other = "musl" if native.host_libc() == "glibc" else "glibc"
+    meta = {"name": "fast-thing", "version": "3.1.0", "libc": [other]}
+    (project / "node_modules" / "fast-thing" / "package.json").write_text(json.dumps(meta))
+    ran: list[str] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        ran.append(cmd.argv[-1])
+        area = Path(cmd.argv[-1]).stem
+        out = '{"ok": true, "exports": ["x"], "count": 1}'
+        if cmd.argv[-2] not in ("package", "file"):
+            out = f'{PREFIX}{{"area": "{area}", "event": "end"}}'
+        return ProcessResult(**{**result(5).__dict__, "stdout": out})
+
+    fake = FakeExecutor(behave)
+    suite = CompatSuite(areas=["path"], packages=[], project=project, executor=fake)
+    ctx = SuiteContext([_contender(tmp_path, "node")], fake, tmp_path / "w")
+    doc = ResultsDocument()
+    assert suite.run(ctx, doc)
+    row = next(r for r in doc.compat if r.area == "native" and "fast-thing" in r.check)
+    assert row.status == "skip" and "not for this machine" in row.detail
+    assert not any("fast-thing" in t for t in ran)  # never loaded

@@ -12,7 +12,7 @@ from pathlib import Path
 import bakeoff
 
 ROOT = Path(bakeoff.__file__).parent
-FOUNDATIONS = ("errors", "events", "limits", "results", "runtimes", "probes")
+FOUNDATIONS = ("errors", "events", "limits", "tempdirs", "results", "runtimes", "probes")
 STAGES = ("config", "plan", "measure", "analysis", "value", "decide", "render")
 ORCHESTRATION = (
     "suites",

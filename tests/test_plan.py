@@ -93,13 +93,13 @@ def test_failing_warmup_drops_contestant_and_keeps_evidence() -> None:
 def test_intermittent_failures_drop_after_max_failures() -> None:
     def behave(cmd: Command, i: int) -> ProcessResult:
         if cmd.argv[0] == "flaky" and i > 2:
-            return result(5, timed_out=True)
+            return result(5, exit_code=3)
         return result(10)
 
     rule = StopRule(min_runs=10, max_runs=10, max_failures=3)
     out = Scheduler(FakeExecutor(behave), rule, seed=1).run_case("x", cells("ok", "flaky"))
     flaky = out.cells["flaky"]
-    assert flaky.dropped and "3 runs failed" in flaky.dropped and "timed out" in flaky.dropped
+    assert flaky.dropped and "3 runs failed" in flaky.dropped and "code 3" in flaky.dropped
     assert len(out.cells["ok"].results) == 10
 
 
@@ -156,3 +156,65 @@ def test_a_block_that_would_overrun_the_budget_does_not_start() -> None:
     assert out.stop_reason == "budget"
     assert out.blocks_run == 2
     assert now[0] <= 25
+
+
+class _AlwaysNoisy:
+    """A noise watch that calls every block noisy (a loaded machine)."""
+
+    def start(self) -> None:
+        pass
+
+    def block_done(self, block: int, cpu_s: float) -> object:
+        from bakeoff.measure.noisewatch import BlockNoise
+
+        return BlockNoise(block, 9.0, 1.0, 0.0, None, True, ["load 9"])
+
+
+def test_a_noisy_block_the_budget_cannot_re_run_is_kept_annotated() -> None:
+    """A first block called noisy is set aside for a re-run; when the budget has no room for
+    it, its samples come back (annotated) instead of the case ending with none."""
+    now = [0.0]
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        now[0] += 30.0
+        return result(30_000 + i)
+
+    sched = Scheduler(
+        FakeExecutor(behave),
+        StopRule(precision=0.0001, min_runs=3, max_runs=5, warmups=0),
+        seed=1,
+        clock=lambda: now[0],
+        watch=_AlwaysNoisy(),  # type: ignore[arg-type]
+    )
+    out = sched.run_case("x", cells("a", "b"), budget_s=70)
+    assert out.stop_reason == "budget"
+    assert out.blocks_run >= 1
+    assert all(len(co.results) >= 1 for co in out.cells.values())
+    assert any(n.action.startswith("kept (no time left") for n in out.noise)
+
+
+def test_a_hang_is_stopped_relative_to_the_others_and_not_run_again() -> None:
+    """A contestant whose run takes 20x the others' (and 2 min or more) is stopped as a hang
+    before its command's 300 s limit, dropped at once with the reason, and never run again;
+    the others go on."""
+    seen_limits: list[float | None] = []
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        if cmd.argv[0] == "hangs":
+            seen_limits.append(cmd.timeout_s)
+            return ProcessResult(**{**result(cmd.timeout_s * 1000).__dict__, "timed_out": True})
+        return result(10_000 + (i % 3) * 100)  # 10 s test runs
+
+    cells = [
+        Cell("ok", Command(("ok",), timeout_s=300)),
+        Cell("hangs", Command(("hangs",), timeout_s=300)),
+    ]
+    sched = Scheduler(
+        FakeExecutor(behave), StopRule(min_runs=3, max_runs=3, warmups=0), seed=5, watch=None
+    )
+    out = sched.run_case("tests", cells)
+    hung = out.cells["hangs"]
+    assert len(hung.failures) == 1 and hung.dropped and "not run again" in hung.dropped
+    assert len(out.cells["ok"].results) == 3
+    assert seen_limits == [200.0]  # with this seed "ok" runs first: 20 x 10 s
+    assert "treated as a hang" in hung.failures[0].failure()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bakeoff import config
 from bakeoff.cli.common import QUICK_BUDGET_S, settings_from
-from bakeoff.session import budget_share
+from bakeoff.errors import UsageError
+from bakeoff.session import Settings, budget_share
 from bakeoff.suites import catalog
 
 
@@ -27,3 +30,33 @@ def test_budget_is_shared_by_weight_over_the_suites_left() -> None:
 def test_quick_leaves_out_ci_unless_named() -> None:
     assert "ci" not in catalog.parse_names(None, catalog.QUICK_NAMES)
     assert "ci" in catalog.parse_names("ci,test", catalog.QUICK_NAMES)
+
+
+def test_a_quick_run_s_default_budget_counts_from_the_command_s_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run --quick` hands the evaluation a budget clock started before the preparation; a
+    budget the user set is for the measuring only; nothing of it crosses machines."""
+    import time
+
+    from bakeoff import projectrun
+    from bakeoff.cli import main
+    from bakeoff.cluster import plain_settings
+
+    seen: list[Settings] = []
+
+    def stop(path: object, cfg: object, wanted: object, s: Settings, *a: object) -> object:
+        seen.append(s)
+        raise UsageError("stop here")
+
+    (tmp_path / "bakeoff.toml").write_text("[bakeoff]\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(projectrun, "options", stop)
+    before = time.monotonic()
+    assert main(["run", "--quick"]) == 2
+    assert main(["run", "--quick", "--budget", "90s"]) == 2
+    quick, given = seen
+    assert quick.budget_s == QUICK_BUDGET_S and quick.budget_from is not None
+    assert before <= quick.budget_from <= time.monotonic()
+    assert given.budget_s == 90 and given.budget_from is None
+    assert plain_settings(quick)["budget_from"] is None

@@ -27,7 +27,6 @@ import io
 import os
 import socket
 import tarfile
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -35,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from bakeoff import config, projectrun
+from bakeoff import config, projectrun, tempdirs
 from bakeoff import results as results_mod
 from bakeoff.errors import BakeoffError, ClusterError
 from bakeoff.events import Event
@@ -132,6 +131,7 @@ def plain_settings(settings: Settings) -> dict[str, Any]:
     ``[value]`` section from the shipped bakeoff.toml itself)."""
     out = {k: v for k, v in asdict(settings).items() if k != "value"}
     out["rule"] = asdict(settings.rule)
+    out["budget_from"] = None  # a monotonic clock reading means nothing on another machine
     return out
 
 
@@ -246,7 +246,7 @@ def run_job(job: Job) -> dict[str, Any]:
     )
     error: str | None = None
     doc: ResultsDocument | None = None
-    with tempfile.TemporaryDirectory(prefix="bakeoff-fleet-") as tmp:
+    with tempdirs.directory("bakeoff-fleet-") as tmp:
         try:
             root = Path(tmp) / "project"
             unpack(job.archive, root)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bakeoff import config
+from bakeoff import config, tempdirs
 from bakeoff.errors import ConfigError
 from bakeoff.project import prepare
 from bakeoff.results import Failure
@@ -79,7 +78,7 @@ def options(
     build = build if any(n in wanted for n in ("serve", "startup")) else []
     paths: dict[Path, Path] = {}
     setup_failure: Failure | None = None
-    with tempfile.TemporaryDirectory(prefix="bakeoff-project-") as tmp:
+    with tempdirs.directory("bakeoff-project-") as tmp:
         copy: Path | None = None
         if prepare.needs_install(path.parent) and in_place:
             note(

@@ -5,14 +5,13 @@ caller can save it at any point (on Ctrl-C or failure it holds everything measur
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bakeoff import decide
+from bakeoff import decide, tempdirs
 from bakeoff.analysis import analyze, calibration
 from bakeoff.analysis.calibration import AA_SUFFIX
 from bakeoff.analysis.stats import DEFAULT_THRESHOLD
@@ -64,6 +63,9 @@ class Settings:
     rule: StopRule = field(default_factory=StopRule)
     baseline: str | None = None
     budget_s: float | None = None
+    # when the budget's clock started (time.monotonic()); None: at the first suite. A quick
+    # run's default budget counts from the command's start, preparation and downloads included
+    budget_from: float | None = None
     timeout_s: float = 30.0
     threshold: float = DEFAULT_THRESHOLD
     seed: int | None = None
@@ -191,6 +193,11 @@ class Evaluation:
         s = doc.settings
         s.precision, s.min_runs, s.max_runs = o.rule.precision, o.rule.min_runs, o.rule.max_runs
         s.warmups, s.budget_s, s.timeout_s = o.rule.warmups, o.budget_s, o.timeout_s
+        s.budget_counts_from = (
+            "the first suite"
+            if o.settings.budget_from is None
+            else "the command's start (preparation included)"
+        )
         s.threshold, s.runtimes, s.aa, s.quick = o.threshold, list(o.runtimes), o.aa, o.quick
         # what the dollars are priced with: re-rendering uses it, not the folder's config
         s.value = (o.value or ValueConfig()).model_dump(mode="json", exclude_unset=True)
@@ -199,7 +206,16 @@ class Evaluation:
         self.decision = self.declare()
         before = environment.noise_snapshot()
         doc.environment.noise_before = NoiseSnapshot.model_validate(before)
-        workdir = Path(tempfile.mkdtemp(prefix="bakeoff-work-"))
+        swept = tempdirs.sweep()  # what killed runs (SIGKILL, OOM) could not remove
+        if swept.folders:
+            self.on_event(
+                Event(
+                    "message",
+                    detail=f"removed {swept.folders} temporary folder(s), {swept.mb:g} MB, "
+                    "left by bakeoff runs that were killed",
+                )
+            )
+        workdir = tempdirs.make("bakeoff-work-")
         status: Status = "complete"
         try:
             # every process of the run keeps its temporary files in the work folder
@@ -222,7 +238,7 @@ class Evaluation:
         run in proportion to their weight (``BUDGET_WEIGHTS``: what a suite typically needs),
         so an early suite that finishes under its share leaves more for later ones."""
         o = self.options
-        began = time.monotonic()
+        began = o.settings.budget_from or time.monotonic()
         for index, suite in enumerate(o.suites):
             share = None
             if o.budget_s is not None:
@@ -247,7 +263,12 @@ class Evaluation:
                 decision=self.decision,
             )
             ctx.workdir.mkdir(parents=True, exist_ok=True)
-            self.on_event(Event("suite_start", suite=suite.name, done=index, total=len(o.suites)))
+            bound: dict[str, object] = {}
+            if o.budget_s is not None:  # an honest bound on what measuring has left
+                bound["budget_left_s"] = max(0.0, o.budget_s - (time.monotonic() - began))
+            self.on_event(
+                Event("suite_start", suite=suite.name, done=index, total=len(o.suites), data=bound)
+            )
             started = time.monotonic()
             completed = suite.run(ctx, self.doc)
             info = self.doc.suites.ensure(suite.name)

@@ -113,9 +113,10 @@ def measure_options(f: F) -> F:
     return f
 
 
-# A quick run's time budget when neither --budget nor [measure].budget sets one: what the
-# measuring may take, so that with preparation (copies, the build) a real project's quick run
-# ends within about 5 minutes on 2 cores. Cases it cuts are inconclusive and say so.
+# A quick run's time budget when neither --budget nor [measure].budget sets one. For `run` it
+# counts from the command's start — preparation (the project's install, its build) included —
+# so a real project's `init` + quick run end within about 5 minutes on 2 cores. Cases it cuts
+# are inconclusive and say so.
 QUICK_BUDGET_S = 240.0
 
 

@@ -74,7 +74,7 @@ class LineView:
             self._line(ev.detail)
         elif ev.kind == "suite_start":
             self.suite_started[ev.suite] = time.monotonic()
-            self._line(f"suite {ev.done + 1}/{ev.total}: {ev.suite}")
+            self._line(f"suite {ev.done + 1}/{ev.total}: {ev.suite}{budget_note(ev)}")
         elif ev.kind == "suite_end":
             took = time.monotonic() - self.suite_started.get(ev.suite, self.started)
             self._line(f"suite {ev.done}/{ev.total}: {ev.suite} done in {took:.1f}s")
@@ -149,7 +149,7 @@ class ProgressView:
             if self.overall is None:
                 self.overall = p.add_task("evaluation", total=ev.total, note="", left="")
             note = f"running {ev.suite}" if ev.kind == "suite_start" else f"{ev.suite} done"
-            p.update(self.overall, completed=ev.done, total=ev.total, note=note)
+            p.update(self.overall, completed=ev.done, total=ev.total, note=note + budget_note(ev))
         elif ev.kind == "case_start":
             self.tasks[key] = p.add_task(
                 f"{ev.suite} · {ev.case}", total=ev.total, note="warming up", left="at most"
@@ -159,3 +159,13 @@ class ProgressView:
         elif ev.kind == "case_end" and key in self.tasks:
             task = self.tasks[key]
             p.update(task, total=p.tasks[task].completed or 1, note=ev.detail, left="")
+
+
+def budget_note(ev: Event) -> str:
+    """`` · at most 3:20 left (budget)`` when a time budget bounds the measuring: the only
+    honest figure for the whole evaluation (its suites differ too much to extrapolate)."""
+    left = ev.data.get("budget_left_s")
+    if not isinstance(left, float):
+        return ""
+    m, s = divmod(round(left), 60)
+    return f" · at most {m}:{s:02d} left (budget)"

@@ -55,6 +55,10 @@ def run(
     **kw: Any,
 ) -> None:
     """Run the suites enabled in bakeoff.toml (here, or once per machine with --cluster)."""
+    import time
+    from dataclasses import replace
+
+    started = time.monotonic()
     from rich.markup import escape
 
     from bakeoff import config, projectrun
@@ -72,6 +76,8 @@ def run(
     project = path.parent
     wanted = catalog.parse_names(suites, catalog.QUICK_NAMES if quick else catalog.NAMES)
     s = settings_from(cfg, kw, quick)
+    if quick and kw.get("budget") is None and cfg.measure.budget is None:
+        s = replace(s, budget_from=started)  # the default budget covers the preparation too
     if kw["out_dir"] == Path("bakeoff-results") and cfg.bakeoff.out != "bakeoff-results":
         kw["out_dir"] = Path(cfg.bakeoff.out)
     if cluster or machines:

@@ -213,6 +213,8 @@ class NativePackage:
     folder: str  # absolute
     files: list[AddonFile] = field(default_factory=list)
     require: dict[str, dict[str, str]] = field(default_factory=dict)
+    # why npm would not install it on this machine (its os/cpu/libc fields), or ""
+    not_for_here: str = ""
 
     def api(self) -> str:
         """The API of the binaries this machine would use (all binaries when none fits):
@@ -227,6 +229,7 @@ class NativePackage:
             "api": self.api(),
             "files": [f.to_dict() for f in self.files],
             "require": self.require,
+            **({"not_for_here": self.not_for_here} if self.not_for_here else {}),
         }
 
 
@@ -275,7 +278,53 @@ def scan_addons(project: Path) -> list[NativePackage]:
         pkg = packages.setdefault(str(folder), NativePackage(name, version, str(folder)))
         here = c.format == "elf" and c.machine == _HOST
         pkg.files.append(AddonFile(p.relative_to(project).as_posix(), str(p), c, here))
+    for pkg in packages.values():
+        pkg.not_for_here = platform_mismatch(Path(pkg.folder) / "package.json")
+        if pkg.not_for_here:
+            for f in pkg.files:
+                f.loadable_here = False
     return sorted(packages.values(), key=lambda k: (k.name, k.folder))
+
+
+_NODE_OS = {"linux": "linux", "darwin": "darwin", "win32": "win32"}
+_NODE_CPU = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def host_libc() -> str:
+    """``glibc`` or ``musl`` (npm's names), "" off Linux or when unknown."""
+    if platform.system() != "Linux":
+        return ""
+    name = platform.libc_ver()[0]
+    if name == "glibc":
+        return "glibc"
+    return "musl" if any(Path("/lib").glob("ld-musl-*")) else ""
+
+
+def platform_mismatch(package_json: Path) -> str:
+    """Why npm would skip this package on this machine — its ``os``, ``cpu`` or ``libc``
+    field excludes it (a prebuilt binary for another platform, installed as an optional
+    dependency) — or "" when it fits. Loading such a binary fails on every runtime: that says
+    nothing about the runtimes."""
+    try:
+        meta = json.loads(package_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(meta, dict):
+        return ""
+    here = {
+        "os": _NODE_OS.get(platform.system().lower(), platform.system().lower()),
+        "cpu": _NODE_CPU.get(platform.machine().lower(), platform.machine().lower()),
+        "libc": host_libc(),
+    }
+    for key, value in here.items():
+        wanted = meta.get(key)
+        if not value or not isinstance(wanted, list) or not wanted:
+            continue
+        names = [str(w) for w in wanted]
+        allowed = [n for n in names if not n.startswith("!")]
+        if f"!{value}" in names or (allowed and value not in allowed):
+            return f"built for {key} {', '.join(names)}; this machine is {value}"
+    return ""
 
 
 def parse_load_output(stdout: str) -> dict[str, Any] | None:

@@ -14,12 +14,12 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from bakeoff import tempdirs
 from bakeoff.errors import MeasurementError
 from bakeoff.measure.containment import Launcher, kill_group, resolve_executable
 
@@ -64,6 +64,7 @@ class ProcessResult:
     error: str | None = None  # the command could not even be started
     stdout: str = field(default="", repr=False)
     stderr: str = field(default="", repr=False)  # whole stderr (``Command.keep_output``)
+    timeout_note: str = ""  # why the time limit was what it was, when not the command's own
 
     @property
     def ok(self) -> bool:
@@ -90,7 +91,8 @@ class ProcessResult:
         if self.error:
             return f"could not start: {self.error}"
         if self.timed_out:
-            return f"timed out after {self.wall_ms / 1000:.1f} s (process group killed)"
+            why = f": {self.timeout_note}" if self.timeout_note else ""
+            return f"timed out after {self.wall_ms / 1000:.1f} s (process group killed){why}"
         if self.signal is not None:
             return f"killed by signal {self.signal} ({_signame(self.signal)})"
         if self.exit_code:
@@ -130,7 +132,7 @@ class LauncherExecutor:
 
     def __init__(self, keep_stdout: bool = False) -> None:
         self._keep_stdout = keep_stdout
-        self._tmp = Path(tempfile.mkdtemp(prefix="bakeoff-run-"))
+        self._tmp = tempdirs.make("bakeoff-run-")
         self._launcher: Launcher | None = Launcher()
         self.launcher_pid = self._launcher.pid
         self.floor_kb = self._launcher.floor_kb

@@ -28,7 +28,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bakeoff.events import Event, OnEvent, ignore
 from bakeoff.measure.noisewatch import BlockNoise, NoiseWatch, SystemNoiseWatch
@@ -197,6 +197,9 @@ class Scheduler:
                     now - start, now - blocks_began, out, budget_s
                 ):
                     out.stop_reason = "budget"
+                    if out.blocks_run < rule.min_runs:
+                        # no time for the re-runs: a noisy block, annotated, beats no sample
+                        self._restore_set_aside(out, "kept (no time left in the budget to re-run)")
                     break
                 order = list(active)
                 self.rng.shuffle(order)
@@ -211,7 +214,7 @@ class Scheduler:
                 out.stop_reason = out.stop_reason or "all contestants failed"
         except KeyboardInterrupt:
             out.stop_reason = "interrupted"
-            self._restore_set_aside(out)
+            self._restore_set_aside(out, "kept (interrupted before its re-run)")
         out.elapsed_s = self.clock() - start
         self.on_event(
             Event("case_end", self.suite, case, detail=out.stop_reason, done=out.blocks_run)
@@ -258,10 +261,12 @@ class Scheduler:
         return True
 
     @staticmethod
-    def _restore_set_aside(out: CaseOutcome) -> None:
-        """On Ctrl-C the run will not get its re-runs: put the noisy samples back (they stay
-        annotated) rather than lose them."""
+    def _restore_set_aside(out: CaseOutcome, action: str) -> None:
+        """When the case stops before its re-runs (Ctrl-C, the budget): put the noisy samples
+        back (they stay annotated, with ``action``) rather than lose them."""
+        blocks: set[int] = set()
         for co in out.cells.values():
+            blocks |= set(co.blocks) | {b for b, _ in co.set_aside}
             if not co.set_aside:
                 continue
             pairs = sorted(
@@ -272,8 +277,9 @@ class Scheduler:
             co.set_aside = []
         for reading in out.noise:
             if reading.action == "rerun":
-                reading.action = "kept (interrupted before its re-run)"
+                reading.action = action
         out.blocks_rerun = 0
+        out.blocks_run = max(out.blocks_run, len(blocks))
 
     def _warm_up(self, case: str, cells: Sequence[Cell], out: CaseOutcome) -> None:
         for i in range(self.rule.warmups):
@@ -300,16 +306,48 @@ class Scheduler:
 
     def _measure(self, case: str, cell: Cell, out: CaseOutcome, total: int) -> None:
         co = out.cells[cell.contestant]
+        cap = hang_limit(out, cell.contestant)
+        limit = cell.command.timeout_s
+        capped = cap is not None and (limit is None or limit > cap)
+        if cap is not None and capped:
+            cell = replace(cell, command=replace(cell.command, timeout_s=cap))
         res = self._run(cell)
+        if cap is not None and capped and res.timed_out:
+            res = replace(
+                res,
+                timeout_note=f"{HANG_FACTOR:g}× the slowest other contestant's median "
+                f"({cap / HANG_FACTOR:.1f} s): treated as a hang",
+            )
         if res.ok_for(cell.command):
             co.results.append(res)
             co.blocks.append(out.blocks_run)
         else:
             co.failures.append(res)
-            if len(co.failures) >= self.rule.max_failures:
+            if res.timed_out:  # a hang is not noise: running it again only waits again
+                co.dropped = f"timed out, not run again: {res.failure()}"
+            elif len(co.failures) >= self.rule.max_failures:
                 co.dropped = f"{len(co.failures)} runs failed; last: {res.failure()}"
         done = sum(len(c.results) + len(c.failures) for c in out.cells.values())
         self.on_event(Event("run", self.suite, case, cell.contestant, done=done, total=total))
+
+
+# A run that takes HANG_FACTOR times the slowest other contestant's median (and at least
+# HANG_FLOOR_S) is stopped as a hang, before its command's own (generous) time limit: a test
+# runner that never exits must not eat a quick run's whole budget.
+HANG_FACTOR = 20.0
+HANG_FLOOR_S = 120.0
+
+
+def hang_limit(out: CaseOutcome, contestant: str) -> float | None:
+    """The time limit a hang gets in this case: None until another contestant has a run."""
+    medians = [
+        statistics.median(r.wall_ms for r in co.results) / 1000
+        for name, co in out.cells.items()
+        if name != contestant and co.results
+    ]
+    if not medians:
+        return None
+    return max(HANG_FLOOR_S, HANG_FACTOR * max(medians))
 
 
 def _fits(elapsed: float, in_blocks: float, out: CaseOutcome, budget_s: float) -> bool:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import http.client
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bakeoff import tempdirs
 from bakeoff.errors import BakeoffError
 from bakeoff.measure.invoke import base_env
 from bakeoff.measure.server import Readiness, ServerFailed, ServerProcess, free_port, probe
@@ -111,7 +111,7 @@ def run(
     timeouts = timeouts or Timeouts()
     report = TrialReport()
     t0 = time.monotonic()
-    tmp = Path(tempfile.mkdtemp(prefix="bakeoff-init-"))
+    tmp = tempdirs.make("bakeoff-init-")
     try:
         copy = _install(project, tmp, provisioner, timeouts, report, on_step)
         if copy is not None:

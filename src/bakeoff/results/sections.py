@@ -53,6 +53,9 @@ class Settings(Model):
     max_runs: int | None = None
     warmups: int | None = None
     budget_s: float | None = None
+    # where the budget's clock started: "the first suite", or "the command's start
+    # (preparation included)" (a quick run's default budget)
+    budget_counts_from: str | None = None
     timeout_s: float | None = None
     runtimes: list[str] = Field(default_factory=list)
     aa: bool = False

@@ -480,6 +480,8 @@ class NativePackageInfo(Model):
     api: str = "unknown"
     files: list[AddonFileInfo] = Field(default_factory=list)
     require: dict[str, LoadResult] = Field(default_factory=dict)  # contestant -> result
+    # why npm would not install it on this machine (its os/cpu/libc fields): not loaded
+    not_for_here: str | None = None
 
 
 class NativeRoot(Model):

@@ -444,7 +444,11 @@ class CompatSuite:
             for pkg in packages:
                 api = pkg.api()
                 for c in ctx.contenders:
-                    status, detail = self._load(ctx, executor, c, "package", pkg.folder)
+                    if pkg.not_for_here:  # npm would not install it here: nothing to learn
+                        status: native_mod.Status = "skip"
+                        detail = f"not for this machine: {pkg.not_for_here}"
+                    else:
+                        status, detail = self._load(ctx, executor, c, "package", pkg.folder)
                     pkg.require[c.name] = {"status": status, "detail": detail}
                     doc.compat.append(
                         CompatResult(

@@ -13,12 +13,12 @@ The server must listen where the worker can reach it (``--bind``; the generator 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from bakeoff import tempdirs
 from bakeoff.errors import BakeoffError
 from bakeoff.measure.loadgen import K6, PhaseResult, Request, SaturationResult, find_k6
 from bakeoff.suites.base import SuiteContext
@@ -30,7 +30,7 @@ SLACK_S = 120.0  # beyond a phase's own length: k6's start, provisioning on firs
 
 def _k6_here() -> tuple[K6, Path]:
     """k6 on the worker: provisioned into its own cache (pinned and verified, like local)."""
-    work = Path(tempfile.mkdtemp(prefix="bakeoff-loadgen-"))
+    work = tempdirs.make("bakeoff-loadgen-")
     return K6(str(find_k6().path), work), work
 
 
