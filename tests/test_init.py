@@ -63,6 +63,23 @@ def test_generated_config_round_trips_through_validation(name: str) -> None:
         assert cfg.serve is None and cfg.build is not None and cfg.startup.scripts
 
 
+def test_a_project_with_characters_outside_the_basic_plane_gets_valid_toml(
+    tmp_path: Path,
+) -> None:
+    """A JSON string is not a TOML string: JSON escapes 😀 as a surrogate pair, which TOML
+    rejects. Names, paths and scripts with such characters must round-trip."""
+    project = tmp_path / "app-😀"
+    shutil.copytree(FIXTURES / "cli-node-test", project)
+    (project / "bin" / "wordfreq.js").rename(project / "bin" / "wörd-🚀.js")
+    meta = json.loads((project / "package.json").read_text())
+    meta["bin"] = {"wordfreq": "bin/wörd-🚀.js"}
+    meta["scripts"]["test"] = "node --test 'test/*.js' # 🚀"
+    (project / "package.json").write_text(json.dumps(meta, ensure_ascii=False))
+    text = render(detect(project))
+    cfg = config.validate(tomllib.loads(text))
+    assert cfg.build is not None and cfg.build.entry == "bin/wörd-🚀.js"
+
+
 def test_risks_are_listed_first(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text(
         json.dumps(

@@ -8,9 +8,10 @@ validated by ``bakeoff.config`` before it is written."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
+
+import tomli_w
 
 from bakeoff import config
 from bakeoff.project.detect import Project, Service
@@ -20,7 +21,9 @@ from bakeoff.value.usage import commented_block
 
 
 def _q(value: str) -> str:
-    return json.dumps(value)  # a JSON string is a valid TOML basic string
+    """``value`` as a TOML basic string, by a TOML writer (a JSON string is not one: JSON
+    escapes characters outside the basic plane as surrogate pairs, which TOML rejects)."""
+    return tomli_w.dumps({"k": value}).split(" = ", 1)[1].rstrip("\n")
 
 
 def _list(values: list[str]) -> str:
