@@ -1,11 +1,12 @@
 """Cloud cost lines for the service runtime on one platform: compute, memory, requests and
 cold starts, from measured CPU per 1k requests, latency, RSS and start-up, and the usage.
 
-Billing rules (research/prices.md): Lambda bills configured memory × duration rounded up to
-1 ms, in tiers, with a free tier, plus INIT time on cold starts; Fargate and EC2 bill always-on
-capacity; Cloud Run bills instance time (requests × latency / concurrency, or the CPU the
-requests need) with a free tier; Azure Functions bills *measured* memory in 128 MB buckets;
-Container Apps bills allocated vCPU and memory per second with a free grant.
+Billing rules (docs/value.md; the prices, each with its source, in src/bakeoff/config/*.toml):
+Lambda bills configured memory × duration rounded up to 1 ms, in tiers, with a free tier,
+plus INIT time on cold starts; Fargate and EC2 bill always-on capacity; Cloud Run bills
+instance time (requests × latency / concurrency, or the CPU the requests need) with a free
+tier; Azure Functions bills *measured* memory in 128 MB buckets; Container Apps bills allocated
+vCPU and memory per second with a free grant.
 """
 
 from __future__ import annotations
