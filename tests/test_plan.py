@@ -218,3 +218,22 @@ def test_a_hang_is_stopped_relative_to_the_others_and_not_run_again() -> None:
     assert len(out.cells["ok"].results) == 3
     assert seen_limits == [200.0]  # with this seed "ok" runs first: 20 x 10 s
     assert "treated as a hang" in hung.failures[0].failure()
+
+
+def test_a_first_block_expected_not_to_fit_is_not_started() -> None:
+    """With a similar case's pace known (a cold install took 70 s a block), a frozen install
+    with 50 s of budget left does not start a block it cannot finish; without one it does."""
+    now = [0.0]
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        now[0] += 35.0
+        return result(35_000 + i)
+
+    def sched() -> Scheduler:
+        rule = StopRule(precision=0.0001, min_runs=3, max_runs=5, warmups=0)
+        return Scheduler(FakeExecutor(behave), rule, seed=1, clock=lambda: now[0], watch=None)
+
+    skipped = sched().run_case("x", cells("a", "b"), budget_s=50, expect_block_s=70)
+    assert skipped.stop_reason == "budget" and skipped.blocks_run == 0 and now[0] == 0
+    ran = sched().run_case("x", cells("a", "b"), budget_s=50)
+    assert ran.blocks_run == 1

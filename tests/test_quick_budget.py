@@ -60,3 +60,13 @@ def test_a_quick_run_s_default_budget_counts_from_the_command_s_start(
     assert before <= quick.budget_from <= time.monotonic()
     assert given.budget_s == 90 and given.budget_from is None
     assert plain_settings(quick)["budget_from"] is None
+
+
+def test_quick_runs_the_cheap_telling_suites_before_the_long_measurements() -> None:
+    class S:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    names = ["startup", "serve", "install", "test", "build", "compat"]
+    got = [s.name for s in catalog.quick_order([S(n) for n in names])]  # type: ignore[misc]
+    assert got == ["startup", "test", "build", "compat", "serve", "install"]

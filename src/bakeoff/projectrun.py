@@ -112,6 +112,8 @@ def options(
             note(f"skipped {why}")
         if not chosen:
             raise ConfigError(f"{path}: no suite to run", "; ".join(skipped) or None)
+        if quick:
+            chosen = catalog.quick_order(chosen)
         opts = Options(
             runtimes=list(runtimes or cfg.bakeoff.runtimes),
             suites=chosen,

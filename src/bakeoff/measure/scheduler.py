@@ -158,7 +158,11 @@ class Scheduler:
         cells: Sequence[Cell],
         budget_s: float | None = None,
         settle: Settle | None = None,
+        expect_block_s: float | None = None,
     ) -> CaseOutcome:
+        """Run ``cells`` in interleaved blocks until the rule stops them. ``expect_block_s``:
+        what one block is expected to take before any has run (a similar case's pace); with a
+        budget, a first block expected not to fit is not started."""
         rule = self.rule
         start = self.clock()
         out = CaseOutcome(case, {c.contestant: CellOutcome(c.contestant) for c in cells})
@@ -194,7 +198,7 @@ class Scheduler:
                         break
                 now = self.clock()
                 if budget_s is not None and not _fits(
-                    now - start, now - blocks_began, out, budget_s
+                    now - start, now - blocks_began, out, budget_s, expect_block_s
                 ):
                     out.stop_reason = "budget"
                     if out.blocks_run < rule.min_runs:
@@ -350,12 +354,20 @@ def hang_limit(out: CaseOutcome, contestant: str) -> float | None:
     return max(HANG_FLOOR_S, HANG_FACTOR * max(medians))
 
 
-def _fits(elapsed: float, in_blocks: float, out: CaseOutcome, budget_s: float) -> bool:
+def _fits(
+    elapsed: float,
+    in_blocks: float,
+    out: CaseOutcome,
+    budget_s: float,
+    expect_block_s: float | None = None,
+) -> bool:
     """Whether another block fits the budget: the time spent so far (warm-up included), plus
     one more block at the mean pace of the blocks run (re-run blocks included), stays within
-    it. The first block always starts when any budget is left — a case with no run at all has
-    nothing to report."""
+    it. The first block starts when any budget is left — a case with no run at all has
+    nothing to report — unless a similar case's pace (``expect_block_s``) says it cannot fit."""
     attempted = out.blocks_run + out.blocks_rerun + out.outlier_reruns
     if attempted == 0:
+        if expect_block_s is not None:
+            return elapsed + expect_block_s <= budget_s
         return elapsed < budget_s
     return elapsed + in_blocks / attempted <= budget_s

@@ -43,6 +43,18 @@ def sample_project() -> Path:
     return Path(str(resources.files("bakeoff") / "sample" / "project"))
 
 
+# A quick run's order: what is cheap and tells whether the project works on each runtime
+# (start-up, its own tests, its build, the compat checks) before the long measurements
+# (the load ladder, installs), so a slow install cannot leave no time for the tests.
+QUICK_ORDER = ("startup", "test", "build", "compat", "serve", "install", "ci")
+
+
+def quick_order(suites: Sequence[Suite]) -> list[Suite]:
+    """``suites`` in ``QUICK_ORDER`` (others after, as they were)."""
+    rank = {n: i for i, n in enumerate(QUICK_ORDER)}
+    return sorted(suites, key=lambda s: rank.get(s.name, len(rank)))
+
+
 # A quick run leaves out the whole-CI suite unless --suite names it: its parts (install, build,
 # test) are measured anyway, and the CI-minute line sums them.
 QUICK_NAMES = tuple(n for n in NAMES if n != "ci")

@@ -152,6 +152,7 @@ class InstallSuite:
             for tc in self.toolchains
         }
         deps = top_level_deps(self.project / "package.json", info)
+        pace: float | None = None  # seconds per block of the cold state, once it ran
         for state in self.states:
             cells = []
             for slot in slots.values():
@@ -190,8 +191,15 @@ class InstallSuite:
                 ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=SUITE
             )
             outcome = scheduler.run_case(
-                state, cells, budget_s=ctx.time_left(), settle=seq[1] if seq else None
+                state,
+                cells,
+                budget_s=ctx.time_left(),
+                settle=seq[1] if seq else None,
+                # a cold install's pace predicts the frozen one's (the same downloads)
+                expect_block_s=pace if state == "cold-lockfile" else None,
             )
+            if outcome.blocks_run and state == "cold":
+                pace = outcome.elapsed_s / outcome.blocks_run
             info["cases"][state] = {
                 **({"design": seq[0].to_dict()} if seq else {}),
                 "description": STATE_TEXT[state],
