@@ -22,6 +22,7 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("BAKEOFF_CACHE_DIR", str(session_cache))
+    monkeypatch.setenv("BAKEOFF_STRICT", "1")  # a results-schema gap fails the test
     yield
 
 

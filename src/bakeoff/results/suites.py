@@ -286,7 +286,7 @@ class TestFiles(Model):
 
     how: str = ""
     count: int | None = None
-    listing_failed: str | None = None
+    listing_failed: Failure | None = None  # why the runner could not list its files
 
 
 class TestRunInfo(Model):

@@ -7,12 +7,16 @@ everything measured so far. Suites never print: they report progress through ``o
 
 from __future__ import annotations
 
+import copy
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from pydantic import ValidationError
 
 from bakeoff.events import OnEvent, ignore
 from bakeoff.measure.process import Executor
@@ -84,4 +88,48 @@ def section(doc: ResultsDocument, name: str) -> Iterator[dict[str, Any]]:
     try:
         yield draft
     finally:
+        _put(doc, name, draft)
+
+
+STRICT_ENV = "BAKEOFF_STRICT"  # set (the test suite does): a schema gap is an error
+
+
+def _put(doc: ResultsDocument, name: str, draft: dict[str, Any]) -> None:
+    """Write the draft back. A field the model does not describe is bakeoff's bug, found on
+    a project nobody tested: with BAKEOFF_STRICT it raises; otherwise the run is not lost —
+    the offending fields are left out, and the document's warnings name them."""
+    try:
         doc.suites.put(name, draft)
+        return
+    except ValidationError as exc:
+        if os.environ.get(STRICT_ENV):
+            raise
+        errors = exc.errors()
+    pruned = copy.deepcopy(draft)
+    for err in errors:
+        _drop(pruned, [str(p) if not isinstance(p, int) else p for p in err["loc"]])
+    paths = sorted({".".join(str(p) for p in err["loc"]) for err in errors})
+    doc.suites.put(name, pruned)
+    doc.warnings.append(
+        f"bakeoff: the {name} section had values its schema does not describe "
+        f"({', '.join(paths)}); they were left out of the results (please report this)"
+    )
+
+
+def _drop(tree: object, loc: list[str | int]) -> None:
+    """Remove the value at ``loc`` (a pydantic error location) from nested dicts/lists."""
+    for i, key in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(tree, dict) and key in tree:
+            if last:
+                del tree[key]
+                return
+            tree = tree[key]
+            continue
+        if isinstance(tree, list) and isinstance(key, int) and 0 <= key < len(tree):
+            if last:
+                del tree[key]
+                return
+            tree = tree[key]
+            continue
+        return
