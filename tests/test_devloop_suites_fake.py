@@ -513,5 +513,9 @@ def test_a_quick_run_installs_secondary_states_once_and_still_reports(tmp_path: 
         assert len(doc.measurement("install", "warm-cache", "wall_s", name).samples) == 1
         assert len(doc.measurement("install", "cold-lockfile", "wall_s", name).samples) >= 2
     analyze.analyze(doc, "node")
+    once = doc.measurement("install", "cold", "wall_s", "bun")
+    assert once.valid and once.median == 0.1  # one planned run: a median, no verdict
+    cold = [c for c in doc.comparisons if c.suite == "install" and c.case == "cold"]
+    assert cold and all(c.verdict not in ("better", "worse") for c in cold)
     assert "cold-lockfile" in markdown.render(doc)
     terminal.render(doc)
