@@ -63,8 +63,9 @@ WAIT_LINES: dict[str, str] = {
 
 RULES: dict[str, str] = {
     "not-measured": "hold — the surface was not measured for this contestant; run its suite",
-    "failed": "hold — the surface's suite ran but failed for this contestant (or the baseline): "
-    "the reason is shown; nothing can be decided on it",
+    "failed": "hold — the surface's suite ran but produced no valid measurement for this "
+    "contestant (or the baseline): it failed, or every repetition was invalid; the reason is "
+    "shown; nothing can be decided on it",
     "worse": "hold — the primary endpoint is worse than the baseline (its repeated CI lies "
     "wholly beyond the practical band)",
     "inconclusive": "hold — the primary endpoint did not settle within the budget: its CI "
@@ -394,7 +395,7 @@ def _reason(surface: str, c: dict[str, Any], base: str) -> str:
     if c["decision"] == "hybrid":
         return f"use {who} as {label}, keep {base} in production — {eff}"
     if rule == "failed":
-        return f"{who} as {label}: could not be decided — the suite failed: {c['failure']}"
+        return f"{who} as {label}: could not be decided — no valid measurement: {c['failure']}"
     if rule == "not-measured":
         return f"{who} as {label}: not measured — {c['settle']}"
     if rule == "worse":
