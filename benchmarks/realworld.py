@@ -141,7 +141,7 @@ def read_results(folder: Path, outcome: Outcome) -> None:
     for (suite, who), why in firsts.items():
         if not outcome.suites.get(suite, {}).get(who, True):
             outcome.reasons.append(f"{suite}/{who}: {why}"[:260])
-    parity = (doc.get("suites") or {}).get("test", {}).get("parity")
+    parity = ((doc.get("suites") or {}).get("test") or {}).get("parity")  # 1.1: null when not run
     outcome.parity = parity_classes(parity)
     outcome.findings = compat_findings((doc.get("suites") or {}).get("compat") or {})
 
