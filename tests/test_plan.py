@@ -237,3 +237,37 @@ def test_a_first_block_expected_not_to_fit_is_not_started() -> None:
     assert skipped.stop_reason == "budget" and skipped.blocks_run == 0 and now[0] == 0
     ran = sched().run_case("x", cells("a", "b"), budget_s=50)
     assert ran.blocks_run == 1
+
+
+def test_a_run_still_going_when_the_budget_runs_out_is_cut_not_failed() -> None:
+    """A hung test runner that happens to run first (no other contestant's pace known yet)
+    must not hold a quick run for its 300 s limit: it is stopped when the budget runs out,
+    recorded as cut by the budget — not as a failure — and the case ends."""
+    now = [0.0]
+    limits: dict[str, float] = {}
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        limits[cmd.argv[0]] = cmd.timeout_s
+        if cmd.argv[0] == "hangs":
+            now[0] += cmd.timeout_s
+            return ProcessResult(**{**result(cmd.timeout_s * 1000).__dict__, "timed_out": True})
+        now[0] += 5.0
+        return result(5_000 + i)
+
+    sched = Scheduler(
+        FakeExecutor(behave),
+        StopRule(min_runs=3, max_runs=5, warmups=0),
+        seed=2,  # "hangs" runs first in the first block
+        clock=lambda: now[0],
+        watch=None,
+    )
+    cells = [
+        Cell("ok", Command(("ok",), timeout_s=300)),
+        Cell("hangs", Command(("hangs",), timeout_s=300)),
+    ]
+    out = sched.run_case("tests", cells, budget_s=70)
+    assert out.order[0][0] == "hangs"
+    assert limits["hangs"] == 70  # the budget's time left, not the 300 s limit
+    hung = out.cells["hangs"]
+    assert not hung.failures and hung.dropped and "cut by the time budget" in hung.dropped
+    assert out.stop_reason == "budget" and now[0] <= 80

@@ -208,8 +208,15 @@ class Scheduler:
                 order = list(active)
                 self.rng.shuffle(order)
                 out.order.append([c.contestant for c in order])
+                deadline = None if budget_s is None else start + budget_s
+                cut = False
                 for cell in order:
-                    self._measure(case, cell, out, total)
+                    cut = self._measure(case, cell, out, total, deadline) or cut
+                if cut:  # a run outlived the budget: the case ends, what it measured stays
+                    out.stop_reason = "budget"
+                    if any(out.blocks_run in co.blocks for co in out.cells.values()):
+                        out.blocks_run += 1
+                    break
                 if self._drop_noisy_block(out):
                     continue
                 out.blocks_run += 1
@@ -308,14 +315,29 @@ class Scheduler:
                     co.failures.append(res)
                     co.dropped = f"warm-up failed: {res.failure()}"
 
-    def _measure(self, case: str, cell: Cell, out: CaseOutcome, total: int) -> None:
+    def _measure(
+        self, case: str, cell: Cell, out: CaseOutcome, total: int, deadline: float | None = None
+    ) -> bool:
+        """Run one sample. Returns True when the run was stopped because the time budget ran
+        out (``deadline``): then it is neither a sample nor a failure — the case is cut."""
         co = out.cells[cell.contestant]
         cap = hang_limit(out, cell.contestant)
         limit = cell.command.timeout_s
         capped = cap is not None and (limit is None or limit > cap)
-        if cap is not None and capped:
+        left = None if deadline is None else max(BUDGET_RUN_FLOOR_S, deadline - self.clock())
+        by_budget = left is not None and left < min(limit, cap if capped and cap else limit)
+        if by_budget and left is not None:
+            cell = replace(cell, command=replace(cell.command, timeout_s=left))
+        elif cap is not None and capped:
             cell = replace(cell, command=replace(cell.command, timeout_s=cap))
         res = self._run(cell)
+        if by_budget and res.timed_out:
+            co.dropped = (
+                f"cut by the time budget: its run was stopped after {res.wall_ms / 1000:.0f} s, "
+                "when the budget ran out (not a failure; run without --quick or raise --budget)"
+            )
+            self.on_event(Event("run", self.suite, case, cell.contestant, total=total))
+            return True
         if cap is not None and capped and res.timed_out:
             res = replace(
                 res,
@@ -333,6 +355,7 @@ class Scheduler:
                 co.dropped = f"{len(co.failures)} runs failed; last: {res.failure()}"
         done = sum(len(c.results) + len(c.failures) for c in out.cells.values())
         self.on_event(Event("run", self.suite, case, cell.contestant, done=done, total=total))
+        return False
 
 
 # A run that takes HANG_FACTOR times the slowest other contestant's median (and at least
@@ -340,6 +363,9 @@ class Scheduler:
 # runner that never exits must not eat a quick run's whole budget.
 HANG_FACTOR = 20.0
 HANG_FLOOR_S = 120.0
+# With a time budget, no run may outlive it by more than this floor: a run still going when
+# the budget runs out is stopped and the case cut (a quick run's hung test runner)
+BUDGET_RUN_FLOOR_S = 30.0
 
 
 def hang_limit(out: CaseOutcome, contestant: str) -> float | None:
