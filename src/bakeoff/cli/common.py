@@ -59,7 +59,7 @@ def measure_options(f: F) -> F:
         click.option(
             "--budget",
             metavar="DURATION",
-            help="Time budget for measuring, e.g. 90s, 5m (default: none; --quick: 4m).",
+            help="Time budget for measuring, e.g. 90s, 5m (default: none; --quick: 3m30s).",
         ),
         click.option(
             "--timeout", metavar="DURATION", help="Kill a run after this long (default 30s)."
@@ -117,7 +117,7 @@ def measure_options(f: F) -> F:
 # counts from the command's start — preparation (the project's install, its build) included —
 # so a real project's `init` + quick run end within about 5 minutes on 2 cores. Cases it cuts
 # are inconclusive and say so.
-QUICK_BUDGET_S = 240.0
+QUICK_BUDGET_S = 210.0
 
 
 def settings_from(cfg: config.Config, kw: dict[str, Any], quick: bool = False) -> Settings:
