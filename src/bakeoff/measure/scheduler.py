@@ -323,13 +323,15 @@ class Scheduler:
         co = out.cells[cell.contestant]
         cap = hang_limit(out, cell.contestant)
         limit = cell.command.timeout_s
-        capped = cap is not None and (limit is None or limit > cap)
+        capped = cap is not None and cap < limit
+        if cap is not None and capped:
+            limit = cap
         left = None if deadline is None else max(BUDGET_RUN_FLOOR_S, deadline - self.clock())
-        by_budget = left is not None and left < min(limit, cap if capped and cap else limit)
-        if by_budget and left is not None:
-            cell = replace(cell, command=replace(cell.command, timeout_s=left))
-        elif cap is not None and capped:
-            cell = replace(cell, command=replace(cell.command, timeout_s=cap))
+        by_budget = left is not None and left < limit
+        if left is not None and by_budget:
+            limit = left
+        if limit != cell.command.timeout_s:
+            cell = replace(cell, command=replace(cell.command, timeout_s=limit))
         res = self._run(cell)
         if by_budget and res.timed_out:
             co.dropped = (

@@ -12,10 +12,8 @@ The server must listen where the worker can reach it (``--bind``; the generator 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
 from bakeoff import tempdirs
@@ -28,32 +26,25 @@ from bakeoff.suites.serve.suite import Engines
 SLACK_S = 120.0  # beyond a phase's own length: k6's start, provisioning on first use
 
 
-def _k6_here() -> tuple[K6, Path]:
+def _k6() -> str:
     """k6 on the worker: provisioned into its own cache (pinned and verified, like local)."""
-    work = tempdirs.make("bakeoff-loadgen-")
-    return K6(str(find_k6().path), work), work
+    return str(find_k6().path)
 
 
 def remote_fixed_rate(
     base_url: str, mix: Sequence[Request], rate: float, duration_s: float
 ) -> PhaseResult:
     """Runs on the worker: one fixed-rate phase."""
-    k6, work = _k6_here()
-    try:
-        return k6.fixed_rate(base_url, mix, rate, duration_s)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with tempdirs.directory("bakeoff-loadgen-") as work:
+        return K6(_k6(), work).fixed_rate(base_url, mix, rate, duration_s)
 
 
 def remote_saturate(
     base_url: str, mix: Sequence[Request], duration_s: float, connections: int
 ) -> SaturationResult:
     """Runs on the worker: closed-loop saturation."""
-    k6, work = _k6_here()
-    try:
-        return k6.saturate(base_url, mix, duration_s, connections)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with tempdirs.directory("bakeoff-loadgen-") as work:
+        return K6(_k6(), work).saturate(base_url, mix, duration_s, connections)
 
 
 @dataclass
