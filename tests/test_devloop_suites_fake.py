@@ -519,3 +519,48 @@ def test_a_quick_run_installs_secondary_states_once_and_still_reports(tmp_path: 
     assert cold and all(c.verdict not in ("better", "worse") for c in cold)
     assert "cold-lockfile" in markdown.render(doc)
     terminal.render(doc)
+
+
+def test_a_project_whose_runner_lists_no_test_file_is_not_run(tmp_path: Path) -> None:
+    """koa-typescript: `jest --listTests --json` printed `[]` (the project has no tests); that
+    was recorded as "jest could not list its files", every runner was then started on
+    jest's default patterns, and the report said "the test command never ran". The runner's
+    own empty listing means there is nothing to time: the suite is not run, and says why."""
+    project = _script_project(tmp_path, "jest --forceExit --coverage", [])
+    ran: list[tuple[str, ...]] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        ran.append(cmd.argv)
+        if _is_install(cmd):
+            return result(100.0)
+        if "--listTests" in cmd.argv:
+            out = result(50.0, stderr="Force exiting Jest\n")
+            return ProcessResult(**{**out.__dict__, "stdout": "[]\n", "stdout_tail": "[]\n"})
+        raise AssertionError(f"no test run expected: {cmd.argv}")
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    info = raw(doc)["suites"]["test"]
+    assert info["files"]["count"] == 0 and info["files"].get("listing_failed") is None
+    assert "the project has no tests" in info["not_run"] and "--listTests" in info["not_run"]
+    for name in ("node", "bun"):
+        m = doc.measurement("test", "tests", "wall_s", name)
+        assert not m.valid and "the project has no tests" in m.notes[0]
+
+
+def test_a_runner_the_budget_left_no_turn_says_so(tmp_path: Path) -> None:
+    """A quick run whose test share was spent before the first run: each runner's reason is
+    the budget, not "the test command never ran"."""
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        raise AssertionError("no test run expected")
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1, budget_s=-1.0)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    findings = raw(doc)["suites"]["test"]["parity"]["findings"]
+    assert findings and all("time budget ran out" in f["reason"] for f in findings.values())

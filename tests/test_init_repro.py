@@ -526,3 +526,35 @@ def test_a_library_wrapping_listen_in_a_method_is_no_service(tmp_path: Path) -> 
     )
     p = detect(tmp_path)
     assert p.service is None and "a listen() of its own" in p.no_service[0]
+
+
+# -- a test script that finds no test file ------------------------------------------------
+def test_a_test_script_that_finds_no_tests_is_written_disabled(tmp_path: Path) -> None:
+    """koa-typescript: `jest --forceExit --coverage` exits 1 with "No tests found" when init
+    tries it; the [test] section was written enabled and the quick run spent its test share
+    on a suite with nothing to time. It is now written with ``enabled = false`` and the why."""
+    from bakeoff.project.trial import TrialReport, Tried, found_no_tests
+
+    root = write(
+        tmp_path,
+        {
+            "package.json": pkg(
+                scripts={"test": "jest --forceExit"}, devDependencies={"jest": "^25"}
+            )
+        },
+    )
+    none = Tried(
+        "test",
+        False,
+        "the test script exited with code 1",
+        stdout_tail="No tests found, exiting with code 1\nRun with `--passWithNoTests`\n",
+    )
+    text = render(detect(root), trial=TrialReport([none]))
+    cfg = config.validate(tomllib.loads(text))
+    assert cfg.test is not None and cfg.test.enabled is False
+    assert "found no test file" in text
+    real = Tried("test", False, "exit 1", stderr_tail="FAIL src/a.test.ts\n  ● adds\n")
+    assert not found_no_tests(real)
+    cfg = config.validate(tomllib.loads(render(detect(root), trial=TrialReport([real]))))
+    assert cfg.test is not None and cfg.test.enabled is True
+    assert found_no_tests(Tried("test", True, "ok", stdout_tail="# tests 0\n# pass 0\n"))

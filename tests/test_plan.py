@@ -7,7 +7,7 @@ import pytest
 
 from bakeoff.measure.fake import FakeExecutor, result
 from bakeoff.measure.process import Command, ProcessResult
-from bakeoff.measure.scheduler import Cell, Scheduler
+from bakeoff.measure.scheduler import BUDGET_RUN_FLOOR_S, Cell, Scheduler
 from bakeoff.plan.stopping import StopRule
 
 
@@ -271,3 +271,87 @@ def test_a_run_still_going_when_the_budget_runs_out_is_cut_not_failed() -> None:
     hung = out.cells["hangs"]
     assert not hung.failures and hung.dropped and "cut by the time budget" in hung.dropped
     assert out.stop_reason == "budget" and now[0] <= 80
+
+
+def _timed(
+    now: list[float], took: dict[str, float], ran: list[str]
+) -> Callable[[Command, int], ProcessResult]:
+    """A fake run taking ``took[name]`` seconds on the fake clock ``now`` — or its limit, then
+    timed out, when that is shorter."""
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        name = cmd.argv[0]
+        ran.append(name)
+        dur = took[name]
+        if cmd.timeout_s is not None and cmd.timeout_s < dur:
+            now[0] += cmd.timeout_s
+            return ProcessResult(**{**result(cmd.timeout_s * 1000).__dict__, "timed_out": True})
+        now[0] += dur
+        return result(dur * 1000 + i)
+
+    return behave
+
+
+def test_a_block_overruns_the_budget_by_the_floor_at_most_and_stops_at_a_cut() -> None:
+    """koa-typescript's frozen installs: three slow installs in a block that began with little
+    budget left ran 30 s each (the floor applied per run). Now the floor bounds the whole
+    block: the run that outlives it is cut and the block's remaining runs are not started."""
+    now = [0.0]
+    ran: list[str] = []
+    took = {"a": 25.0, "b": 25.0, "c": 25.0}
+    sched = Scheduler(
+        FakeExecutor(_timed(now, took, ran)),
+        StopRule(min_runs=3, max_runs=5, warmups=0),
+        seed=3,
+        clock=lambda: now[0],
+        watch=None,
+    )
+    cells = [Cell(n, Command((n,), timeout_s=300)) for n in took]
+    out = sched.run_case("cold-lockfile", cells, budget_s=10)
+    assert len(ran) == 2, ran  # the first ran whole, the second was cut, the third not started
+    assert now[0] <= 10 + BUDGET_RUN_FLOOR_S
+    assert out.stop_reason == "budget"
+    first, second, third = (out.cells[n] for n in out.order[0])
+    assert len(first.results) == 1 and first.dropped is None
+    assert second.dropped and "cut by the time budget" in second.dropped
+    assert third.dropped and third.dropped.startswith("not run: the time budget ran out")
+    assert not (first.failures or second.failures or third.failures)
+
+
+def test_warm_ups_that_cannot_fit_the_budget_do_not_run() -> None:
+    """A warm-cache install state (one warm-up, then a block) with the cold state's pace known:
+    when warm-up plus a block cannot fit what is left, nothing runs — 0 blocks after 17 s of
+    warm-ups was the old behaviour."""
+    now = [0.0]
+    ran: list[str] = []
+    sched = Scheduler(
+        FakeExecutor(_timed(now, {"a": 20.0, "b": 20.0}, ran)),
+        StopRule(min_runs=1, max_runs=1, warmups=1),
+        seed=1,
+        clock=lambda: now[0],
+        watch=None,
+    )
+    out = sched.run_case("warm-cache", cells("a", "b"), budget_s=30, expect_block_s=40)
+    assert ran == [] and out.stop_reason == "budget" and out.blocks_run == 0
+    # with room for warm-up and block, both run
+    out = sched.run_case("warm-cache", cells("a", "b"), budget_s=200, expect_block_s=40)
+    assert len(ran) == 4 and out.blocks_run == 1
+
+
+def test_a_warm_up_still_going_when_the_budget_runs_out_is_cut() -> None:
+    now = [0.0]
+    ran: list[str] = []
+    sched = Scheduler(
+        FakeExecutor(_timed(now, {"a": 5.0, "b": 500.0}, ran)),
+        StopRule(min_runs=1, max_runs=1, warmups=1),
+        seed=1,
+        clock=lambda: now[0],
+        watch=None,
+    )
+    out = sched.run_case(
+        "warm-cache", [Cell(n, Command((n,), timeout_s=900)) for n in "ab"], budget_s=20
+    )
+    assert now[0] <= 20 + BUDGET_RUN_FLOOR_S and out.stop_reason == "budget"
+    assert out.blocks_run == 0
+    b = out.cells["b"]
+    assert b.dropped and "warm-up was stopped" in b.dropped and not b.failures

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bakeoff.measure.fake import FakeExecutor, result
+from bakeoff.measure.process import Command, ProcessResult
 from bakeoff.measure.workspace import NO_SELF_SWITCH, tool_env
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.toolchains import (
@@ -152,3 +153,48 @@ def test_the_projects_own_manager_installs_from_the_projects_lockfile(tmp_path: 
         tc = Toolchain("node", node, manager, "node", "esbuild", tools)
         prep = prepare(ctx, tc, src, tmp_path / f"copy-{manager}")
         assert {p.name for p in prep.project.iterdir() if "lock" in p.name} == kept
+
+
+def test_a_copy_reuses_the_working_copys_tree_only_when_the_same_binaries_installed_it(
+    tmp_path: Path,
+) -> None:
+    """koa-typescript: the working copy's yarn install (22 s) was repeated for the node
+    toolchain's test copy (21 s) inside the test suite's share, so the suite ran no test in a
+    quick run. The same Node and the same manager on the same lockfile leave the same tree: it
+    is copied. Another Node or another manager version installs for itself."""
+    from bakeoff.measure.workspace import INSTALL_MARK, mark_install
+    from bakeoff.suites.devloop import prepare
+    from bakeoff.suites.install import install_argv
+
+    src = tmp_path / "src"
+    (src / "node_modules" / "left-pad").mkdir(parents=True)
+    (src / "node_modules" / "left-pad" / "index.js").write_text("module.exports = 1\n")
+    (src / "package.json").write_text('{"name": "p", "version": "1.0.0"}')
+    (src / "yarn.lock").write_text("# yarn lockfile v1\n")
+    node = Contender("node", runtime("node", fake_binary(tmp_path / "n", "node", "n")))
+    other = Contender("node", runtime("node", fake_binary(tmp_path / "n2", "node", "n2")))
+    yarn = runtime("yarn", tmp_path / "yarn.js", "1.22.22")
+    tc = Toolchain("node", node, "yarn", "node", "esbuild", {"yarn": yarn})
+    mark_install(src, install_argv(tc, False, tmp_path / "elsewhere"))
+    installs: list[tuple[str, ...]] = []
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        installs.append(cmd.argv)
+        return result(100.0)
+
+    ctx = SuiteContext([node], FakeExecutor(behave), tmp_path / "work")
+    same = prepare(ctx, tc, src, tmp_path / "same")
+    assert installs == [] and same.failure is None
+    assert (same.project / "node_modules" / "left-pad" / "index.js").is_file()
+    assert not (same.project / "node_modules" / INSTALL_MARK).exists()
+    for i, changed in enumerate(
+        (
+            Toolchain("node", other, "yarn", "node", "esbuild", {"yarn": yarn}),
+            Toolchain(
+                "node", node, "yarn", "node", "esbuild", {"yarn": runtime("yarn", tmp_path / "y4")}
+            ),
+        )
+    ):
+        installs.clear()
+        got = prepare(ctx, changed, src, tmp_path / f"other-{i}")
+        assert len(installs) == 1 and not (got.project / "node_modules").exists()

@@ -168,8 +168,11 @@ class Scheduler:
         out = CaseOutcome(case, {c.contestant: CellOutcome(c.contestant) for c in cells})
         total = rule.max_runs * len(cells)
         self.on_event(Event("case_start", self.suite, case, total=total))
+        deadline = None if budget_s is None else start + budget_s
         try:
-            self._warm_up(case, cells, out)
+            if not self._warm_up(case, cells, out, deadline, expect_block_s):
+                out.stop_reason = "budget"
+                raise _Cut
             blocks_began = self.clock()
             if self.watch is not None:
                 self.watch.start()
@@ -208,10 +211,15 @@ class Scheduler:
                 order = list(active)
                 self.rng.shuffle(order)
                 out.order.append([c.contestant for c in order])
-                deadline = None if budget_s is None else start + budget_s
                 cut = False
+                until = self._until(deadline)
                 for cell in order:
-                    cut = self._measure(case, cell, out, total, deadline) or cut
+                    # after a cut, the block's other runs are not started: they would only
+                    # overrun the budget further
+                    if cut:
+                        out.cells[cell.contestant].dropped = _NOT_STARTED
+                    elif self._measure(case, cell, out, total, until):
+                        cut = True
                 if cut:  # a run outlived the budget: the case ends, what it measured stays
                     out.stop_reason = "budget"
                     if any(out.blocks_run in co.blocks for co in out.cells.values()):
@@ -223,6 +231,8 @@ class Scheduler:
                 active = [c for c in active if out.cells[c.contestant].dropped is None]
             else:
                 out.stop_reason = out.stop_reason or "all contestants failed"
+        except _Cut:
+            pass
         except KeyboardInterrupt:
             out.stop_reason = "interrupted"
             self._restore_set_aside(out, "kept (interrupted before its re-run)")
@@ -292,7 +302,33 @@ class Scheduler:
         out.blocks_rerun = 0
         out.blocks_run = max(out.blocks_run, len(blocks))
 
-    def _warm_up(self, case: str, cells: Sequence[Cell], out: CaseOutcome) -> None:
+    def _until(self, deadline: float | None) -> float | None:
+        """When the runs of a block starting now must end: the budget's deadline, but at least
+        ``BUDGET_RUN_FLOOR_S`` after the block's start — so a block started just before the
+        budget ran out may overrun it by that floor at most, whatever its number of runs."""
+        if deadline is None:
+            return None
+        return max(deadline, self.clock() + BUDGET_RUN_FLOOR_S)
+
+    def _warm_up(
+        self,
+        case: str,
+        cells: Sequence[Cell],
+        out: CaseOutcome,
+        deadline: float | None = None,
+        expect_block_s: float | None = None,
+    ) -> bool:
+        """Run the warm-ups. With a budget they run only when they and one measured block are
+        expected to fit (``expect_block_s``: a similar case's pace per block; unknown: when any
+        budget is left), and a warm-up still going when the budget runs out is cut. Returns
+        False when the case cannot start within the budget."""
+        if self.rule.warmups == 0:
+            return True
+        if deadline is not None:
+            need = (self.rule.warmups + 1) * (expect_block_s or 0.0)
+            if self.clock() + need > deadline or self.clock() >= deadline:
+                return False
+        until = self._until(deadline)
         for i in range(self.rule.warmups):
             order = list(cells)
             self.rng.shuffle(order)
@@ -310,10 +346,22 @@ class Scheduler:
                         total=self.rule.warmups,
                     )
                 )
-                res = self._run(cell)
+                left = None if until is None else until - self.clock()
+                if left is not None and left <= MIN_RUN_LEFT_S:
+                    co.dropped = _NOT_STARTED
+                    return False
+                run_cell = cell
+                by_budget = left is not None and left < cell.command.timeout_s
+                if left is not None and by_budget:
+                    run_cell = replace(cell, command=replace(cell.command, timeout_s=left))
+                res = self._run(run_cell)
+                if by_budget and res.timed_out:
+                    co.dropped = _cut_note(res, "warm-up")
+                    return False
                 if not res.ok_for(cell.command):
                     co.failures.append(res)
                     co.dropped = f"warm-up failed: {res.failure()}"
+        return True
 
     def _measure(
         self, case: str, cell: Cell, out: CaseOutcome, total: int, deadline: float | None = None
@@ -326,7 +374,11 @@ class Scheduler:
         capped = cap is not None and cap < limit
         if cap is not None and capped:
             limit = cap
-        left = None if deadline is None else max(BUDGET_RUN_FLOOR_S, deadline - self.clock())
+        left = None if deadline is None else deadline - self.clock()
+        if left is not None and left <= MIN_RUN_LEFT_S:  # its turn came after the budget
+            co.dropped = _NOT_STARTED
+            self.on_event(Event("run", self.suite, case, cell.contestant, total=total))
+            return True
         by_budget = left is not None and left < limit
         if left is not None and by_budget:
             limit = left
@@ -334,10 +386,7 @@ class Scheduler:
             cell = replace(cell, command=replace(cell.command, timeout_s=limit))
         res = self._run(cell)
         if by_budget and res.timed_out:
-            co.dropped = (
-                f"cut by the time budget: its run was stopped after {res.wall_ms / 1000:.0f} s, "
-                "when the budget ran out (not a failure; run without --quick or raise --budget)"
-            )
+            co.dropped = _cut_note(res, "run")
             self.on_event(Event("run", self.suite, case, cell.contestant, total=total))
             return True
         if cap is not None and capped and res.timed_out:
@@ -365,9 +414,26 @@ class Scheduler:
 # runner that never exits must not eat a quick run's whole budget.
 HANG_FACTOR = 20.0
 HANG_FLOOR_S = 120.0
-# With a time budget, no run may outlive it by more than this floor: a run still going when
-# the budget runs out is stopped and the case cut (a quick run's hung test runner)
+# With a time budget, no block may outlive it by more than this floor: a run still going when
+# the budget runs out is stopped and the case cut (a quick run's hung test runner), and a run
+# whose turn comes after that is not started
 BUDGET_RUN_FLOOR_S = 30.0
+MIN_RUN_LEFT_S = 1.0  # a run with less time than this left is not started
+_NOT_STARTED = (
+    "not run: the time budget ran out before its turn (not a failure; run without --quick "
+    "or raise --budget)"
+)
+
+
+class _Cut(Exception):
+    """The case cannot start within the time budget."""
+
+
+def _cut_note(res: ProcessResult, what: str) -> str:
+    return (
+        f"cut by the time budget: its {what} was stopped after {res.wall_ms / 1000:.0f} s, "
+        "when the budget ran out (not a failure; run without --quick or raise --budget)"
+    )
 
 
 def hang_limit(out: CaseOutcome, contestant: str) -> float | None:

@@ -46,6 +46,46 @@ def copy_project(
     return dest
 
 
+INSTALL_MARK = ".bakeoff-install.json"
+
+
+def _installer(argv: Iterable[str]) -> list[str]:
+    """The binaries of an install command (everything before the ``install`` verb): the same
+    Node and manager on the same lockfile leave the same tree."""
+    out: list[str] = []
+    for a in argv:
+        if a == "install":
+            return out
+        out.append(a)
+    return out
+
+
+def mark_install(project: Path, argv: Iterable[str]) -> None:
+    """Record in ``project/node_modules`` which binaries installed it (``reuse_install``)."""
+    modules = project / "node_modules"
+    if modules.is_dir():
+        (modules / INSTALL_MARK).write_text(json.dumps({"installer": _installer(argv)}))
+
+
+def reuse_install(src: Path, dest: Path, argv: Iterable[str]) -> bool:
+    """Copy ``src``'s ``node_modules`` into ``dest`` when bakeoff installed it with the same
+    binaries ``argv`` would use (same Node, same manager at the same version; both copies keep
+    the same lockfile) — the tree that install would leave, in seconds instead of a second
+    install. False (nothing copied) otherwise."""
+    try:
+        mark = json.loads((src / "node_modules" / INSTALL_MARK).read_text())
+    except (OSError, ValueError):
+        return False
+    want = _installer(argv)
+    if not isinstance(mark, dict) or not want or mark.get("installer") != want:
+        return False
+    target = dest / "node_modules"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(src / "node_modules", target, symlinks=True)
+    (target / INSTALL_MARK).unlink(missing_ok=True)
+    return True
+
+
 def clear_install(src: Path, project: Path) -> None:
     """Undo an install in a working copy, like ``rm -rf node_modules`` plus the lockfiles:
     ``node_modules`` and every lockfile go, and ``package.json`` is restored from ``src`` (in

@@ -16,7 +16,7 @@ import tomli_w
 from bakeoff import config
 from bakeoff.project.detect import Project, Service
 from bakeoff.project.routes import Route
-from bakeoff.project.trial import TrialReport, Tried
+from bakeoff.project.trial import TrialReport, Tried, found_no_tests
 from bakeoff.value.usage import commented_block
 
 
@@ -370,6 +370,11 @@ def _devloop(p: Project, trial: TrialReport | None) -> list[str]:
         tried = trial.get("test") if trial else None
         if tried is not None:
             out.append(tried_line(tried))
+        if tried is not None and found_no_tests(tried):
+            out += [
+                "# The test script found no test file when init ran it: nothing to time.",
+                "enabled = false   # turn on once the project has tests",
+            ]
         runner = fw.value if fw and fw.value in ("jest", "vitest", "mocha") else None
         out += [
             "# Each runtime runs the tests with its own runner: node → "

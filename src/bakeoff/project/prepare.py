@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bakeoff.errors import MeasurementError
 from bakeoff.measure.containment import Contained, SpawnError, run_tmpdir
-from bakeoff.measure.workspace import ALL_LOCKFILES, tool_env
+from bakeoff.measure.workspace import ALL_LOCKFILES, mark_install, tool_env
 from bakeoff.plan.toolchains import TOOL_RANGES, ProjectManager, tools_path_env
 from bakeoff.project.detect import package_manager_spec, workspace_root
 from bakeoff.results import Failure
@@ -173,6 +173,7 @@ def working_copy(
         f"could not install the dependencies of {project} with {manager}",
         "run your package manager's install in the project, then `bakeoff run` again",
     )
+    mark_install(dest, argv)  # the test and build suites' copies reuse this tree
     version = tools[manager].version if manager in tools else None
     how = f"{manager} {version}" if version else manager
     return dest, how + (" (lockfile)" if has_lock else "")

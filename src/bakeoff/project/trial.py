@@ -13,6 +13,7 @@ adjusts the sections (a fixed port, a verified readiness path, routes that answe
 from __future__ import annotations
 
 import http.client
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -389,6 +390,19 @@ def _test(
         return
     secs = time.monotonic() - t
     report.tried.append(Tried("test", True, f"`{ran[0]}` passed in {secs:.1f} s", seconds=secs))
+
+
+# What a runner prints when it finds no test file (jest, vitest, mocha, bun test, node --test)
+_NO_TESTS = re.compile(
+    r"No tests found|No test files found|no test files found|"
+    r"No test files? (?:were )?found|^# tests 0$",
+    re.MULTILINE,
+)
+
+
+def found_no_tests(t: Tried) -> bool:
+    """Whether a test trial's output says the project has no test file to run."""
+    return t.section == "test" and bool(_NO_TESTS.search(t.stdout_tail + "\n" + t.stderr_tail))
 
 
 def _cli(

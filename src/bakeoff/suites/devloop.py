@@ -30,7 +30,7 @@ from bakeoff.events import Event
 from bakeoff.measure.process import Command
 from bakeoff.measure.record import measurements_from
 from bakeoff.measure.scheduler import Cell, CellOutcome, Scheduler
-from bakeoff.measure.workspace import LOCKFILES, copy_project, tool_env
+from bakeoff.measure.workspace import LOCKFILES, copy_project, reuse_install, tool_env
 from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
 from bakeoff.plan.stopping import Settle, StopRule
@@ -152,6 +152,16 @@ def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Pre
     cache = folder / "cache"
     env = tc.path_env(tool_env(cache))
     argv = install_argv(tc, False, cache)
+    if reuse_install(source, project, argv):
+        ctx.on_event(
+            Event(
+                "message",
+                detail=f"{tc.name}: copied the working copy's dependencies (installed by the "
+                "same Node and package manager)",
+            )
+        )
+        return Prepared(tc, project, cache)
+    ctx.on_event(Event("message", detail=f"installing dependencies for {tc.name} (untimed)"))
     res = ctx.executor.run(
         Command(
             tuple(argv),
@@ -187,7 +197,6 @@ def prepared(
         hit: Prepared = cache[key]
         if hit.failure is not None or hit.project.is_dir():
             return hit
-    ctx.on_event(Event("message", detail=f"installing dependencies for {tc.name} (untimed)"))
     prep = prepare(ctx, tc, project, ctx.workdir / tc.name)
     if cache is not None:
         cache[key] = prep
@@ -318,6 +327,16 @@ class TestSuite:
         info["files"] = {"how": self.planner.listing.get("how", ""), "count": None}
         if self.planner.listing.get("listing_failed"):
             info["files"]["listing_failed"] = self.planner.listing["listing_failed"]
+        if self.planner.listing.get("none") and cmd is not None:
+            info["files"]["count"] = 0
+            reason = (
+                f"not run: the project has no tests — {cmd.framework} lists no test file "
+                f"(`{self.planner.listing.get('how', '')}`)"
+            )
+            info["not_run"] = reason
+            for tc in self.toolchains:
+                doc.measurements.append(_invalid(self.name, "tests", tc.name, reason, None))
+            return True
         cells: list[Cell] = []
         plans: dict[str, tuple[Path, RunnerCommand, Command]] = {}
         for prep in copies:
@@ -349,7 +368,9 @@ class TestSuite:
         outcome = scheduler.run_case("tests", cells, budget_s=ctx.time_left(), settle=settle)
         ms = measurements_from(self.name, "tests", outcome, rule.min_runs, seconds=True)
         results = [
-            _runner_result(name, report, rc, command, outcome.cells.get(name), prep_root)
+            _runner_result(
+                name, report, rc, command, outcome.cells.get(name), prep_root, outcome.stop_reason
+            )
             for (name, (report, rc, command)), prep_root in zip(
                 plans.items(), [p.project for p in copies], strict=True
             )
@@ -389,6 +410,7 @@ def _runner_result(
     command: Command,
     cell: CellOutcome | None,
     root: Path,
+    stop_reason: str = "",
 ) -> testparity.RunnerResult:
     """What one toolchain's last test run left: its report (parsed) or why there is none."""
     runs = (cell.results or cell.failures) if cell else []
@@ -403,7 +425,15 @@ def _runner_result(
         files=rc.files,
     )
     if last is None:
-        result.error = "the test command never ran"
+        if cell is not None and cell.dropped:
+            result.error = cell.dropped
+        elif stop_reason == "budget":
+            result.error = (
+                "not run: the time budget ran out before its first run (not a failure; run "
+                "without --quick or raise --budget)"
+            )
+        else:
+            result.error = "the test command never ran"
         return result
     output = (last.stdout or last.stdout_tail) + "\n" + (last.stderr or last.stderr_tail)
     result.output_errors = testreport.output_file_errors(output, _family(rc), root)

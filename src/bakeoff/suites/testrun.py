@@ -548,10 +548,12 @@ class TestPlanner:
             if res.ok:
                 try:
                     files = parse_listing(res.stdout or res.stdout_tail, root)
+                    listed = True
                 except ValueError:
-                    files = []
-                if files:
-                    self.listing = {"how": " ".join(argv[1:])}
+                    files, listed = [], False
+                if files or (listed and "[" in (res.stdout or res.stdout_tail)):
+                    # the runner itself listed them: none means the project has no tests
+                    self.listing = {"how": " ".join(argv[1:]), "none": not files}
                     return files
             self.listing = {
                 "how": f"{fw}'s default file patterns",
