@@ -355,3 +355,36 @@ def test_a_warm_up_still_going_when_the_budget_runs_out_is_cut() -> None:
     assert out.blocks_run == 0
     b = out.cells["b"]
     assert b.dropped and "warm-up was stopped" in b.dropped and not b.failures
+
+
+def test_a_warm_up_far_slower_than_the_others_is_stopped_so_they_keep_their_turn() -> None:
+    """express: mocha on Bun never ended in its warm-up (300 s), so Node's 3 s test run never
+    came in a quick run. With a budget, warm-ups run in the cells' order (the baseline first),
+    and one taking 10× the slowest other's (at least 30 s) is stopped: the others run."""
+    now = [0.0]
+    ran: list[str] = []
+    sched = Scheduler(
+        FakeExecutor(_timed(now, {"node": 3.0, "bun": 900.0, "deno": 5.0}, ran)),
+        StopRule(min_runs=1, max_runs=1, warmups=1),
+        seed=1,
+        clock=lambda: now[0],
+        watch=None,
+    )
+    cells_ = [Cell(n, Command((n,), timeout_s=300)) for n in ("node", "bun", "deno")]
+    out = sched.run_case("tests", cells_, budget_s=100)
+    assert ran[:3] == ["node", "bun", "deno"]  # warm-ups in order
+    bun = out.cells["bun"]
+    assert bun.dropped and "stopped in its warm-up after 30 s" in bun.dropped and not bun.failures
+    assert out.blocks_run == 1
+    assert len(out.cells["node"].results) == 1 and len(out.cells["deno"].results) == 1
+    # without a budget, the command's own limit applies
+    now[0] = 0.0
+    ran.clear()
+    out = Scheduler(
+        FakeExecutor(_timed(now, {"node": 3.0, "bun": 900.0, "deno": 5.0}, ran)),
+        StopRule(min_runs=1, max_runs=1, warmups=1),
+        seed=1,
+        clock=lambda: now[0],
+        watch=None,
+    ).run_case("tests", cells_)
+    assert out.cells["bun"].dropped and "warm-up failed: timed out" in out.cells["bun"].dropped

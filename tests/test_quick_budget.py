@@ -70,3 +70,42 @@ def test_quick_runs_the_cheap_telling_suites_before_the_long_measurements() -> N
     names = ["startup", "serve", "install", "test", "build", "compat"]
     got = [s.name for s in catalog.quick_order([S(n) for n in names])]  # type: ignore[misc]
     assert got == ["startup", "test", "build", "compat", "serve", "install"]
+
+
+def test_shared_installs_happen_before_the_budget_is_shared_out(tmp_path: Path) -> None:
+    """koa-typescript: the test suite installed every toolchain's copy inside its own share
+    and had no time left to run a test. The suites' shared set-up (``prepare``) now runs first;
+    the shares are cut from what is left after it."""
+    import time
+
+    from bakeoff.measure.fake import FakeExecutor
+    from bakeoff.results import ResultsDocument
+    from bakeoff.session import Evaluation, Options
+    from bakeoff.suites.base import SuiteContext
+
+    calls: list[str] = []
+    shares: dict[str, float | None] = {}
+
+    class Fake:
+        def __init__(self, name: str, setup_s: float) -> None:
+            self.name, self.setup_s = name, setup_s
+
+        def prepare(self, ctx: SuiteContext) -> None:
+            calls.append(f"prepare {self.name}")
+            time.sleep(self.setup_s)
+
+        def run(self, ctx: SuiteContext, doc: ResultsDocument) -> bool:
+            calls.append(f"run {self.name}")
+            shares[self.name] = ctx.budget_s
+            return True
+
+    opts = Options(
+        runtimes=[],
+        suites=[Fake("test", 0.4), Fake("build", 0.0)],
+        settings=Settings(budget_s=10.0),
+    )
+    ev = Evaluation(opts)
+    assert ev._run_suites(FakeExecutor({}), tmp_path)  # type: ignore[arg-type]
+    assert calls == ["prepare test", "prepare build", "run test", "run build"]
+    share = shares["test"]
+    assert share is not None and share <= (10.0 - 0.4) / 2 + 1e-9

@@ -198,3 +198,27 @@ def test_a_copy_reuses_the_working_copys_tree_only_when_the_same_binaries_instal
         installs.clear()
         got = prepare(ctx, changed, src, tmp_path / f"other-{i}")
         assert len(installs) == 1 and not (got.project / "node_modules").exists()
+
+
+def test_bun_installs_run_lifecycle_scripts_on_the_evaluations_node_with_its_headers(
+    tmp_path: Path,
+) -> None:
+    """sqlite-web: sqlite3's install script (`node-gyp rebuild`) ran under Bun's install on the
+    machine's /usr/bin/node (v20, no contestant), whose headers node-gyp tried to download: the
+    Bun install "failed" while npm, on the evaluation's Node with its headers, built it. Bun's
+    install now finds the evaluation's Node (and its headers) first on PATH."""
+    node_bin = fake_binary(tmp_path / "node-pkg" / "bin", "node", "fake-node")
+    (tmp_path / "node-pkg" / "include" / "node").mkdir(parents=True)
+    node = Contender("node", runtime("node", node_bin, "26.12.1"))
+    bun = Contender("bun", runtime("bun", fake_binary(tmp_path / "bun-pkg", "bun", "fake-bun")))
+    prov = FakeProvisioner(tmp_path / "tools")
+    chains = build([ToolchainSpec("bun", "bun")], [node, bun], prov)  # type: ignore[arg-type]
+    tc = chains[0]
+    assert tc.manager == "bun" and tc.tools["node"].binary == node_bin
+    env = tc.path_env(tool_env(tmp_path / "cache"))
+    out = subprocess.run(
+        ["sh", "-c", "node; bun"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["fake-node", "fake-bun"]
+    assert env["npm_config_nodedir"] == str(tmp_path / "node-pkg")
+    assert "lifecycle scripts' node: node 26.12.1" in tc.describe()["package_manager"]

@@ -239,6 +239,7 @@ class Evaluation:
         so an early suite that finishes under its share leaves more for later ones."""
         o = self.options
         began = o.settings.budget_from or time.monotonic()
+        self._prepare(executor, workdir)
         for index, suite in enumerate(o.suites):
             share = None
             if o.budget_s is not None:
@@ -278,6 +279,29 @@ class Evaluation:
             if not completed:
                 return False
         return True
+
+    def _prepare(self, executor: LauncherExecutor, workdir: Path) -> None:
+        """The untimed set-up the suites share (each toolchain's installed copy of the project),
+        done before the budget is shared out: with a budget, every suite's share is then for
+        measuring. The budget still counts this time (a quick run's from the command's start)."""
+        o = self.options
+        ctx = SuiteContext(
+            contenders=self.contenders,
+            executor=executor,
+            workdir=workdir / "prepared",
+            rule=o.rule,
+            on_event=self.on_event,
+            timeout_s=o.timeout_s,
+            seed=o.seed,
+            quick=o.quick,
+            offline=o.offline,
+            decision=self.decision,
+        )
+        ctx.workdir.mkdir(parents=True, exist_ok=True)
+        for suite in o.suites:
+            prepare = getattr(suite, "prepare", None)
+            if prepare is not None:
+                prepare(ctx)
 
     def _finish(self, before: dict[str, Any], status: Status) -> None:
         doc = self.doc

@@ -318,10 +318,14 @@ class Scheduler:
         deadline: float | None = None,
         expect_block_s: float | None = None,
     ) -> bool:
-        """Run the warm-ups. With a budget they run only when they and one measured block are
-        expected to fit (``expect_block_s``: a similar case's pace per block; unknown: when any
-        budget is left), and a warm-up still going when the budget runs out is cut. Returns
-        False when the case cannot start within the budget."""
+        """Run the warm-ups, in the cells' order (the contestants' order): they are not measured,
+        so their order biases nothing. With a budget they run only when they and one measured
+        block are expected to fit (``expect_block_s``: a similar case's pace per block;
+        unknown: when any budget is left); a warm-up still going when the budget runs out is
+        cut, and one taking ``WARMUP_SLOW_FACTOR`` times the slowest other contestant's
+        warm-up (at least ``WARMUP_SLOW_FLOOR_S``) is stopped so the others still get their
+        turn (express: mocha on Bun never ended, and Node's 3 s run never came). Returns False
+        when the case cannot go on within the budget."""
         if self.rule.warmups == 0:
             return True
         if deadline is not None:
@@ -329,10 +333,9 @@ class Scheduler:
             if self.clock() + need > deadline or self.clock() >= deadline:
                 return False
         until = self._until(deadline)
+        took: dict[str, float] = {}  # the slowest warm-up of each contestant, in seconds
         for i in range(self.rule.warmups):
-            order = list(cells)
-            self.rng.shuffle(order)
-            for cell in order:
+            for cell in cells:
                 co = out.cells[cell.contestant]
                 if co.dropped:
                     continue
@@ -350,17 +353,33 @@ class Scheduler:
                 if left is not None and left <= MIN_RUN_LEFT_S:
                     co.dropped = _NOT_STARTED
                     return False
+                others = [v for k, v in took.items() if k != cell.contestant]
+                slow = (
+                    max(WARMUP_SLOW_FLOOR_S, WARMUP_SLOW_FACTOR * max(others))
+                    if deadline is not None and others
+                    else None
+                )
+                limit = min(x for x in (cell.command.timeout_s, left, slow) if x is not None)
                 run_cell = cell
-                by_budget = left is not None and left < cell.command.timeout_s
-                if left is not None and by_budget:
-                    run_cell = replace(cell, command=replace(cell.command, timeout_s=left))
+                if limit != cell.command.timeout_s:
+                    run_cell = replace(cell, command=replace(cell.command, timeout_s=limit))
                 res = self._run(run_cell)
-                if by_budget and res.timed_out:
+                if res.timed_out and left is not None and limit == left:
                     co.dropped = _cut_note(res, "warm-up")
                     return False
+                if res.timed_out and slow is not None and limit == slow:
+                    co.dropped = (
+                        f"stopped in its warm-up after {res.wall_ms / 1000:.0f} s, "
+                        f"{WARMUP_SLOW_FACTOR:g}× the slowest other contestant's "
+                        f"({max(others):.1f} s), so the others keep their share of the time "
+                        "budget (not a failure; run without --quick or raise --budget)"
+                    )
+                    continue
                 if not res.ok_for(cell.command):
                     co.failures.append(res)
                     co.dropped = f"warm-up failed: {res.failure()}"
+                    continue
+                took[cell.contestant] = max(took.get(cell.contestant, 0.0), res.wall_ms / 1000)
         return True
 
     def _measure(
@@ -419,6 +438,9 @@ HANG_FLOOR_S = 120.0
 # whose turn comes after that is not started
 BUDGET_RUN_FLOOR_S = 30.0
 MIN_RUN_LEFT_S = 1.0  # a run with less time than this left is not started
+# With a time budget, a warm-up this many times the slowest other contestant's is stopped
+WARMUP_SLOW_FACTOR = 10.0
+WARMUP_SLOW_FLOOR_S = 30.0
 _NOT_STARTED = (
     "not run: the time budget ran out before its turn (not a failure; run without --quick "
     "or raise --budget)"

@@ -44,6 +44,9 @@ class Toolchain:
         }
         if self.pinned:
             out["package_manager"] += f" (the project's packageManager: {self.pinned})"
+        node = self.tools.get("node")
+        if self.manager == "bun" and node is not None and self.runtime.family != "node":
+            out["package_manager"] += f" (lifecycle scripts' node: node {node.version})"
         return out
 
     def node(self) -> str:
@@ -237,8 +240,10 @@ def build(
             tools[manager] = provisioner.ensure_tool(manager, version or TOOL_RANGES[manager])
         if bundler == "esbuild":
             tools["esbuild"] = provisioner.ensure_tool("esbuild")
-        # jest/vitest/mocha run on the toolchain's own runtime; Node lists their files
-        needs_node = manager in ("npm", "pnpm", "yarn") or runner in (
+        # jest/vitest/mocha run on the toolchain's own runtime; Node lists their files. Bun's
+        # install runs lifecycle scripts with the `node` on PATH (node-gyp builds of native
+        # addons): the evaluation's Node and its headers, never whatever the machine has
+        needs_node = manager in ("npm", "pnpm", "yarn", "bun") or runner in (
             "node",
             "jest",
             "vitest",

@@ -68,7 +68,9 @@ class SuiteContext:
 
 class Suite(Protocol):
     """A suite may also define ``primaries(contenders, baseline) -> list[Primary]``: the
-    decisions it will measure, declared before the first measurement (see bakeoff.plan.primary)."""
+    decisions it will measure, declared before the first measurement (see bakeoff.plan.primary);
+    and ``prepare(ctx) -> None``: untimed set-up shared with other suites (installed copies),
+    which the session runs before it shares out the time budget."""
 
     name: str
 
