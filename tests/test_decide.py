@@ -165,3 +165,37 @@ def test_every_rule_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for rule in decide.RULES:
         assert f"`{rule}`" in readme, rule
+
+
+def test_a_surface_the_budget_cut_is_not_worded_as_failed() -> None:
+    """koa-typescript in a quick run: the frozen installs (the package manager's endpoint) got
+    1 run for Bun and none for Node before the budget ran out — nothing failed, yet the
+    decision read "could not be decided — no valid measurement" with rule `failed`."""
+    doc = value_fixture.build()
+    doc.settings.quick = True
+    for m in doc.measurements:
+        if m.suite == "install" and m.metric == "wall_s" and m.contestant in ("node", "bun"):
+            m.valid = False
+            m.samples = m.samples[:1] if m.contestant == "bun" else []
+            m.notes = [f"only {len(m.samples)} runs (< min 3): stopped by budget"]
+    doc.comparisons = [c for c in doc.comparisons if c.suite != "install"]
+    decide.fill(doc)
+    bun = next(
+        c
+        for c in _surface(doc, "package_manager")["candidates"]  # type: ignore[attr-defined]
+        if c["contestant"] == "bun"
+    )
+    assert bun["rule"] == "cut" and bun["decision"] == "hold"
+    assert "bun: 1 run" in bun["failure"] and "node: 0 runs" in bun["failure"]
+    assert "run without --quick" in bun["settle"]
+    # a real failure among them stays `failed`
+    for m in doc.measurements:
+        if m.suite == "install" and m.metric == "wall_s" and m.contestant == "bun":
+            m.notes = ["3 runs failed; last: exited with code 1"]
+    decide.fill(doc)
+    bun = next(
+        c
+        for c in _surface(doc, "package_manager")["candidates"]  # type: ignore[attr-defined]
+        if c["contestant"] == "bun"
+    )
+    assert bun["rule"] == "failed"

@@ -66,6 +66,8 @@ RULES: dict[str, str] = {
     "failed": "hold — the surface's suite ran but produced no valid measurement for this "
     "contestant (or the baseline): it failed, or every repetition was invalid; the reason is "
     "shown; nothing can be decided on it",
+    "cut": "hold — the time budget ran out before the primary endpoint had the runs a "
+    "comparison needs (nothing failed); run without --quick or raise --budget",
     "worse": "hold — the primary endpoint is worse than the baseline (its repeated CI lies "
     "wholly beyond the practical band)",
     "inconclusive": "hold — the primary endpoint did not settle within the budget: its CI "
@@ -209,6 +211,40 @@ def _suite_of(surface: str) -> str:
     return EVIDENCE.get(surface, [("compat", "", "")])[0][0]
 
 
+_BUDGET_WORDS = ("stopped by budget", "time budget")
+
+
+def _budget_cut(doc: ResultsDocument, comp: Comparison | None, who: str, surface: str) -> str:
+    """When the surface's endpoint has too few runs only because the time budget ran out — for
+    the candidate and the baseline, nothing failed — what each got, e.g. "bun: 1 run, node:
+    0 runs"; else an empty string."""
+    e = primary_mod.ENDPOINTS.get(surface)
+    if e is None:
+        return ""
+    case = comp.case if comp is not None else e.case
+    got: list[str] = []
+    for name in dict.fromkeys((who, doc.settings.baseline or who)):
+        mine = [
+            m
+            for m in doc.measurements
+            if m.suite == e.suite
+            and m.contestant == name
+            and m.metric == e.metric
+            and (m.case == case or case.startswith("@"))
+        ]
+        if not mine:
+            return ""
+        for m in mine:
+            if m.valid:
+                continue
+            real = [f for f in m.failures if not any(w in f.reason for w in _BUDGET_WORDS)]
+            if real or not any(w in n for n in m.notes for w in _BUDGET_WORDS):
+                return ""
+        runs = max(len(m.samples) for m in mine)
+        got.append(f"{name}: {runs} run{'s' if runs != 1 else ''}")
+    return ", ".join(got)
+
+
 def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface: str) -> str:
     """Why the surface's suite produced nothing to compare, when it ran and failed (an empty
     string when it did not run at all)."""
@@ -309,6 +345,17 @@ def _candidate(
     comp = _comparison(doc, who, surface, rate)
     res["effect"] = _effect(comp) if comp else None
     if comp is None or comp.ratio is None:
+        cut = _budget_cut(doc, comp, who, surface)
+        if cut:
+            where = "run without --quick" if doc.settings.quick else "raise --budget"
+            return {
+                **res,
+                "decision": "hold",
+                "rule": "cut",
+                "inconclusive": True,
+                "settle": f"{where} to give it the runs a comparison needs",
+                "failure": f"too few runs when the time budget ran out ({cut})",
+            }
         failed = _failure_of(doc, comp, who, surface)
         if failed:
             return {**res, "decision": "hold", "rule": "failed", "failure": failed}
@@ -398,6 +445,8 @@ def _reason(surface: str, c: dict[str, Any], base: str) -> str:
         return f"{who} as {label}: could not be decided — no valid measurement: {c['failure']}"
     if rule == "not-measured":
         return f"{who} as {label}: not measured — {c['settle']}"
+    if rule == "cut":
+        return f"{who} as {label}: not decided — {c['failure']}; {c['settle']}"
     if rule == "worse":
         return f"{who} as {label}: worse than {base} — {eff}"
     if c["inconclusive"]:

@@ -335,6 +335,9 @@ class Scheduler:
         until = self._until(deadline)
         took: dict[str, float] = {}  # the slowest warm-up of each contestant, in seconds
         for i in range(self.rule.warmups):
+            # the draw a shuffled warm-up order took: a --seed keeps giving the block orders
+            # (and so the samples) it gave before warm-ups ran in order
+            self.rng.shuffle(list(cells))
             for cell in cells:
                 co = out.cells[cell.contestant]
                 if co.dropped:
