@@ -564,3 +564,34 @@ def test_a_runner_the_budget_left_no_turn_says_so(tmp_path: Path) -> None:
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
     findings = raw(doc)["suites"]["test"]["parity"]["findings"]
     assert findings and all("time budget ran out" in f["reason"] for f in findings.values())
+
+
+def test_the_test_suite_runs_on_the_copies_the_session_prepared_elsewhere(tmp_path: Path) -> None:
+    """The session installs the shared copies before sharing out the budget, in its own
+    folder; the test suite then reuses them (no second install) and its runners' reports go to
+    its own folder (which had been created only as a side effect of installing there)."""
+    from bakeoff.plan.toolchains import ToolchainSet
+
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+    installs: list[str] = []
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            installs.append(cmd.argv[0])
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        assert cmd.cwd is not None
+        Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+        return result(200.0)
+
+    chains = ToolchainSet()
+    chains._resolved = _toolchains()
+    suite = TestSuite(project, chains, reps=2)
+    suite.prepare(SuiteContext([], FakeExecutor(behave), tmp_path / "prepared", seed=1))
+    assert len(installs) == 2
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work" / "test", seed=1)
+    doc = ResultsDocument()
+    assert suite.run(ctx, doc)
+    assert len(installs) == 2  # the prepared copies were reused
+    assert doc.measurement("test", "tests", "wall_s", "node").valid
+    assert raw(doc)["suites"]["test"]["parity"]["summary"]["node"]["passed"] == 1

@@ -360,6 +360,7 @@ class TestSuite:
         for prep in copies:
             tc = prep.tc
             report = ctx.workdir / tc.name / "report.out"
+            report.parent.mkdir(parents=True, exist_ok=True)  # the copy may live elsewhere
             rc = self.planner.command_for(tc, prep.project, report)
             if rc.files is not None:
                 info["files"]["count"] = len(rc.files)
