@@ -595,3 +595,39 @@ def test_the_test_suite_runs_on_the_copies_the_session_prepared_elsewhere(tmp_pa
     assert len(installs) == 2  # the prepared copies were reused
     assert doc.measurement("test", "tests", "wall_s", "node").valid
     assert raw(doc)["suites"]["test"]["parity"]["summary"]["node"]["passed"] == 1
+
+
+def test_a_project_that_turns_lockfiles_off_is_decided_on_the_cold_state(tmp_path: Path) -> None:
+    """expressjs/express has `package-lock=false` in .npmrc: npm never writes a lockfile, so the
+    frozen state (the default deciding one) was skipped for the baseline and the package manager
+    "failed". Its CI installs without a lockfile: the cold state decides."""
+    from bakeoff.suites.install import lockfiles_off, primary_state
+
+    project = _project(tmp_path)
+    states = ["cold", "cold-lockfile", "warm-cache"]
+    assert primary_state(states, project) == "cold-lockfile" and lockfiles_off(project) is None
+    (project / ".npmrc").write_text(
+        "min-release-age=7\npackage-lock = false\nignore-scripts=true\n"
+    )
+    assert lockfiles_off(project) == "package-lock = false"
+    assert primary_state(states, project) == "cold"
+    assert primary_state(["cold-lockfile"], project) == "cold-lockfile"  # not measured: as before
+    suite = InstallSuite(project, _toolchains())
+    chosen = suite.primaries([tc.runtime for tc in _toolchains()], "node")
+    assert [p.case for p in chosen] == ["cold"]
+
+
+def test_states_a_budget_left_without_a_lockfile_say_it_was_the_budget(tmp_path: Path) -> None:
+    """sqlite-web in a quick run: the cold installs (a native build) did not fit, so the frozen
+    states were "skipped: no lockfile from the cold install" — read as a failure by the decision.
+    The note now names the time budget."""
+    seen: list[dict[str, Any]] = []
+    ex = FakeExecutor(lambda cmd, _: _fake_install(cmd, seen))
+    ctx = SuiteContext(
+        [tc.runtime for tc in _toolchains()], ex, tmp_path / "work", seed=3, budget_s=-1.0
+    )
+    doc = ResultsDocument()
+    InstallSuite(_project(tmp_path), _toolchains(), reps=2).run(ctx, doc)
+    assert seen == []
+    frozen = doc.measurement("install", "cold-lockfile", "wall_s", "bun")
+    assert not frozen.valid and "time budget" in frozen.notes[0]

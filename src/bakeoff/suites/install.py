@@ -57,10 +57,26 @@ STATE_TEXT = {
 MIN_REPS = 3  # first look of the decision case (bakeoff.plan.sequential)
 
 
-def primary_state(states: Sequence[str]) -> str:
-    """The state that decides the package manager: what CI does (cold cache + lockfile) when it
-    is measured, else the first measured state."""
+def primary_state(states: Sequence[str], project: Path | None = None) -> str:
+    """The state that decides the package manager: what CI does — cold cache + lockfile when
+    it is measured, but the cold state for a project whose ``.npmrc`` turns lockfiles off (its
+    CI installs without one) — else the first measured state."""
+    if project is not None and "cold" in states and lockfiles_off(project):
+        return "cold"
     return "cold-lockfile" if "cold-lockfile" in states else states[0]
+
+
+_NO_LOCKFILE = re.compile(r"^\s*(package-lock|lockfile)\s*=\s*false\s*$", re.MULTILINE | re.I)
+
+
+def lockfiles_off(project: Path) -> str | None:
+    """The ``.npmrc`` line that turns lockfiles off (npm's ``package-lock=false``, pnpm's
+    ``lockfile=false``; expressjs/express has the first), else None."""
+    try:
+        m = _NO_LOCKFILE.search((project / ".npmrc").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return m.group(0).strip() if m else None
 
 
 def install_argv(tc: Toolchain, frozen: bool, cache: Path) -> list[str]:
@@ -100,6 +116,7 @@ class _Slot:
     project: Path
     cache: Path
     lockfile: Path | None = None
+    no_lockfile: str = "no lockfile from the cold install"  # why, when lockfile is None
 
 
 class InstallSuite:
@@ -127,7 +144,7 @@ class InstallSuite:
     def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
         if not self.states:
             return []
-        state = primary_state(self.states)
+        state = primary_state(self.states, self.project)
         tcs = resolve(self.source, contenders)
         return [
             Primary("package_manager", n, case=state) for n in candidates(tcs, baseline, "manager")
@@ -141,6 +158,12 @@ class InstallSuite:
         self.toolchains = self._toolchains(ctx)
         info["toolchains"] = {tc.name: tc.describe() for tc in self.toolchains}
         info["states"] = {s: STATE_TEXT[s] for s in self.states}
+        off = lockfiles_off(self.project)
+        if off and "cold" in self.states:
+            info["states"]["cold"] += (
+                f" — decides the package manager: the project's .npmrc says `{off}`, so its "
+                "CI installs without a lockfile"
+            )
         info.setdefault("cases", {})
         slots = {
             tc.name: _Slot(
@@ -165,14 +188,14 @@ class InstallSuite:
                             contestant=slot.tc.name,
                             unit="s",
                             valid=False,
-                            notes=["no lockfile from the cold install: state skipped"],
+                            notes=[f"state skipped: {slot.no_lockfile}"],
                         )
                     )
                     continue
                 cells.append(self._cell(ctx, slot, state))
             if not cells:
                 continue
-            deciding = state == primary_state(self.states)
+            deciding = state == primary_state(self.states, self.project)
             seq = (
                 ctx.sequential("package_manager", MIN_REPS, max(MIN_REPS, self.reps))
                 if deciding
@@ -201,6 +224,13 @@ class InstallSuite:
             )
             if outcome.blocks_run and state == "cold":
                 pace = outcome.elapsed_s / outcome.blocks_run
+            if state == "cold" and outcome.stop_reason == "budget":
+                for name, co in outcome.cells.items():
+                    if not co.results:
+                        slots[name].no_lockfile = (
+                            "the cold install that writes its lockfile did not run within the "
+                            "time budget (not a failure)"
+                        )
             info["cases"][state] = {
                 **({"design": seq[0].to_dict()} if seq else {}),
                 "description": STATE_TEXT[state],
