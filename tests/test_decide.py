@@ -199,3 +199,25 @@ def test_a_surface_the_budget_cut_is_not_worded_as_failed() -> None:
         if c["contestant"] == "bun"
     )
     assert bun["rule"] == "failed"
+
+
+def test_a_service_the_budget_cut_to_one_load_repetition_is_cut_not_failed() -> None:
+    """sqlite-web in a quick run: "time budget: 1 of 4 load repetitions ran", so CPU per
+    request at the reference rate had "only 1 valid repetition" — worded as a failure."""
+    doc = value_fixture.build()
+    info = doc.suites.serve
+    assert info is not None and info.reference_case
+    info.cut = "time budget: 1 of 4 load repetitions ran"
+    for m in doc.measurements:
+        if m.suite == "serve" and m.case == info.reference_case and m.metric == "cpu_ms_per_1k_req":
+            m.valid, m.samples, m.notes = False, m.samples[:1], ["only 1 valid repetition"]
+    doc.comparisons = [c for c in doc.comparisons if c.suite != "serve"]
+    decide.fill(doc)
+    svc = _surface(doc, "service_runtime")
+    rules = {c["contestant"]: c["rule"] for c in svc["candidates"]}  # type: ignore[attr-defined]
+    assert set(rules.values()) == {"cut"}, rules
+    # without the suite's budget cut, the same notes are a failure to measure
+    info.cut = None
+    decide.fill(doc)
+    svc = _surface(doc, "service_runtime")
+    assert {c["rule"] for c in svc["candidates"]} == {"failed"}  # type: ignore[attr-defined]

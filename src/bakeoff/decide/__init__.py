@@ -8,12 +8,13 @@ says what would settle it. The rules are listed in ``RULES`` and in the README.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from bakeoff.config import prices as pricebook_mod
 from bakeoff.config.prices import PriceBook
 from bakeoff.plan import primary as primary_mod
-from bakeoff.results import Comparison, ResultsDocument, money
+from bakeoff.results import Comparison, Measurement, ResultsDocument, money
 from bakeoff.results.suites import PackageBuildInfo
 from bakeoff.value import model
 from bakeoff.value.migration import FAILING, project_areas
@@ -221,7 +222,11 @@ def _budget_cut(doc: ResultsDocument, comp: Comparison | None, who: str, surface
     e = primary_mod.ENDPOINTS.get(surface)
     if e is None:
         return ""
-    case = comp.case if comp is not None else e.case
+    case = comp.case if comp is not None else _declared_case(doc, surface, who, e.case)
+    info = doc.suites.get(e.suite)
+    if case.startswith("@"):  # the serve suite's reference rate
+        case = str(getattr(info, "reference_case", None) or case)
+    suite_cut = "time budget" in str(getattr(info, "cut", None) or "")
     got: list[str] = []
     for name in dict.fromkeys((who, doc.settings.baseline or who)):
         mine = [
@@ -230,19 +235,37 @@ def _budget_cut(doc: ResultsDocument, comp: Comparison | None, who: str, surface
             if m.suite == e.suite
             and m.contestant == name
             and m.metric == e.metric
-            and (m.case == case or case.startswith("@"))
+            and m.case == case
         ]
-        if not mine:
+        if not mine or not all(m.valid or _budget_only(m, suite_cut) for m in mine):
             return ""
-        for m in mine:
-            if m.valid:
-                continue
-            real = [f for f in m.failures if not any(w in f.reason for w in _BUDGET_WORDS)]
-            if real or not any(w in n for n in m.notes for w in _BUDGET_WORDS):
-                return ""
         runs = max(len(m.samples) for m in mine)
         got.append(f"{name}: {runs} run{'s' if runs != 1 else ''}")
     return ", ".join(got)
+
+
+def _declared_case(doc: ResultsDocument, surface: str, who: str, default: str) -> str:
+    """The case the evaluation declared for ``who``'s endpoint on ``surface`` (the install
+    suite declares the cold state for a project without lockfiles), else ``default``."""
+    plan = doc.settings.primary
+    for p in plan.family if plan is not None else []:
+        if p.surface == surface and p.contestant == who and p.case:
+            return p.case
+    return default
+
+
+_TOO_FEW = re.compile(r"^only \d+ (valid )?(repetition|run)s?\b")
+
+
+def _budget_only(m: Measurement, suite_cut: bool) -> bool:
+    """Whether an invalid measurement is invalid only for want of runs the budget did not
+    leave time for: no failure, and its notes name the budget — or only say "only N valid
+    repetitions" in a suite the budget cut."""
+    if any(not any(w in f.reason for w in _BUDGET_WORDS) for f in m.failures):
+        return False
+    if any(w in n for n in m.notes for w in _BUDGET_WORDS):
+        return True
+    return suite_cut and bool(m.notes) and all(_TOO_FEW.match(n) for n in m.notes)
 
 
 def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface: str) -> str:
@@ -251,7 +274,7 @@ def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface
     e = primary_mod.ENDPOINTS.get(surface)
     if e is None:
         return ""
-    case = comp.case if comp is not None else e.case
+    case = comp.case if comp is not None else _declared_case(doc, surface, who, e.case)
     for name in (who, doc.settings.baseline):
         mine = [m for m in doc.measurements if m.suite == e.suite and m.contestant == name]
         # the endpoint itself first, then anything of the suite that failed with a reason
