@@ -631,3 +631,30 @@ def test_states_a_budget_left_without_a_lockfile_say_it_was_the_budget(tmp_path:
     assert seen == []
     frozen = doc.measurement("install", "cold-lockfile", "wall_s", "bun")
     assert not frozen.valid and "time budget" in frozen.notes[0]
+
+
+def test_a_suite_that_did_not_load_names_the_build_scripts_its_install_skipped(
+    tmp_path: Path,
+) -> None:
+    """sqlite-web: under Deno every test file failed with "Could not locate the bindings file"
+    — deno install had ignored sqlite3's build script, which only its install output said."""
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            blocked = "Blocked 1 postinstall. Run `bun pm untrusted` for details.\n"
+            return result(100.0, stderr=blocked if cmd.argv[0] == "/opt/bun" else "")
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        if cmd.argv[0] == "/opt/node":
+            assert cmd.cwd is not None
+            Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+            return result(200.0)
+        return result(30.0, exit_code=1, stderr="Error: Could not locate the bindings file.")
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    findings = raw(doc)["suites"]["test"]["parity"]["findings"]
+    assert "bindings file" in findings["bun"]["reason"]
+    assert "its bun install ran no build script for 1 blocked" in findings["bun"]["reason"]
+    assert "node" not in findings

@@ -15,7 +15,7 @@ from bakeoff.plan.contestants import name_contenders
 from bakeoff.plan.toolchains import Toolchain
 from bakeoff.runtimes.provision import Runtime
 from bakeoff.suites.devloop import build_argv
-from bakeoff.suites.install import _skipped_scripts, install_argv, version_differences
+from bakeoff.suites.install import install_argv, skipped_scripts, version_differences
 from bakeoff.suites.testparity import RunnerResult, compare
 from bakeoff.suites.testreport import TestOutcome, parse_jest_json, parse_junit
 from bakeoff.suites.testrun import runner_command
@@ -128,12 +128,25 @@ def test_version_differences_and_skipped_scripts() -> None:
         {"npm": {"a": "1.0.0", "b": "2.0.0"}, "bun": {"a": "1.0.0", "b": "2.1.0"}}
     )
     assert diffs == {"b": {"npm": "2.0.0", "bun": "2.1.0"}}
-    assert _skipped_scripts("pnpm", "Ignored build scripts: esbuild, sharp.\n") == [
+    assert skipped_scripts("pnpm", "Ignored build scripts: esbuild, sharp.\n") == [
         "esbuild",
         "sharp",
     ]
-    assert _skipped_scripts("bun", "Blocked 2 postinstalls. Run `bun pm untrusted`") != []
-    assert _skipped_scripts("npm", "added 5 packages") == []
+    assert skipped_scripts("bun", "Blocked 2 postinstalls. Run `bun pm untrusted`") != []
+    assert skipped_scripts("npm", "added 5 packages") == []
+    # what deno 2.9 prints (sqlite-web: sqlite3's build never ran, its tests found no binding)
+    deno = (
+        "\x1b[33m╭ Warning\x1b[0m\n\x1b[33m│\x1b[0m\n"
+        "\x1b[33m│\x1b[0m  Ignored build scripts for packages:\n"
+        "\x1b[33m│\x1b[0m  \x1b[36mnpm:sqlite3@5.1.7\x1b[0m\n"
+        "\x1b[33m│\x1b[0m  \x1b[36mnpm:@scope/native@1.0.0\x1b[0m\n\x1b[33m│\x1b[0m\n"
+        '\x1b[33m│\x1b[0m  Run "deno approve-scripts" to run build scripts.\n'
+    )
+    assert [x.split(" ")[0] for x in skipped_scripts("deno", deno)] == [
+        "sqlite3",
+        "@scope/native",
+    ]
+    assert skipped_scripts("deno", "+ npm:left-pad 1.3.0\n") == []
 
 
 def _tc(family: str, manager: str, runner: str, bundler: str) -> Toolchain:

@@ -21,7 +21,7 @@ import random
 import shutil
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -39,7 +39,7 @@ from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.results.suites import Parity
 from bakeoff.suites import testparity, testreport
 from bakeoff.suites.base import SuiteContext, section
-from bakeoff.suites.install import install_argv
+from bakeoff.suites.install import install_argv, skipped_scripts
 from bakeoff.suites.testrun import RunnerCommand, TestPlanner, to_failure
 
 
@@ -115,6 +115,7 @@ class Prepared:
     project: Path
     cache: Path
     failure: Failure | None = None
+    skipped_scripts: list[str] = field(default_factory=list)  # what its install did not run
 
     def env(self) -> dict[str, str]:
         """The environment to run the toolchain's tools in this copy."""
@@ -171,7 +172,8 @@ def prepare(ctx: SuiteContext, tc: Toolchain, source: Path, folder: Path) -> Pre
         )
     )
     failure = None if res.ok else to_failure(res, f"install with {tc.manager} failed", argv)
-    return Prepared(tc, project, cache, failure)
+    skipped = skipped_scripts(tc.manager, res.stdout_tail + res.stderr_tail) if res.ok else []
+    return Prepared(tc, project, cache, failure, skipped)
 
 
 # The installed copies of each toolchain set (the suites built from one ToolchainSet share them);
@@ -412,6 +414,13 @@ class TestSuite:
                 )
         base = doc.settings.baseline or (results[0].name if results else "")
         par = testparity.compare(results, base if base in plans else None)
+        for prep in copies:  # a native addon whose build the install skipped: say so
+            finding = par.findings.get(prep.tc.name)
+            if finding is not None and prep.skipped_scripts:
+                finding.reason += (
+                    f" — its {prep.tc.manager} install ran no build script for "
+                    + ", ".join(prep.skipped_scripts)
+                )
         info["parity"] = par
         info["cases"] = {
             "tests": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run, **design}

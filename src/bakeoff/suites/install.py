@@ -295,7 +295,7 @@ class InstallSuite:
             size_mb, files = tree_size(slot.project / "node_modules")
             versions[name] = installed_versions(slot.project, deps)
             last = co.results[-1]
-            skipped = _skipped_scripts(slot.tc.manager, last.stdout_tail + last.stderr_tail)
+            skipped = skipped_scripts(slot.tc.manager, last.stdout_tail + last.stderr_tail)
             if skipped and slot.tc.manager == "bun":
                 skipped = _bun_untrusted(ctx, slot) or skipped
             outcome.setdefault(name, {})[state] = {
@@ -362,7 +362,7 @@ def top_level_deps(package_json: Path, info: dict[str, Any]) -> list[str]:
 _PNPM_IGNORED = re.compile(r"Ignored build scripts?:\s*([^\n.]+)")
 
 
-def _skipped_scripts(manager: str, output: str) -> list[str]:
+def skipped_scripts(manager: str, output: str) -> list[str]:
     """Packages whose install scripts the manager reports it did not run."""
     if manager == "pnpm":
         m = _PNPM_IGNORED.search(output)
@@ -373,7 +373,18 @@ def _skipped_scripts(manager: str, output: str) -> list[str]:
         m2 = re.search(r"Blocked (\d+) postinstall", output)
         if m2:
             return [f"{m2.group(1)} blocked postinstall script(s) (see `bun pm untrusted`)"]
+    if manager == "deno":
+        # deno prints "Ignored build scripts for packages:" then "│  npm:sqlite3@5.1.7" lines
+        plain = _ANSI.sub("", output)
+        at = plain.find("Ignored build scripts for packages:")
+        if at >= 0:
+            names = _DENO_IGNORED.findall(plain[at:].split("deno approve-scripts", 1)[0])
+            return [f"{n} (deno ran no build script: `deno approve-scripts`)" for n in names]
     return []
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_DENO_IGNORED = re.compile(r"npm:((?:@[^/\s]+/)?[^@\s]+)@\S+")
 
 
 _BUN_UNTRUSTED = re.compile(r"^\./node_modules/(\S+)", re.MULTILINE)
