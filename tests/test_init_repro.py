@@ -558,3 +558,67 @@ def test_a_test_script_that_finds_no_tests_is_written_disabled(tmp_path: Path) -
     cfg = config.validate(tomllib.loads(render(detect(root), trial=TrialReport([real]))))
     assert cfg.test is not None and cfg.test.enabled is True
     assert found_no_tests(Tried("test", True, "ok", stdout_tail="# tests 0\n# pass 0\n"))
+
+
+# -- routes the import graph does not reach ------------------------------------------------
+def test_routes_of_plugins_loaded_through_a_glob_are_candidates(tmp_path: Path) -> None:
+    """nodejs/github-bot: server.js requires lib/*-events.js (POST routes only) and loads its
+    scripts/*.js plugins through a glob; the one plain GET route (/ping) lives in a plugin, so
+    init wrote `path = "/"`, which answered 404 to every request of the load test."""
+    write(
+        tmp_path,
+        {
+            "package.json": pkg(main="server.js", dependencies={"express": "^5", "glob": "^7"}),
+            "server.js": (
+                "import express from 'express'\n"
+                "import { globSync } from 'glob'\n"
+                "import githubEvents from './lib/github-events.js'\n"
+                "const app = express()\n"
+                "githubEvents(app)\n"
+                "for (const f of globSync('./scripts/**/*.js')) (await import(f)).default(app)\n"
+                "app.listen(process.env.PORT || 3000)\n"
+            ),
+            "lib/github-events.js": (
+                "export default function (app) {\n"
+                "  app.post('/hooks/github', (req, res) => res.end())\n"
+                "}\n"
+            ),
+            "scripts/ping.js": (
+                "export default function (app) {\n"
+                "  app.get('/ping', (req, res) => res.end('pong'))\n"
+                "}\n"
+            ),
+        },
+    )
+    svc = detect(tmp_path).service
+    assert svc is not None
+    found = {(r.method, r.path) for r in svc.routes}
+    assert ("GET", "/ping") in found and ("POST", "/hooks/github") in found
+
+
+def test_a_service_where_no_get_route_answered_is_written_disabled(tmp_path: Path) -> None:
+    """github-bot before its plugin routes were found: the service started, no GET route and
+    not / answered 2xx, and init wrote `path = "/"` — every request of the load test was a 404
+    and the serve suite failed for every runtime. It is now written disabled, with the why."""
+    from bakeoff.project.trial import ServeFound, TrialReport, Tried
+
+    write(
+        tmp_path,
+        {
+            "package.json": pkg(main="server.js", dependencies={"express": "^5"}),
+            "server.js": (
+                "const app = require('express')()\n"
+                "app.post('/hooks/github', (req, res) => res.end())\n"
+                "app.listen(process.env.PORT)\n"
+            ),
+        },
+    )
+    p = detect(tmp_path)
+    started = Tried("serve", True, "node@lts started it; 0 of 0 GET routes answered")
+    text = render(p, trial=TrialReport([started], serve=ServeFound()))
+    cfg = config.validate(tomllib.loads(text))
+    assert cfg.serve is not None and cfg.serve.enabled is False
+    assert "no GET route (nor /) answered 2xx" in text
+    answered = ServeFound(readiness="/", statuses={})
+    cfg = config.validate(tomllib.loads(render(p, trial=TrialReport([started], serve=answered))))
+    assert cfg.serve is not None and cfg.serve.enabled is True

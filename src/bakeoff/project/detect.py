@@ -515,8 +515,12 @@ def _service_details(
     source_files = {p: t for p, t in texts.items() if not _is_test(p, root)}
     in_graph = {f: texts[f] for f in files}
     found = RouteMap(root, in_graph, ts).routes()
-    if not found:
-        found = RouteMap(root, source_files, ts).routes()
+    if not any(r.method == "GET" and ":" not in r.path for r in found):
+        # routes in files the import graph does not reach (nodejs/github-bot loads its
+        # scripts/*.js plugins through a glob: GET /ping): candidates, which init tries
+        seen = {(r.method, r.path) for r in found}
+        more = RouteMap(root, source_files, ts).routes()
+        found += [r for r in more if (r.method, r.path) not in seen]
     svc.routes = found
     health = [
         r.path for r in found if r.method == "GET" and ":" not in r.path and _HEALTH.search(r.path)

@@ -197,6 +197,16 @@ def _serve(p: Project, trial: TrialReport | None) -> list[str]:
                 "# baseline) — then set enabled = true.",
                 "enabled = false",
             ]
+        elif found is not None and found.readiness is None and not any(
+            200 <= code < 400 for code in found.statuses.values()
+        ):
+            out += [
+                "# It started, but no GET route (nor /) answered 2xx when init tried it, so",
+                "# there is no request to load it with (a load test of 404s measures nothing",
+                "# of your service): EDIT [[serve.requests]] below to what it serves, then set",
+                "# enabled = true.",
+                "enabled = false",
+            ]
     out += serve_keys(p, s, found)
     return out
 
