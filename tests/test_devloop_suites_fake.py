@@ -658,3 +658,20 @@ def test_a_suite_that_did_not_load_names_the_build_scripts_its_install_skipped(
     assert "bindings file" in findings["bun"]["reason"]
     assert "its bun install ran no build script for 1 blocked" in findings["bun"]["reason"]
     assert "node" not in findings
+
+
+def test_a_projects_build_script_is_the_bundlers_endpoint(tmp_path: Path) -> None:
+    """nest starter: the build suite timed `npm run build` and `bun --bun run build` 5 times
+    each, yet the bundler decision read "not measured — enable the build suite": the endpoint
+    was declared on the bundle case that script mode never runs."""
+    from bakeoff.suites.devloop import BuildSuite
+
+    chains = _toolchains()
+    who = [tc.runtime for tc in chains]
+    project = _project(tmp_path)
+    script = BuildSuite(project, chains, entry="", script="build")
+    assert [(p.surface, p.contestant, p.case) for p in script.primaries(who, "node")] == [
+        ("bundler", "bun", "script")
+    ]
+    bundle = BuildSuite(project, chains, entry="src/cli.mjs")
+    assert [p.case for p in bundle.primaries(who, "node")] == [None]

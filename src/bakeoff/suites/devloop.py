@@ -564,7 +564,9 @@ class BuildSuite:
 
     def primaries(self, contenders: Sequence[Contender], baseline: str) -> list[Primary]:
         tcs = [tc for tc in resolve(self.source, contenders) if tc.bundler != "none"]
-        return [Primary("bundler", n) for n in candidates(tcs, baseline, "bundler")]
+        # the project's own build script, when it has one, is what its build takes
+        case = "script" if self.script else None
+        return [Primary("bundler", n, case=case) for n in candidates(tcs, baseline, "bundler")]
 
     def prepare(self, ctx: SuiteContext) -> None:
         script = self.script
@@ -616,13 +618,17 @@ class BuildSuite:
         }
         if not cells:
             return True
-        rule = _rule(ctx, self.reps, 1)[0]  # not the bundler's primary endpoint: fixed reps
+        rule, settle, design = _rule(ctx, self.reps, 1, "bundler")
         scheduler = Scheduler(
             ctx.executor, rule, seed=ctx.seed, on_event=ctx.on_event, suite=self.name
         )
-        outcome = scheduler.run_case("script", cells, budget_s=ctx.time_left())
+        outcome = scheduler.run_case("script", cells, budget_s=ctx.time_left(), settle=settle)
         info["cases"] = {
-            "script": {"stop_reason": outcome.stop_reason, "blocks": outcome.blocks_run}
+            "script": {
+                "stop_reason": outcome.stop_reason,
+                "blocks": outcome.blocks_run,
+                **design,
+            }
         }
         doc.measurements.extend(
             measurements_from(self.name, "script", outcome, rule.min_runs, seconds=True)
