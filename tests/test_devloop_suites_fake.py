@@ -675,3 +675,32 @@ def test_a_projects_build_script_is_the_bundlers_endpoint(tmp_path: Path) -> Non
     ]
     bundle = BuildSuite(project, chains, entry="src/cli.mjs")
     assert [p.case for p in bundle.primaries(who, "node")] == [None]
+
+
+def test_a_runner_the_budget_stopped_keeps_what_it_printed(tmp_path: Path) -> None:
+    """esrap: `bun test` failed tests ("toMatchFileSnapshot is not a function") and then kept
+    a core busy; its warm-up was stopped after 30 s and the report showed the stop with empty
+    output tails. What it printed until then is the evidence, kept with the reason."""
+    project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        if cmd.argv[0] == "/opt/node":
+            assert cmd.cwd is not None
+            Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+            return result(2_000.0)
+        stuck = result(cmd.timeout_s * 1000, timed_out=True)
+        said = "TypeError: expect(code).toMatchFileSnapshot is not a function\n(fail) adds\n"
+        return ProcessResult(**{**stuck.__dict__, "stdout_tail": said})
+
+    ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1, budget_s=600.0)
+    doc = ResultsDocument()
+    assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
+    finding = raw(doc)["suites"]["test"]["parity"]["findings"]["bun"]
+    assert "stopped in its warm-up" in finding["reason"]
+    assert "toMatchFileSnapshot is not a function" in finding["reason"]
+    bun = doc.measurement("test", "tests", "wall_s", "bun")
+    assert any("toMatchFileSnapshot" in f.stdout_tail for f in bun.failures)
+    assert all("time budget" in f.reason for f in bun.failures)

@@ -54,6 +54,8 @@ def measurements_from(
                 f"stopped by {outcome.stop_reason}"
             )
         failures = [_failure(r) for r in cell.failures]
+        if cell.stopped is not None and cell.dropped:  # why, with what it printed until then
+            failures.append(_failure(cell.stopped).model_copy(update={"reason": cell.dropped}))
         floor = [r for r in cell.results if r.rss_at_floor]
         metrics: list[tuple[str, str, list[float], list[str]]] = [
             (

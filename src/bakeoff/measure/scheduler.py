@@ -53,6 +53,8 @@ class CellOutcome:
     blocks: list[int] = field(default_factory=list)
     failures: list[ProcessResult] = field(default_factory=list)
     dropped: str | None = None  # why the contestant was dropped from this case
+    # a run the time budget stopped (neither a sample nor a failure): kept for its output
+    stopped: ProcessResult | None = None
     set_aside: list[tuple[int, ProcessResult]] = field(default_factory=list)  # noisy, re-run
     settled_at: int | None = None  # blocks after which its decision settled (no more samples)
 
@@ -368,9 +370,10 @@ class Scheduler:
                     run_cell = replace(cell, command=replace(cell.command, timeout_s=limit))
                 res = self._run(run_cell)
                 if res.timed_out and left is not None and limit == left:
-                    co.dropped = _cut_note(res, "warm-up")
+                    co.dropped, co.stopped = _cut_note(res, "warm-up"), res
                     return False
                 if res.timed_out and slow is not None and limit == slow:
+                    co.stopped = res
                     co.dropped = (
                         f"stopped in its warm-up after {res.wall_ms / 1000:.0f} s, "
                         f"{WARMUP_SLOW_FACTOR:g}× the slowest other contestant's "
@@ -408,7 +411,7 @@ class Scheduler:
             cell = replace(cell, command=replace(cell.command, timeout_s=limit))
         res = self._run(cell)
         if by_budget and res.timed_out:
-            co.dropped = _cut_note(res, "run")
+            co.dropped, co.stopped = _cut_note(res, "run"), res
             self.on_event(Event("run", self.suite, case, cell.contestant, total=total))
             return True
         if cap is not None and capped and res.timed_out:

@@ -35,6 +35,7 @@ from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
 from bakeoff.plan.stopping import Settle, StopRule
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
+from bakeoff.render.view import telling_line
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.results.suites import Parity
 from bakeoff.suites import testparity, testreport
@@ -443,6 +444,18 @@ def _runner_result(
     """What one toolchain's last test run left: its report (parsed) or why there is none."""
     runs = (cell.results or cell.failures) if cell else []
     last = runs[-1] if runs else None
+    if last is None and cell is not None and cell.stopped is not None:
+        stopped = cell.stopped  # the budget stopped it: its output until then is the evidence
+        said = telling_line(stopped.stderr_tail, stopped.stdout_tail)
+        return testparity.RunnerResult(
+            name,
+            None,
+            command=command.display(),
+            stdout_tail=stopped.stdout_tail,
+            stderr_tail=stopped.stderr_tail,
+            files=rc.files,
+            error=f"{cell.dropped}" + (f"; last output: {said}" if said else ""),
+        )
     result = testparity.RunnerResult(
         name,
         None,

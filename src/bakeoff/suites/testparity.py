@@ -246,7 +246,11 @@ def _classify(
         return "not run", f"{file} was not in the file list given to {r.name}"
     if file is not None and not any(t.file == file for t in tests):
         return "not run", f"{r.name} reported nothing for {file} (the file did not run or load)"
-    return "not collected", ""
+    where = file or "its files"
+    return "not collected", (
+        f"{r.name} ran {where} but did not report this test (not defined when it loaded: "
+        "tests generated at run time, a condition or a filter)"
+    )
 
 
 def suite_finding(r: RunnerResult, results: list[RunnerResult]) -> dict[str, Any] | None:
