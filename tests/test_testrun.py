@@ -131,3 +131,27 @@ def test_ava_runs_on_each_runtime_with_tap(tmp_path: Path) -> None:
     rc = runner_command(_tc("bun", "ava"), cmd, None, REPORT, root)
     assert rc.argv == ["/opt/bun", "--bun", "node_modules/ava/entrypoints/cli.mjs", "--tap"]
     assert rc.kind == "tap"
+
+
+def test_a_runner_entry_gets_the_node_path_its_pnpm_shim_sets(tmp_path: Path) -> None:
+    """egoist/bundle-require (pnpm): `pnpm run test` passed when init tried it, but every
+    runtime's run of vitest's entry failed with "MISSING DEP Can not find dependency 'vite'":
+    pnpm's `.bin/vitest` shim exports a NODE_PATH into its virtual store, and bakeoff runs the
+    entry without the shim (so that the toolchain's runtime, not the shim's node, runs it)."""
+    from bakeoff.suites.testrun import shim_env
+
+    root = _project(tmp_path, "vitest run", [])
+    pnpm = f"{root}/node_modules/.pnpm"
+    store = f"{pnpm}/vitest@0.28.3/node_modules:{pnpm}/node_modules"
+    (root / "node_modules" / ".bin").mkdir(parents=True)
+    (root / "node_modules" / ".bin" / "vitest").write_text(
+        '#!/bin/sh\nif [ -z "$NODE_PATH" ]; then\n'
+        f'  export NODE_PATH="{store}"\nelse\n  export NODE_PATH="{store}:$NODE_PATH"\nfi\n'
+        'exec node  "$basedir/../vitest/vitest.mjs" "$@"\n'
+    )
+    assert shim_env(root, "vitest") == {"NODE_PATH": store}
+    cmd = testcmd.parse("vitest run", "x", root)
+    for family in ("node", "bun"):
+        rc = runner_command(_tc(family, "vitest"), cmd, None, REPORT, root)
+        assert rc.env["NODE_PATH"] == store
+    assert shim_env(tmp_path / "elsewhere", "vitest") == {}  # npm's .bin: a symlink, nothing set

@@ -222,3 +222,15 @@ def test_bun_installs_run_lifecycle_scripts_on_the_evaluations_node_with_its_hea
     assert out.split() == ["fake-node", "fake-bun"]
     assert env["npm_config_nodedir"] == str(tmp_path / "node-pkg")
     assert "lifecycle scripts' node: node 26.12.1" in tc.describe()["package_manager"]
+
+
+def test_a_pnpm_tree_is_not_copied_its_bin_shims_hold_absolute_paths(tmp_path: Path) -> None:
+    from bakeoff.measure.workspace import mark_install, reuse_install
+
+    src = tmp_path / "src"
+    (src / "node_modules" / ".pnpm").mkdir(parents=True)
+    argv = ["/opt/node", "/t/pnpm.cjs", "install"]
+    mark_install(src, argv)
+    (tmp_path / "dest").mkdir()
+    assert not reuse_install(src, tmp_path / "dest", argv)
+    assert not (tmp_path / "dest" / "node_modules").exists()

@@ -79,6 +79,8 @@ def reuse_install(src: Path, dest: Path, argv: Iterable[str]) -> bool:
     want = _installer(argv)
     if not isinstance(mark, dict) or not want or mark.get("installer") != want:
         return False
+    if (src / "node_modules" / ".pnpm").is_dir():  # pnpm's bin shims hold absolute paths
+        return False
     target = dest / "node_modules"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(src / "node_modules", target, symlinks=True)

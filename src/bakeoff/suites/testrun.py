@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +221,23 @@ def entry(project: Path, framework: str) -> tuple[str, str]:
     return path, str(data.get("version", "?"))
 
 
+_SHIM_NODE_PATH = re.compile(r'^\s*export NODE_PATH="([^"$]+)"\s*$', re.MULTILINE)
+
+
+def shim_env(project: Path, name: str) -> dict[str, str]:
+    """What the project's own ``node_modules/.bin/<name>`` sets before it runs the package's
+    entry: pnpm's shell shims export a ``NODE_PATH`` of its virtual store, which packages that
+    look up their peers rely on (vitest 0.28 under pnpm: "MISSING DEP Can not find dependency
+    'vite'" when its entry ran without it). bakeoff runs the entry directly — on the
+    toolchain's runtime, not the shim's ``node`` — so it sets the same."""
+    try:
+        text = (project / "node_modules" / ".bin" / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    m = _SHIM_NODE_PATH.search(text)
+    return {"NODE_PATH": m.group(1)} if m else {}
+
+
 def on_runtime(tc: Toolchain, script: str) -> list[str]:
     """How the toolchain's runtime runs a JavaScript file of a package (a tool's entry)."""
     fam = tc.runtime.family
@@ -344,6 +362,7 @@ def runner_command(
         )
     if r in PACKAGES:
         script, version = entry(project, r)
+        env = {**shim_env(project, r), **env}
         args, notes = _strip_reporter_args(r, cmd.args if cmd and fw == r else [])
         if cmd and fw not in (None, r):
             notes.append(
@@ -540,7 +559,7 @@ class TestPlanner:
                 Command(
                     tuple(argv),
                     cwd=str(root),
-                    env=self.step_env(root, env),
+                    env={**shim_env(root, fw), **self.step_env(root, env)},
                     timeout_s=timeout_s,
                     keep_output=True,
                 )
