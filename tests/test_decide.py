@@ -221,3 +221,32 @@ def test_a_service_the_budget_cut_to_one_load_repetition_is_cut_not_failed() -> 
     decide.fill(doc)
     svc = _surface(doc, "service_runtime")
     assert {c["rule"] for c in svc["candidates"]} == {"failed"}  # type: ignore[attr-defined]
+
+
+def test_a_failed_decision_quotes_the_line_that_names_the_cause() -> None:
+    """fastify starter: Deno's service decision read "start: server exited with code 1 before
+    it was ready" — the line that says why ("exports is not defined") was only in the tails."""
+    from bakeoff.results import Failure
+
+    doc = value_fixture.build()
+    for m in doc.measurements:
+        if m.suite == "serve" and m.contestant == "bun":
+            m.valid, m.samples = False, []
+            m.failures = [
+                Failure(
+                    reason="start: server exited with code 1 before it was ready",
+                    exit_code=1,
+                    stderr_tail="error: Uncaught (in promise) ReferenceError: exports is not "
+                    "defined\n    at file:///app/dist/index.js:2:23\n",
+                )
+            ]
+    doc.comparisons = [
+        c for c in doc.comparisons if not (c.suite == "serve" and c.contestant == "bun")
+    ]
+    decide.fill(doc)
+    bun = next(
+        c
+        for c in _surface(doc, "service_runtime")["candidates"]  # type: ignore[attr-defined]
+        if c["contestant"] == "bun"
+    )
+    assert bun["rule"] == "failed" and "exports is not defined" in bun["failure"]

@@ -369,7 +369,7 @@ def test_pnpm_package_manager_pin_is_the_baseline(tmp_path: Path) -> None:
 
 # -- what a failure says ----------------------------------------------------------------------
 def test_the_telling_line_names_the_cause_not_the_generic_last_line() -> None:
-    from bakeoff.render.view import telling_line
+    from bakeoff.results.tails import telling_line
 
     envalid = (
         "================================\n Missing environment variables:\n"
@@ -443,8 +443,8 @@ def test_a_failed_service_build_is_recorded_as_the_serve_suites_failure(tmp_path
     from bakeoff.measure.fake import FakeExecutor
     from bakeoff.measure.loadgen import Request
     from bakeoff.plan.contestants import Contender
-    from bakeoff.render.view import failure_line
     from bakeoff.results import Failure, ResultsDocument
+    from bakeoff.results.tails import failure_line
     from bakeoff.runtimes.provision import Runtime
     from bakeoff.suites.base import SuiteContext
     from bakeoff.suites.serve import ServeSpec, ServeSuite

@@ -16,6 +16,7 @@ from bakeoff.config.prices import PriceBook
 from bakeoff.plan import primary as primary_mod
 from bakeoff.results import Comparison, Measurement, ResultsDocument, money
 from bakeoff.results.suites import PackageBuildInfo
+from bakeoff.results.tails import failure_line
 from bakeoff.value import model
 from bakeoff.value.migration import FAILING, project_areas
 from bakeoff.value.usage import Usage, ValueConfig, preset, resolve
@@ -282,10 +283,11 @@ def _failure_of(doc: ResultsDocument, comp: Comparison | None, who: str, surface
         mine.sort(key=lambda m: (m.metric != e.metric, m.case != case, not m.failures))
         for m in mine:
             if not m.valid and (m.failures or m.notes):
-                cause = m.failures[-1].reason if m.failures else "; ".join(m.notes[:2])
+                # the reason and the output line naming its cause ("exports is not defined")
+                cause = failure_line(m.failures[-1]) if m.failures else "; ".join(m.notes[:2])
                 return f"{name}: {cause}"
             if m.failures and m.metric == "ready_ms" and not m.samples:
-                return f"{name}: {m.failures[-1].reason}"
+                return f"{name}: {failure_line(m.failures[-1])}"
     info = doc.suites.get(e.suite)
     skipped = info.skipped if info else None
     return f"{e.suite} suite skipped: {skipped}" if skipped else ""

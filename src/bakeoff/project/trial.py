@@ -27,7 +27,7 @@ from bakeoff.measure.server import Readiness, ServerFailed, ServerProcess, free_
 from bakeoff.plan.contestants import Contender
 from bakeoff.project import prepare
 from bakeoff.project.detect import Project, Service
-from bakeoff.render.view import telling_line
+from bakeoff.results.tails import telling_line
 from bakeoff.runtimes.provision import Provisioner
 from bakeoff.suites.serve import HOST, ServeSpec
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bakeoff.render.view import ANSI, failure_line
 from bakeoff.results import Failure, ResultsDocument
 from bakeoff.results.suites import ParityRow, TestCommandInfo
+from bakeoff.results.tails import ANSI, failure_line
 
 CLASSES = ("passed", "failed", "skipped", "not run", "not collected")
 TERMINAL_DIFF_ROWS = 15

@@ -35,9 +35,9 @@ from bakeoff.plan.contestants import Contender
 from bakeoff.plan.primary import Primary
 from bakeoff.plan.stopping import Settle, StopRule
 from bakeoff.plan.toolchains import Toolchain, ToolchainSet, candidates, resolve
-from bakeoff.render.view import telling_line
 from bakeoff.results import Failure, Measurement, ResultsDocument
 from bakeoff.results.suites import Parity
+from bakeoff.results.tails import telling_line
 from bakeoff.suites import testparity, testreport
 from bakeoff.suites.base import SuiteContext, section
 from bakeoff.suites.install import install_argv, skipped_scripts
