@@ -704,3 +704,24 @@ def test_a_runner_the_budget_stopped_keeps_what_it_printed(tmp_path: Path) -> No
     bun = doc.measurement("test", "tests", "wall_s", "bun")
     assert any("toMatchFileSnapshot" in f.stdout_tail for f in bun.failures)
     assert all("time budget" in f.reason for f in bun.failures)
+
+
+def test_an_install_that_leaves_dependencies_out_is_not_faster(tmp_path: Path) -> None:
+    """pnpm-monorepo-template: `deno install` exited 0 in 15 ms and installed none of the 15
+    top-level (catalog:) dependencies; its 0.015 s stood in the install table as a valid time."""
+    seen: list[dict[str, Any]] = []
+
+    def behave(cmd: Command, i: int) -> ProcessResult:
+        if _manager(cmd) == "bun":
+            assert cmd.cwd is not None
+            (Path(cmd.cwd) / "bun.lock").write_text("lock")
+            return result(15.0)  # exit 0, nothing installed
+        return _fake_install(cmd, seen)
+
+    ctx = SuiteContext([tc.runtime for tc in _toolchains()], FakeExecutor(behave), tmp_path / "w")
+    doc = ResultsDocument()
+    InstallSuite(_project(tmp_path), _toolchains(), states=["cold"], reps=2).run(ctx, doc)
+    bun = doc.measurement("install", "cold", "wall_s", "bun")
+    assert not bun.valid and "left 1 of 1 top-level dependencies out" in bun.notes[-1]
+    assert "left-pad" in bun.notes[-1]
+    assert doc.measurement("install", "cold", "wall_s", "node").valid

@@ -197,8 +197,10 @@ def _serve(p: Project, trial: TrialReport | None) -> list[str]:
                 "# baseline) — then set enabled = true.",
                 "enabled = false",
             ]
-        elif found is not None and found.readiness is None and not any(
-            200 <= code < 400 for code in found.statuses.values()
+        elif (
+            found is not None
+            and found.readiness is None
+            and not any(200 <= code < 400 for code in found.statuses.values())
         ):
             out += [
                 "# It started, but no GET route (nor /) answered 2xx when init tried it, so",

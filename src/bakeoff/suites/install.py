@@ -325,6 +325,30 @@ class InstallSuite:
         diffs = version_differences(versions)
         if diffs:
             info.setdefault("version_differences", {})[state] = diffs
+        incomplete(doc, state, versions)
+
+
+def incomplete(
+    doc: ResultsDocument, state: str, versions: dict[str, dict[str, str | None]]
+) -> None:
+    """An install that exited 0 but left top-level dependencies out that another manager
+    installed is not a faster install: its time is marked invalid, with what is missing
+    (pnpm-monorepo-template: deno "installed" its catalog: dependencies in 15 ms — none)."""
+    have = {d for v in versions.values() for d, got in v.items() if got is not None}
+    for name, v in versions.items():
+        missing = sorted(d for d, got in v.items() if got is None and d in have)
+        if not missing:
+            continue
+        try:
+            m = doc.measurement(SUITE, state, "wall_s", name)
+        except KeyError:
+            continue
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        m.valid = False
+        m.notes.append(
+            f"the install left {len(missing)} of {len(v)} top-level dependencies out that "
+            f"another manager installed ({shown}): an incomplete tree is not a faster install"
+        )
 
 
 def spread(samples: Sequence[float]) -> dict[str, float]:
