@@ -188,7 +188,7 @@ def compat_findings(section: dict[str, Any]) -> list[str]:
 def failure_text(f: dict[str, Any]) -> str:
     """A failure's reason and its telling output line (as the reports show it)."""
     try:
-        from bakeoff.render.view import telling_line
+        from bakeoff.results.tails import telling_line
 
         pick = telling_line(f.get("stderr_tail") or "", f.get("stdout_tail") or "")
     except ImportError:
