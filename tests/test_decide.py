@@ -250,3 +250,21 @@ def test_a_failed_decision_quotes_the_line_that_names_the_cause() -> None:
         if c["contestant"] == "bun"
     )
     assert bun["rule"] == "failed" and "exports is not defined" in bun["failure"]
+
+
+def test_a_suite_the_budget_never_started_is_cut_not_not_measured() -> None:
+    """sqlite-web: the install suite was "not run: the time budget was spent before this suite
+    started"; the package manager decision advised enabling the install suite."""
+    doc = value_fixture.build()
+    doc.settings.quick = True
+    doc.measurements = [m for m in doc.measurements if m.suite != "install"]
+    doc.comparisons = [c for c in doc.comparisons if c.suite != "install"]
+    doc.suites.ensure(
+        "install"
+    ).cut = "not run: the time budget was spent before this suite started"
+    decide.fill(doc)
+    pm = _surface(doc, "package_manager")
+    for c in pm["candidates"]:  # type: ignore[attr-defined]
+        assert c["rule"] == "cut", c
+        assert "before the install suite started" in c["failure"]
+        assert "--suite install" not in c["settle"]

@@ -69,7 +69,8 @@ RULES: dict[str, str] = {
     "contestant (or the baseline): it failed, or every repetition was invalid; the reason is "
     "shown; nothing can be decided on it",
     "cut": "hold — the time budget ran out before the primary endpoint had the runs a "
-    "comparison needs (nothing failed); run without --quick or raise --budget",
+    "comparison needs (nothing failed), or before its suite started; run without --quick or "
+    "raise --budget",
     "worse": "hold — the primary endpoint is worse than the baseline (its repeated CI lies "
     "wholly beyond the practical band)",
     "inconclusive": "hold — the primary endpoint did not settle within the budget: its CI "
@@ -218,8 +219,8 @@ _BUDGET_WORDS = ("stopped by budget", "time budget")
 
 def _budget_cut(doc: ResultsDocument, comp: Comparison | None, who: str, surface: str) -> str:
     """When the surface's endpoint has too few runs only because the time budget ran out — for
-    the candidate and the baseline, nothing failed — what each got, e.g. "bun: 1 run, node:
-    0 runs"; else an empty string."""
+    the candidate and the baseline, nothing failed, or its suite never started — that, with
+    what each got ("too few runs … (bun: 1 run, node: 0 runs)"); else an empty string."""
     e = primary_mod.ENDPOINTS.get(surface)
     if e is None:
         return ""
@@ -228,6 +229,8 @@ def _budget_cut(doc: ResultsDocument, comp: Comparison | None, who: str, surface
     if case.startswith("@"):  # the serve suite's reference rate
         case = str(getattr(info, "reference_case", None) or case)
     suite_cut = "time budget" in str(getattr(info, "cut", None) or "")
+    if suite_cut and not any(m.suite == e.suite for m in doc.measurements):
+        return f"the time budget was spent before the {e.suite} suite started"
     got: list[str] = []
     for name in dict.fromkeys((who, doc.settings.baseline or who)):
         mine = [
@@ -242,7 +245,7 @@ def _budget_cut(doc: ResultsDocument, comp: Comparison | None, who: str, surface
             return ""
         runs = max(len(m.samples) for m in mine)
         got.append(f"{name}: {runs} run{'s' if runs != 1 else ''}")
-    return ", ".join(got)
+    return f"too few runs when the time budget ran out ({', '.join(got)})"
 
 
 def _declared_case(doc: ResultsDocument, surface: str, who: str, default: str) -> str:
@@ -379,7 +382,7 @@ def _candidate(
                 "rule": "cut",
                 "inconclusive": True,
                 "settle": f"{where} to give it the runs a comparison needs",
-                "failure": f"too few runs when the time budget ran out ({cut})",
+                "failure": cut,
             }
         failed = _failure_of(doc, comp, who, surface)
         if failed:
