@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -42,20 +44,28 @@ def test_output_locations_are_checked_before_measuring(tmp_path: Path) -> None:
 
 
 def test_a_save_that_fails_at_the_end_goes_to_a_temporary_folder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     node = tmp_path / "node"
     node.write_text(SABOTEUR)
     node.chmod(0o755)
     out = tmp_path / "out"
     monkeypatch.setenv("OUT", str(out))
+    # the fallback folder is a temporary one: here in a short folder of the test's own, removed
+    # afterwards (one was left in /tmp per test run); short, so the printed path does not wrap
+    short = Path(tempfile.mkdtemp(prefix="bo-"))
+    request.addfinalizer(lambda: shutil.rmtree(short, ignore_errors=True))
+    monkeypatch.setattr(tempfile, "tempdir", str(short))
     quick = ["--case", "hello", "--min-runs", "2", "--max-runs", "2", "--warmups", "0"]
     code = main(["startup", "-r", str(node), *quick, "--out", str(out)])
     err = " ".join(capsys.readouterr().err.split())
     assert code == 2, err
     assert "could not save the results" in err
     fallback = Path(err.split("saved to ")[1].split()[0].rstrip(";"))
-    assert "bakeoff-results-" in fallback.name
+    assert "bakeoff-results-" in fallback.name and fallback.is_relative_to(short)
     doc = json.loads((fallback / "results.json").read_text())
     assert doc["measurements"]
     assert out.read_text() == "gotcha\n"
