@@ -4,6 +4,7 @@ what would settle it, and every rule is documented in the README."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import value_fixture
 from bakeoff import decide
@@ -14,6 +15,11 @@ from docjson import raw
 
 def _surface(doc: object, name: str) -> dict[str, object]:
     return next(s for s in raw(doc)["decision"]["surfaces"] if s["surface"] == name)  # type: ignore[attr-defined]
+
+
+def _candidate(doc: object, surface: str, who: str) -> dict[str, Any]:
+    found = _surface(doc, surface)["candidates"]
+    return next(c for c in found if c["contestant"] == who)  # type: ignore[attr-defined]
 
 
 def test_fixture_decisions_and_evidence() -> None:
@@ -105,11 +111,7 @@ def test_failed_suite_is_not_worded_as_not_run() -> None:
         c for c in doc.comparisons if not (c.suite == "build" and c.contestant == "bun")
     ]
     decide.fill(doc)
-    b = next(
-        c
-        for c in _surface(doc, "bundler")["candidates"]  # type: ignore[attr-defined]
-        if c["contestant"] == "bun"
-    )
+    b = _candidate(doc, "bundler", "bun")
     assert b["rule"] == "failed" and "SyntaxError" in b["failure"]
     assert "run the" not in str(b.get("settle", ""))
 
@@ -180,11 +182,7 @@ def test_a_surface_the_budget_cut_is_not_worded_as_failed() -> None:
             m.notes = [f"only {len(m.samples)} runs (< min 3): stopped by budget"]
     doc.comparisons = [c for c in doc.comparisons if c.suite != "install"]
     decide.fill(doc)
-    bun = next(
-        c
-        for c in _surface(doc, "package_manager")["candidates"]  # type: ignore[attr-defined]
-        if c["contestant"] == "bun"
-    )
+    bun = _candidate(doc, "package_manager", "bun")
     assert bun["rule"] == "cut" and bun["decision"] == "hold"
     assert "bun: 1 run" in bun["failure"] and "node: 0 runs" in bun["failure"]
     assert "run without --quick" in bun["settle"]
@@ -193,11 +191,7 @@ def test_a_surface_the_budget_cut_is_not_worded_as_failed() -> None:
         if m.suite == "install" and m.metric == "wall_s" and m.contestant == "bun":
             m.notes = ["3 runs failed; last: exited with code 1"]
     decide.fill(doc)
-    bun = next(
-        c
-        for c in _surface(doc, "package_manager")["candidates"]  # type: ignore[attr-defined]
-        if c["contestant"] == "bun"
-    )
+    bun = _candidate(doc, "package_manager", "bun")
     assert bun["rule"] == "failed"
 
 
@@ -244,11 +238,7 @@ def test_a_failed_decision_quotes_the_line_that_names_the_cause() -> None:
         c for c in doc.comparisons if not (c.suite == "serve" and c.contestant == "bun")
     ]
     decide.fill(doc)
-    bun = next(
-        c
-        for c in _surface(doc, "service_runtime")["candidates"]  # type: ignore[attr-defined]
-        if c["contestant"] == "bun"
-    )
+    bun = _candidate(doc, "service_runtime", "bun")
     assert bun["rule"] == "failed" and "exports is not defined" in bun["failure"]
 
 

@@ -6,6 +6,7 @@ syntax."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -329,6 +330,25 @@ def _node_junit(files: list[str], root: str) -> str:
     return f"<testsuites>{cases}<!-- tests {len(files)} --></testsuites>"
 
 
+def _node_reports(
+    other: Callable[[Command], ProcessResult], install_stderr: str = ""
+) -> Callable[[Command, int], ProcessResult]:
+    """Installs succeed (Bun's printing ``install_stderr``); Node's test run passes
+    test/a.test.js and writes its JUnit report; any other runner's run is ``other(cmd)``."""
+
+    def behave(cmd: Command, _: int) -> ProcessResult:
+        if _is_install(cmd):
+            return result(100.0, stderr=install_stderr if cmd.argv[0] == "/opt/bun" else "")
+        if cmd.argv[0] != "/opt/node":
+            return other(cmd)
+        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
+        assert cmd.cwd is not None
+        Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
+        return result(200.0)
+
+    return behave
+
+
 def test_every_runner_runs_the_projects_command_and_its_files(tmp_path: Path) -> None:
     project = _script_project(
         tmp_path,
@@ -361,17 +381,9 @@ def test_every_runner_runs_the_projects_command_and_its_files(tmp_path: Path) ->
 
 def test_a_runner_that_writes_no_report_is_a_finding_with_its_cause(tmp_path: Path) -> None:
     project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
-
-    def behave(cmd: Command, _: int) -> ProcessResult:
-        if _is_install(cmd):
-            return result(100.0)
-        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
-        if cmd.argv[0] == "/opt/node":
-            assert cmd.cwd is not None
-            Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
-            return result(200.0)
-        return result(30.0, exit_code=1, stderr='error: Cannot find module "./setup"')
-
+    behave = _node_reports(
+        lambda cmd: result(30.0, exit_code=1, stderr='error: Cannot find module "./setup"')
+    )
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
@@ -642,18 +654,10 @@ def test_a_suite_that_did_not_load_names_the_build_scripts_its_install_skipped(
     """sqlite-web: under Deno every test file failed with "Could not locate the bindings file"
     — deno install had ignored sqlite3's build script, which only its install output said."""
     project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
-
-    def behave(cmd: Command, _: int) -> ProcessResult:
-        if _is_install(cmd):
-            blocked = "Blocked 1 postinstall. Run `bun pm untrusted` for details.\n"
-            return result(100.0, stderr=blocked if cmd.argv[0] == "/opt/bun" else "")
-        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
-        if cmd.argv[0] == "/opt/node":
-            assert cmd.cwd is not None
-            Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
-            return result(200.0)
-        return result(30.0, exit_code=1, stderr="Error: Could not locate the bindings file.")
-
+    behave = _node_reports(
+        lambda cmd: result(30.0, exit_code=1, stderr="Error: Could not locate the bindings file."),
+        install_stderr="Blocked 1 postinstall. Run `bun pm untrusted` for details.\n",
+    )
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1)
     doc = ResultsDocument()
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)
@@ -686,18 +690,12 @@ def test_a_runner_the_budget_stopped_keeps_what_it_printed(tmp_path: Path) -> No
     output tails. What it printed until then is the evidence, kept with the reason."""
     project = _script_project(tmp_path, "node --test", ["test/a.test.js"])
 
-    def behave(cmd: Command, _: int) -> ProcessResult:
-        if _is_install(cmd):
-            return result(100.0)
-        dest = next(a.split("=", 1)[1] for a in cmd.argv if "-destination=" in a or "outfile=" in a)
-        if cmd.argv[0] == "/opt/node":
-            assert cmd.cwd is not None
-            Path(dest).write_text(_node_junit(["test/a.test.js"], cmd.cwd))
-            return result(2_000.0)
-        stuck = result(cmd.timeout_s * 1000, timed_out=True)
+    def stuck(cmd: Command) -> ProcessResult:
+        late = result(cmd.timeout_s * 1000, timed_out=True)
         said = "TypeError: expect(code).toMatchFileSnapshot is not a function\n(fail) adds\n"
-        return ProcessResult(**{**stuck.__dict__, "stdout_tail": said})
+        return ProcessResult(**{**late.__dict__, "stdout_tail": said})
 
+    behave = _node_reports(stuck)
     ctx = SuiteContext([], FakeExecutor(behave), tmp_path / "work", seed=1, budget_s=600.0)
     doc = ResultsDocument()
     assert TestSuite(project, _toolchains(), reps=2).run(ctx, doc)

@@ -273,11 +273,13 @@ def test_a_run_still_going_when_the_budget_runs_out_is_cut_not_failed() -> None:
     assert out.stop_reason == "budget" and now[0] <= 80
 
 
-def _timed(
-    now: list[float], took: dict[str, float], ran: list[str]
-) -> Callable[[Command, int], ProcessResult]:
-    """A fake run taking ``took[name]`` seconds on the fake clock ``now`` — or its limit, then
-    timed out, when that is shorter."""
+def _clocked(
+    took: dict[str, float], rule: StopRule, seed: int
+) -> tuple[Scheduler, list[float], list[str]]:
+    """A scheduler on a fake clock (``now[0]``) whose runs take ``took[name]`` seconds — or
+    their limit, then timed out, when that is shorter — and the names of the runs, in order."""
+    now = [0.0]
+    ran: list[str] = []
 
     def behave(cmd: Command, i: int) -> ProcessResult:
         name = cmd.argv[0]
@@ -289,23 +291,16 @@ def _timed(
         now[0] += dur
         return result(dur * 1000 + i)
 
-    return behave
+    sched = Scheduler(FakeExecutor(behave), rule, seed=seed, clock=lambda: now[0], watch=None)
+    return sched, now, ran
 
 
 def test_a_block_overruns_the_budget_by_the_floor_at_most_and_stops_at_a_cut() -> None:
     """koa-typescript's frozen installs: three slow installs in a block that began with little
     budget left ran 30 s each (the floor applied per run). Now the floor bounds the whole
     block: the run that outlives it is cut and the block's remaining runs are not started."""
-    now = [0.0]
-    ran: list[str] = []
     took = {"a": 25.0, "b": 25.0, "c": 25.0}
-    sched = Scheduler(
-        FakeExecutor(_timed(now, took, ran)),
-        StopRule(min_runs=3, max_runs=5, warmups=0),
-        seed=3,
-        clock=lambda: now[0],
-        watch=None,
-    )
+    sched, now, ran = _clocked(took, StopRule(min_runs=3, max_runs=5, warmups=0), seed=3)
     cells = [Cell(n, Command((n,), timeout_s=300)) for n in took]
     out = sched.run_case("cold-lockfile", cells, budget_s=10)
     assert len(ran) == 2, ran  # the first ran whole, the second was cut, the third not started
@@ -322,14 +317,8 @@ def test_warm_ups_that_cannot_fit_the_budget_do_not_run() -> None:
     """A warm-cache install state (one warm-up, then a block) with the cold state's pace known:
     when warm-up plus a block cannot fit what is left, nothing runs — 0 blocks after 17 s of
     warm-ups was the old behaviour."""
-    now = [0.0]
-    ran: list[str] = []
-    sched = Scheduler(
-        FakeExecutor(_timed(now, {"a": 20.0, "b": 20.0}, ran)),
-        StopRule(min_runs=1, max_runs=1, warmups=1),
-        seed=1,
-        clock=lambda: now[0],
-        watch=None,
+    sched, _now, ran = _clocked(
+        {"a": 20.0, "b": 20.0}, StopRule(min_runs=1, max_runs=1, warmups=1), seed=1
     )
     out = sched.run_case("warm-cache", cells("a", "b"), budget_s=30, expect_block_s=40)
     assert ran == [] and out.stop_reason == "budget" and out.blocks_run == 0
@@ -339,14 +328,8 @@ def test_warm_ups_that_cannot_fit_the_budget_do_not_run() -> None:
 
 
 def test_a_warm_up_still_going_when_the_budget_runs_out_is_cut() -> None:
-    now = [0.0]
-    ran: list[str] = []
-    sched = Scheduler(
-        FakeExecutor(_timed(now, {"a": 5.0, "b": 500.0}, ran)),
-        StopRule(min_runs=1, max_runs=1, warmups=1),
-        seed=1,
-        clock=lambda: now[0],
-        watch=None,
+    sched, now, _ran = _clocked(
+        {"a": 5.0, "b": 500.0}, StopRule(min_runs=1, max_runs=1, warmups=1), seed=1
     )
     out = sched.run_case(
         "warm-cache", [Cell(n, Command((n,), timeout_s=900)) for n in "ab"], budget_s=20
@@ -361,14 +344,10 @@ def test_a_warm_up_far_slower_than_the_others_is_stopped_so_they_keep_their_turn
     """express: mocha on Bun never ended in its warm-up (300 s), so Node's 3 s test run never
     came in a quick run. With a budget, warm-ups run in the cells' order (the baseline first),
     and one taking 10× the slowest other's (at least 30 s) is stopped: the others run."""
-    now = [0.0]
-    ran: list[str] = []
-    sched = Scheduler(
-        FakeExecutor(_timed(now, {"node": 3.0, "bun": 900.0, "deno": 5.0}, ran)),
+    sched, _now, ran = _clocked(
+        {"node": 3.0, "bun": 900.0, "deno": 5.0},
         StopRule(min_runs=1, max_runs=1, warmups=1),
         seed=1,
-        clock=lambda: now[0],
-        watch=None,
     )
     cells_ = [Cell(n, Command((n,), timeout_s=300)) for n in ("node", "bun", "deno")]
     out = sched.run_case("tests", cells_, budget_s=100)
@@ -378,13 +357,7 @@ def test_a_warm_up_far_slower_than_the_others_is_stopped_so_they_keep_their_turn
     assert out.blocks_run == 1
     assert len(out.cells["node"].results) == 1 and len(out.cells["deno"].results) == 1
     # without a budget, the command's own limit applies
-    now[0] = 0.0
-    ran.clear()
-    out = Scheduler(
-        FakeExecutor(_timed(now, {"node": 3.0, "bun": 900.0, "deno": 5.0}, ran)),
-        StopRule(min_runs=1, max_runs=1, warmups=1),
-        seed=1,
-        clock=lambda: now[0],
-        watch=None,
-    ).run_case("tests", cells_)
+    took = {"node": 3.0, "bun": 900.0, "deno": 5.0}
+    rule = StopRule(min_runs=1, max_runs=1, warmups=1)
+    out = _clocked(took, rule, seed=1)[0].run_case("tests", cells_)
     assert out.cells["bun"].dropped and "warm-up failed: timed out" in out.cells["bun"].dropped

@@ -250,20 +250,7 @@ class Evaluation:
                     suite.name
                 ).cut = "not run: the time budget was spent before this suite started"
                 continue
-            ctx = SuiteContext(
-                contenders=self.contenders,
-                executor=executor,
-                workdir=workdir / suite.name,
-                rule=o.rule,
-                on_event=self.on_event,
-                timeout_s=o.timeout_s,
-                seed=o.seed,
-                budget_s=share,
-                quick=o.quick,
-                offline=o.offline,
-                decision=self.decision,
-            )
-            ctx.workdir.mkdir(parents=True, exist_ok=True)
+            ctx = self._context(executor, workdir / suite.name, share)
             bound: dict[str, object] = {}
             if o.budget_s is not None:  # an honest bound on what measuring has left
                 bound["budget_left_s"] = max(0.0, o.budget_s - (time.monotonic() - began))
@@ -280,25 +267,33 @@ class Evaluation:
                 return False
         return True
 
-    def _prepare(self, executor: LauncherExecutor, workdir: Path) -> None:
-        """The untimed set-up the suites share (each toolchain's installed copy of the project),
-        done before the budget is shared out: with a budget, every suite's share is then for
-        measuring. The budget still counts this time (a quick run's from the command's start)."""
+    def _context(
+        self, executor: LauncherExecutor, folder: Path, budget_s: float | None
+    ) -> SuiteContext:
+        """What a suite (or the shared preparation) gets: the evaluation's settings, its own
+        work folder (created) and its share of the budget."""
         o = self.options
-        ctx = SuiteContext(
+        folder.mkdir(parents=True, exist_ok=True)
+        return SuiteContext(
             contenders=self.contenders,
             executor=executor,
-            workdir=workdir / "prepared",
+            workdir=folder,
             rule=o.rule,
             on_event=self.on_event,
             timeout_s=o.timeout_s,
             seed=o.seed,
+            budget_s=budget_s,
             quick=o.quick,
             offline=o.offline,
             decision=self.decision,
         )
-        ctx.workdir.mkdir(parents=True, exist_ok=True)
-        for suite in o.suites:
+
+    def _prepare(self, executor: LauncherExecutor, workdir: Path) -> None:
+        """The untimed set-up the suites share (each toolchain's installed copy of the project),
+        done before the budget is shared out: with a budget, every suite's share is then for
+        measuring. The budget still counts this time (a quick run's from the command's start)."""
+        ctx = self._context(executor, workdir / "prepared", None)
+        for suite in self.options.suites:
             prepare = getattr(suite, "prepare", None)
             if prepare is not None:
                 prepare(ctx)

@@ -17,34 +17,12 @@ from __future__ import annotations
 import json
 import os
 import statistics
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bakeoff.measure.invoke import base_env
 from bakeoff.measure.process import Command, Executor, ProcessResult
 from bakeoff.plan.contestants import Contender
-
-
-@dataclass
-class PackageBuild:
-    contestant: str
-    family: str
-    method: str
-    ok: bool
-    detail: str = ""
-    build_s: float | None = None
-    binary_mb: float | None = None
-    start_ms: list[float] = field(default_factory=list)  # wall-time samples of the binary
-    start_cpu_ms: list[float] = field(default_factory=list)
-    start_rss_mb: list[float] = field(default_factory=list)
-    same_output: bool | None = None
-    runtime_mb: float | None = None
-    app_mb: float | None = None
-    node_modules_mb: float | None = None
-    image_estimate_mb: float | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+from bakeoff.results.suites import PackageBuildInfo
 
 
 def dir_size_mb(path: Path) -> float:
@@ -174,7 +152,7 @@ def build_one(
     app_dir: Path,
     runs: int = 5,
     timeout_s: float = 180.0,
-) -> PackageBuild:
+) -> PackageBuildInfo:
     work.mkdir(parents=True, exist_ok=True)
     out = work / "app"
     env = base_env(
@@ -182,9 +160,11 @@ def build_one(
     )
     plan = build_argv(c, entry, out, work, esbuild, postject_cli)
     if isinstance(plan, str):
-        return PackageBuild(c.name, c.family, "-", False, plan)
+        return PackageBuildInfo(
+            contestant=c.name, family=c.family, method="-", ok=False, detail=plan
+        )
     method, steps = plan
-    result = PackageBuild(c.name, c.family, method, False)
+    result = PackageBuildInfo(contestant=c.name, family=c.family, method=method, ok=False)
     total_ms = 0.0
     for argv in steps:
         proc = executor.run(Command(tuple(argv), cwd=str(work), env=env, timeout_s=timeout_s))

@@ -343,7 +343,7 @@ class CompatSuite:
                 app_dir,
                 runs=self.packaging_runs,
             )
-            builds.append(b.to_dict())
+            builds.append(b.model_dump())
             if b.ok and b.build_s is not None:
                 for metric, unit, samples in (
                     ("wall_ms", "ms", b.start_ms),

@@ -444,30 +444,21 @@ def _runner_result(
     """What one toolchain's last test run left: its report (parsed) or why there is none."""
     runs = (cell.results or cell.failures) if cell else []
     last = runs[-1] if runs else None
-    if last is None and cell is not None and cell.stopped is not None:
-        stopped = cell.stopped  # the budget stopped it: its output until then is the evidence
-        said = telling_line(stopped.stderr_tail, stopped.stdout_tail)
-        return testparity.RunnerResult(
-            name,
-            None,
-            command=command.display(),
-            stdout_tail=stopped.stdout_tail,
-            stderr_tail=stopped.stderr_tail,
-            files=rc.files,
-            error=f"{cell.dropped}" + (f"; last output: {said}" if said else ""),
-        )
+    # a run the budget stopped is neither: its output until then is the evidence
+    shown = last or (cell.stopped if cell else None)
     result = testparity.RunnerResult(
         name,
         None,
         command=command.display(),
         exit_code=last.exit_code if last else None,
-        stdout_tail=last.stdout_tail if last else "",
-        stderr_tail=last.stderr_tail if last else "",
+        stdout_tail=shown.stdout_tail if shown else "",
+        stderr_tail=shown.stderr_tail if shown else "",
         files=rc.files,
     )
     if last is None:
         if cell is not None and cell.dropped:
-            result.error = cell.dropped
+            said = telling_line(result.stderr_tail, result.stdout_tail)
+            result.error = cell.dropped + (f"; last output: {said}" if said else "")
         elif stop_reason == "budget":
             result.error = (
                 "not run: the time budget ran out before its first run (not a failure; run "

@@ -165,6 +165,7 @@ class InstallSuite:
                 "CI installs without a lockfile"
             )
         info.setdefault("cases", {})
+        decides = primary_state(self.states, self.project)
         slots = {
             tc.name: _Slot(
                 tc,
@@ -195,7 +196,7 @@ class InstallSuite:
                 cells.append(self._cell(ctx, slot, state))
             if not cells:
                 continue
-            deciding = state == primary_state(self.states, self.project)
+            deciding = state == decides
             seq = (
                 ctx.sequential("package_manager", MIN_REPS, max(MIN_REPS, self.reps))
                 if deciding
